@@ -1,0 +1,51 @@
+"""The one error type every domain raises: a stable code, a human message, a field.
+
+The API turns a DomainError into a JSON body {code, message, field} with its HTTP
+status; pages show the message next to the field. Each domain subclasses it so a caller
+can tell where an error came from, but the shape stays the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """A refused operation. Nothing was changed when one is raised."""
+
+    # HTTP status the API answers with for each code; codes not listed answer 400.
+    STATUS_BY_CODE: ClassVar[dict[str, int]] = {
+        "not_found": 404,
+        "forbidden": 403,
+        "not_authenticated": 401,
+        "conflict": 409,
+        "illegal_transition": 409,
+        "already_taken": 409,
+        "idempotency_key_reused": 422,
+    }
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    @property
+    def status(self) -> int:
+        return self.STATUS_BY_CODE.get(self.code, 400)
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!r}, {self.message!r}, field={self.field!r})"
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str, *, field: str | None = None) -> None:
+        super().__init__("not_found", f"{what} does not exist or is not visible to you.", field=field)
+
+
+class Forbidden(DomainError):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__("forbidden", message, field=field)

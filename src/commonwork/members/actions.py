@@ -1,0 +1,295 @@
+"""Every write about the co-op and its members: atomic, audited, checked."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from commonwork.core import audit, clock
+from commonwork.core.errors import NotFound
+from commonwork.members.errors import MembersError
+from commonwork.members.models import (
+    ApiToken,
+    Application,
+    ApplicationStatus,
+    Cooperative,
+    Membership,
+    MembershipStatus,
+    Role,
+    User,
+)
+from commonwork.members.selectors import get_cooperative, require_role
+
+API_TOKEN_PREFIX = "cw_"
+_USERNAME_RE = re.compile(r"^[\w.@+-]{3,150}$")
+_MAX_SKILLS = 30
+
+
+def clean_skills(skills: list[str], *, field: str = "skills") -> list[str]:
+    """Lower-cased, de-duplicated, sorted skill tags; refuses empty or over-long ones."""
+    cleaned = sorted({skill.strip().lower() for skill in skills})
+    if len(cleaned) > _MAX_SKILLS:
+        raise MembersError("invalid", f"At most {_MAX_SKILLS} skills.", field=field)
+    for skill in cleaned:
+        if not skill or len(skill) > 40:
+            raise MembersError("invalid", "Each skill is 1 to 40 characters.", field=field)
+    return cleaned
+
+
+@transaction.atomic
+def found_cooperative(
+    *,
+    name: str,
+    currency: str,
+    languages: list[str],
+    bylaws: str,
+    founded_on: date,
+    share_price_minor: int,
+    founder: User,
+) -> Cooperative:
+    """Create the co-op and make its founder the first member, a steward."""
+    if get_cooperative() is not None:
+        raise MembersError("conflict", "This instance already runs a co-op.")
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise MembersError("invalid", "Currency must be an ISO 4217 code like EUR.", field="currency")
+    if share_price_minor < 0:
+        raise MembersError("invalid", "The share price cannot be negative.", field="share_price_minor")
+    cooperative = Cooperative.objects.create(
+        name=name,
+        currency=currency,
+        languages=languages,
+        bylaws=bylaws,
+        founded_on=founded_on,
+        share_price_minor=share_price_minor,
+    )
+    membership = Membership.objects.create(
+        user=founder, role=Role.STEWARD, shares=1, joined_at=clock.now()
+    )
+    audit.record(actor=founder, action="cooperative.founded", obj=cooperative, data={"name": name})
+    audit.record(
+        actor=founder, action="membership.created", obj=membership, data={"role": Role.STEWARD}
+    )
+    return cooperative
+
+
+@transaction.atomic
+def register_user(
+    *, username: str, password: str, email: str = "", display_name: str = ""
+) -> User:
+    """Create a log-in. It carries no membership until an application is admitted."""
+    if not _USERNAME_RE.fullmatch(username):
+        raise MembersError(
+            "invalid",
+            "A username is 3 to 150 letters, digits or . @ + - _ characters.",
+            field="username",
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise MembersError("conflict", "That username is taken.", field="username")
+    user = User(username=username, email=email, display_name=display_name[:80])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise MembersError("invalid", " ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise MembersError("conflict", "That username is taken.", field="username") from exc
+    audit.record(actor=user, action="user.registered", obj=user)
+    return user
+
+
+@transaction.atomic
+def submit_application(
+    *, actor: User, role: str, motivation: str, skills: list[str] | None = None
+) -> Application:
+    if role not in Role.values or role == Role.STEWARD:
+        raise MembersError(
+            "invalid", "Apply as a worker or a client; stewards are elected.", field="role"
+        )
+    if not motivation.strip():
+        raise MembersError("invalid", "Say in a few words why you want to join.", field="motivation")
+    if Membership.objects.filter(user=actor).exists():
+        raise MembersError("conflict", "You already have a membership.")
+    if Application.objects.filter(applicant=actor, status=ApplicationStatus.PENDING).exists():
+        raise MembersError("conflict", "You already have an application waiting for a decision.")
+    application = Application.objects.create(
+        applicant=actor,
+        role=role,
+        motivation=motivation.strip(),
+        skills=clean_skills(skills or []),
+        submitted_at=clock.now(),
+    )
+    audit.record(actor=actor, action="application.submitted", obj=application, data={"role": role})
+    return application
+
+
+def _lock_pending_application(application_id: int) -> Application:
+    application = (
+        Application.objects.select_for_update().filter(pk=application_id).first()
+    )
+    if application is None:
+        raise NotFound("Application", field="application_id")
+    if application.status != ApplicationStatus.PENDING:
+        raise MembersError(
+            "illegal_transition", f"This application was already {application.status}."
+        )
+    return application
+
+
+@transaction.atomic
+def admit_application(*, actor: User, application_id: int, note: str = "") -> Membership:
+    """A steward admits an applicant: they become an active member holding one share."""
+    require_role(actor, Role.STEWARD)
+    application = _lock_pending_application(application_id)
+    if Membership.objects.filter(user_id=application.applicant_id).exists():
+        raise MembersError("conflict", "The applicant already has a membership.")
+    now = clock.now()
+    application.status = ApplicationStatus.ADMITTED
+    application.decided_at = now
+    application.decided_by = actor
+    application.decision_note = note
+    application.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    membership = Membership.objects.create(
+        user_id=application.applicant_id,
+        role=application.role,
+        shares=1,
+        skills=application.skills,
+        joined_at=now,
+    )
+    audit.record(actor=actor, action="application.admitted", obj=application, data={"note": note})
+    audit.record(
+        actor=actor,
+        action="membership.created",
+        obj=membership,
+        data={"role": membership.role, "shares": membership.shares},
+    )
+    return membership
+
+
+@transaction.atomic
+def reject_application(*, actor: User, application_id: int, note: str) -> Application:
+    require_role(actor, Role.STEWARD)
+    if not note.strip():
+        raise MembersError("invalid", "Give the applicant a reason.", field="note")
+    application = _lock_pending_application(application_id)
+    application.status = ApplicationStatus.REJECTED
+    application.decided_at = clock.now()
+    application.decided_by = actor
+    application.decision_note = note.strip()
+    application.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    audit.record(actor=actor, action="application.rejected", obj=application, data={"note": note})
+    return application
+
+
+_ALLOWED_STATUS_CHANGES = {
+    (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED),
+    (MembershipStatus.SUSPENDED, MembershipStatus.ACTIVE),
+    (MembershipStatus.ACTIVE, MembershipStatus.LEFT),
+    (MembershipStatus.SUSPENDED, MembershipStatus.LEFT),
+}
+
+
+@transaction.atomic
+def change_membership_status(
+    *, actor: User, membership_id: int, status: str, reason: str
+) -> Membership:
+    """A steward suspends, reinstates or records the departure of a member, with a reason."""
+    require_role(actor, Role.STEWARD)
+    if not reason.strip():
+        raise MembersError("invalid", "A status change needs a reason.", field="reason")
+    membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("Membership", field="membership_id")
+    if (membership.status, status) not in _ALLOWED_STATUS_CHANGES:
+        raise MembersError(
+            "illegal_transition",
+            f"A membership cannot go from {membership.status} to {status}.",
+            field="status",
+        )
+    if membership.user_id == actor.pk:
+        raise MembersError("forbidden", "Stewards cannot change their own membership status.")
+    previous = membership.status
+    membership.status = status
+    update_fields = ["status"]
+    if status == MembershipStatus.LEFT:
+        membership.left_at = clock.now()
+        update_fields.append("left_at")
+    membership.save(update_fields=update_fields)
+    audit.record(
+        actor=actor,
+        action="membership.status_changed",
+        obj=membership,
+        data={"from": previous, "to": status, "reason": reason.strip()},
+    )
+    return membership
+
+
+@transaction.atomic
+def update_skills(*, actor: User, skills: list[str]) -> Membership:
+    membership = require_role(actor, Role.WORKER, Role.STEWARD)
+    membership.skills = clean_skills(skills)
+    membership.save(update_fields=["skills"])
+    audit.record(actor=actor, action="membership.skills_changed", obj=membership, data={"skills": membership.skills})
+    return membership
+
+
+def hash_api_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the actor. The plain token is returned once and never stored."""
+    require_role(actor)
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise MembersError("invalid", "Name the token (1 to 80 characters).", field="name")
+    plain = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        prefix=plain[:10],
+        token_hash=hash_api_token(plain),
+        created_at=clock.now(),
+    )
+    audit.record(actor=actor, action="api_token.created", obj=token, data={"name": name})
+    return token, plain
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound("API token", field="token_id")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="api_token.revoked", obj=token)
+    return token
+
+
+def user_for_api_token(plain: str) -> Any:
+    """The active member a token belongs to, or None. Revoked tokens authenticate nobody."""
+    if not plain.startswith(API_TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_api_token(plain), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        # Touch at most once a minute so reads do not turn every request into a write.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,5 @@
+from commonwork.core.errors import DomainError
+
+
+class MembersError(DomainError):
+    """A refused membership operation."""

@@ -1,0 +1,79 @@
+"""Reads about the co-op and its members, each checked against the actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from commonwork.core.errors import Forbidden, NotFound
+from commonwork.members.models import (
+    Application,
+    ApplicationStatus,
+    Cooperative,
+    Membership,
+    Role,
+    User,
+)
+
+
+def get_cooperative() -> Cooperative | None:
+    return Cooperative.objects.filter(pk=1).first()
+
+
+def active_membership(user: Any) -> Membership | None:
+    """The user's membership if it is active, else None (anonymous users have none)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = Membership.objects.filter(user_id=user.pk).first()
+    return membership if membership and membership.is_active else None
+
+
+def require_role(user: Any, *roles: Role) -> Membership:
+    """The actor's active membership if it has one of `roles`, else Forbidden."""
+    membership = active_membership(user)
+    if membership is None:
+        raise Forbidden("Only active members of the co-op can do this.")
+    if roles and membership.role not in roles:
+        names = ", ".join(str(role.label) for role in roles)
+        raise Forbidden(f"Only members with the role {names} can do this.")
+    return membership
+
+
+def is_steward(user: Any) -> bool:
+    membership = active_membership(user)
+    return membership is not None and membership.role == Role.STEWARD
+
+
+def access_application_by_id(actor: Any, application_id: int) -> Application:
+    """Stewards see every application; an applicant sees their own."""
+    application = Application.objects.select_related("applicant").filter(pk=application_id).first()
+    if application is None or not (is_steward(actor) or application.applicant_id == actor.pk):
+        raise NotFound("Application", field="application_id")
+    return application
+
+
+def pending_applications(actor: Any) -> QuerySet[Application]:
+    require_role(actor, Role.STEWARD)
+    return Application.objects.filter(status=ApplicationStatus.PENDING).select_related("applicant")
+
+
+def applications_of(actor: Any) -> QuerySet[Application]:
+    return Application.objects.filter(applicant_id=actor.pk).order_by("-submitted_at")
+
+
+def list_members(actor: Any) -> QuerySet[Membership]:
+    require_role(actor, Role.STEWARD)
+    return Membership.objects.select_related("user").order_by("role", "user__username")
+
+
+def access_membership_by_id(actor: Any, membership_id: int) -> Membership:
+    require_role(actor, Role.STEWARD)
+    membership = Membership.objects.select_related("user").filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("Membership", field="membership_id")
+    return membership
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()

@@ -1,0 +1,15 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from commonwork.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("commonwork.core.urls")),
+    path("", include("commonwork.members.urls")),
+    path("", include("commonwork.work.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,120 @@
+"""Reads about work, each checked against the actor who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from commonwork.core.audit import history_of
+from commonwork.core.errors import NotFound
+from commonwork.core.models import AuditEntry
+from commonwork.members.models import Role
+from commonwork.members.selectors import active_membership, is_steward, require_role
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import (
+    AvailabilityPeriod,
+    Dispute,
+    DisputeStatus,
+    Offer,
+    OfferStatus,
+    Project,
+    Tariff,
+    Task,
+)
+
+WORKING_ROLES = (Role.WORKER, Role.STEWARD)
+
+
+def current_tariff() -> Tariff | None:
+    return Tariff.objects.order_by("-published_at", "-id").first()
+
+
+def _visible_tasks(actor: Any) -> QuerySet[Task]:
+    tasks = Task.objects.select_related("project", "project__client", "worker", "tariff")
+    if is_steward(actor):
+        return tasks
+    membership = active_membership(actor)
+    if membership is None:
+        return tasks.none()
+    visible = Q(project__client_id=actor.pk)
+    if membership.role in WORKING_ROLES:
+        visible |= Q(status=TaskStatus.OPEN) | Q(worker_id=actor.pk)
+        visible |= Q(offers__worker_id=actor.pk, offers__status=OfferStatus.PENDING)
+    return tasks.filter(visible).distinct()
+
+
+def access_task_by_id(actor: Any, task_id: int) -> Task:
+    """The task if the actor may see it: its client, its worker, a worker it is offered
+    to or any worker while it is open on the board, or a steward."""
+    task = _visible_tasks(actor).filter(pk=task_id).first()
+    if task is None:
+        raise NotFound("Task", field="task_id")
+    return task
+
+
+def open_board(actor: Any) -> QuerySet[Task]:
+    require_role(actor, *WORKING_ROLES)
+    return (
+        Task.objects.filter(status=TaskStatus.OPEN)
+        .select_related("project")
+        .order_by("deadline", "id")
+    )
+
+
+def tasks_of_worker(actor: Any) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(worker_id=actor.pk)
+        .select_related("project")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def tasks_of_client(actor: Any) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(project__client_id=actor.pk)
+        .select_related("project", "worker")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def projects_of_client(actor: Any) -> QuerySet[Project]:
+    return Project.objects.filter(client_id=actor.pk)
+
+
+def access_project_by_id(actor: Any, project_id: int) -> Project:
+    """Its client, stewards and any worker who has or had a task in it see a project."""
+    project = Project.objects.select_related("client").filter(pk=project_id).first()
+    if project is None:
+        raise NotFound("Project", field="project_id")
+    if project.client_id == actor.pk or is_steward(actor):
+        return project
+    if project.tasks.filter(Q(worker_id=actor.pk) | Q(status=TaskStatus.OPEN)).exists():
+        return project
+    raise NotFound("Project", field="project_id")
+
+
+def pending_offers_for(actor: Any) -> QuerySet[Offer]:
+    return Offer.objects.filter(worker_id=actor.pk, status=OfferStatus.PENDING).select_related(
+        "task", "task__project"
+    )
+
+
+def open_disputes(actor: Any) -> QuerySet[Dispute]:
+    require_role(actor, Role.STEWARD)
+    return Dispute.objects.filter(status=DisputeStatus.OPEN).select_related(
+        "task", "task__worker", "opened_by"
+    )
+
+
+def open_availability(actor: Any) -> AvailabilityPeriod | None:
+    return AvailabilityPeriod.objects.filter(worker_id=actor.pk, ended_at__isnull=True).first()
+
+
+def is_available(actor: Any) -> bool:
+    return open_availability(actor) is not None
+
+
+def task_history(actor: Any, task_id: int) -> QuerySet[AuditEntry]:
+    task = access_task_by_id(actor, task_id)
+    return history_of(task).order_by("seq")

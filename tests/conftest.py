@@ -1,0 +1,139 @@
+"""The cast every test shares, on whichever database DATABASE_URL names.
+
+Alice founded the co-op and is a steward; Bob and Carol are workers; Dan is a client;
+Erin has a log-in but no membership; Sam is a second steward (so stewards can act on
+each other and resolve disputes they are not party to).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from commonwork.core import clock
+from commonwork.members import actions as member_actions
+from commonwork.members.models import Role, User
+from commonwork.work import actions as work_actions
+from commonwork.work.models import Project, Task
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _user(username: str) -> User:
+    return member_actions.register_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org",
+        display_name=username.title(),
+    )
+
+
+def _admit(steward: User, user: User, role: str, skills: list[str] | None = None) -> User:
+    application = member_actions.submit_application(
+        actor=user, role=role, motivation="I want to work here.", skills=skills or []
+    )
+    member_actions.admit_application(actor=steward, application_id=application.pk)
+    return user
+
+
+@pytest.fixture
+def alice(db: Any) -> User:
+    user = _user("alice")
+    member_actions.found_cooperative(
+        name="Riverside Couriers",
+        currency="EUR",
+        languages=["en", "zh-hans"],
+        bylaws="One member, one vote.",
+        founded_on=dt.date(2026, 1, 1),
+        share_price_minor=5000,
+        founder=user,
+    )
+    return user
+
+
+@pytest.fixture
+def sam(alice: User) -> User:
+    user = _admit(alice, _user("sam"), Role.WORKER)
+    membership = user.membership
+    membership.role = Role.STEWARD
+    membership.save(update_fields=["role"])
+    return user
+
+
+@pytest.fixture
+def bob(alice: User) -> User:
+    return _admit(alice, _user("bob"), Role.WORKER, ["bike"])
+
+
+@pytest.fixture
+def carol(alice: User) -> User:
+    return _admit(alice, _user("carol"), Role.WORKER, ["bike", "translation"])
+
+
+@pytest.fixture
+def dan(alice: User) -> User:
+    return _admit(alice, _user("dan"), Role.CLIENT)
+
+
+@pytest.fixture
+def erin(db: Any) -> User:
+    return _user("erin")
+
+
+@pytest.fixture
+def tariff(alice: User) -> Any:
+    return work_actions.publish_tariff(
+        actor=alice, name="2026 city tariff", base_minor=300, per_km_minor=120, per_minute_minor=20
+    )
+
+
+@pytest.fixture
+def project(dan: User, tariff: Any) -> Project:
+    return work_actions.create_project(
+        actor=dan,
+        title="Neighbourhood groceries",
+        purpose="Deliver groceries from the market to older neighbours.",
+        outcome="Weekly shopping reaches 40 households.",
+    )
+
+
+@pytest.fixture
+def make_task(dan: User, project: Project) -> Callable[..., Task]:
+    def make(**overrides: Any) -> Task:
+        fields: dict[str, Any] = {
+            "actor": dan,
+            "project_id": project.pk,
+            "title": "Deliver a basket",
+            "kind": "located",
+            "pickup": (52.5200, 13.4050),
+            "dropoff": (52.5300, 13.4200),
+            "estimated_minutes": 25,
+            "deadline": clock.now() + dt.timedelta(hours=3),
+            "skills": ["bike"],
+        }
+        fields.update(overrides)
+        return work_actions.post_task(**fields)
+
+    return make
+
+
+@pytest.fixture
+def open_task(make_task: Callable[..., Task]) -> Task:
+    return make_task()
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
