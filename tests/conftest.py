@@ -83,6 +83,16 @@ def erin(db: Any) -> User:
 
 
 @pytest.fixture
+def make_member(alice: User) -> Callable[..., User]:
+    """A further member of any role, admitted by Alice: make_member("eve", "client")."""
+
+    def make(username: str, role: str, skills: list[str] | None = None) -> User:
+        return _admit(alice, _user(username), role, skills)
+
+    return make
+
+
+@pytest.fixture
 def tariff(alice: User) -> Any:
     return work_actions.publish_tariff(
         actor=alice, name="2026 city tariff", base_minor=300, per_km_minor=120, per_minute_minor=20
