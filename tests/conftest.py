@@ -25,7 +25,9 @@ PASSWORD = "correct-horse-battery-staple"
 
 def _user(username: str) -> User:
     return member_actions.register_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org",
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.org",
         display_name=username.title(),
     )
 

@@ -39,7 +39,17 @@ def compute_hash(
     prev_hash: str,
 ) -> str:
     payload = canonical_json(
-        [seq, at.isoformat(), actor_id, actor_label, action, object_type, object_id, data, prev_hash]
+        [
+            seq,
+            at.isoformat(),
+            actor_id,
+            actor_label,
+            action,
+            object_type,
+            object_id,
+            data,
+            prev_hash,
+        ]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

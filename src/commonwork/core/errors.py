@@ -41,11 +41,13 @@ class DomainError(Exception):
         return f"{type(self).__name__}({self.code!r}, {self.message!r}, field={self.field!r})"
 
 
-class NotFound(DomainError):
+class NotFound(DomainError):  # noqa: N818 - named for the HTTP answer it becomes
     def __init__(self, what: str, *, field: str | None = None) -> None:
-        super().__init__("not_found", f"{what} does not exist or is not visible to you.", field=field)
+        super().__init__(
+            "not_found", f"{what} does not exist or is not visible to you.", field=field
+        )
 
 
-class Forbidden(DomainError):
+class Forbidden(DomainError):  # noqa: N818 - named for the HTTP answer it becomes
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__("forbidden", message, field=field)

@@ -17,7 +17,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_label = models.CharField(max_length=150, help_text="Who acted, e.g. a username or 'system'.")
+    actor_label = models.CharField(
+        max_length=150, help_text="Who acted, e.g. a username or 'system'."
+    )
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=64)
@@ -47,7 +49,9 @@ class AuditHead(models.Model):
     entry_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
+        ]
 
     def __str__(self) -> str:
         return f"head at #{self.seq}"

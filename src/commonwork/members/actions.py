@@ -27,7 +27,7 @@ from commonwork.members.models import (
 )
 from commonwork.members.selectors import get_cooperative, require_role
 
-API_TOKEN_PREFIX = "cw_"
+API_TOKEN_PREFIX = "cw_"  # noqa: S105 - a public marker, not a secret
 _USERNAME_RE = re.compile(r"^[\w.@+-]{3,150}$")
 _MAX_SKILLS = 30
 
@@ -58,9 +58,13 @@ def found_cooperative(
     if get_cooperative() is not None:
         raise MembersError("conflict", "This instance already runs a co-op.")
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise MembersError("invalid", "Currency must be an ISO 4217 code like EUR.", field="currency")
+        raise MembersError(
+            "invalid", "Currency must be an ISO 4217 code like EUR.", field="currency"
+        )
     if share_price_minor < 0:
-        raise MembersError("invalid", "The share price cannot be negative.", field="share_price_minor")
+        raise MembersError(
+            "invalid", "The share price cannot be negative.", field="share_price_minor"
+        )
     cooperative = Cooperative.objects.create(
         name=name,
         currency=currency,
@@ -80,9 +84,7 @@ def found_cooperative(
 
 
 @transaction.atomic
-def register_user(
-    *, username: str, password: str, email: str = "", display_name: str = ""
-) -> User:
+def register_user(*, username: str, password: str, email: str = "", display_name: str = "") -> User:
     """Create a log-in. It carries no membership until an application is admitted."""
     if not _USERNAME_RE.fullmatch(username):
         raise MembersError(
@@ -116,7 +118,9 @@ def submit_application(
             "invalid", "Apply as a worker or a client; stewards are elected.", field="role"
         )
     if not motivation.strip():
-        raise MembersError("invalid", "Say in a few words why you want to join.", field="motivation")
+        raise MembersError(
+            "invalid", "Say in a few words why you want to join.", field="motivation"
+        )
     if Membership.objects.filter(user=actor).exists():
         raise MembersError("conflict", "You already have a membership.")
     if Application.objects.filter(applicant=actor, status=ApplicationStatus.PENDING).exists():
@@ -133,9 +137,7 @@ def submit_application(
 
 
 def _lock_pending_application(application_id: int) -> Application:
-    application = (
-        Application.objects.select_for_update().filter(pk=application_id).first()
-    )
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
     if application is None:
         raise NotFound("Application", field="application_id")
     if application.status != ApplicationStatus.PENDING:
@@ -238,7 +240,12 @@ def update_skills(*, actor: User, skills: list[str]) -> Membership:
     membership = require_role(actor, Role.WORKER, Role.STEWARD)
     membership.skills = clean_skills(skills)
     membership.save(update_fields=["skills"])
-    audit.record(actor=actor, action="membership.skills_changed", obj=membership, data={"skills": membership.skills})
+    audit.record(
+        actor=actor,
+        action="membership.skills_changed",
+        obj=membership,
+        data={"skills": membership.skills},
+    )
     return membership
 
 

@@ -65,7 +65,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     status = models.CharField(
-        _("status"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+        _("status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
     )
     shares = models.PositiveIntegerField(_("shares held"), default=1)
     skills = models.JSONField(_("skills"), default=list, blank=True)
@@ -130,7 +133,9 @@ class Application(models.Model):
 class ApiToken(models.Model):
     """A member's API token. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
     token_hash = models.CharField(max_length=64, unique=True)

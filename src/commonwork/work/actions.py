@@ -221,7 +221,7 @@ def _move(
     task: Task,
     transition: Transition,
     data: dict[str, Any] | None = None,
-    worker: User | None | bool = False,
+    worker: User | bool | None = False,
 ) -> Task:
     """Fire `transition` on a locked task. `worker=False` leaves the worker as it is."""
     try:
@@ -400,7 +400,9 @@ def resolve_dispute(*, actor: User, dispute_id: int, outcome: str, note: str) ->
     dispute.resolution_note = note.strip()
     dispute.resolved_by = actor
     dispute.resolved_at = clock.now()
-    dispute.save(update_fields=["status", "outcome", "resolution_note", "resolved_by", "resolved_at"])
+    dispute.save(
+        update_fields=["status", "outcome", "resolution_note", "resolved_by", "resolved_at"]
+    )
     audit.record(
         actor=actor, action="dispute.resolved", obj=dispute, data={"outcome": outcome, "note": note}
     )
@@ -445,9 +447,7 @@ def offer_task(
     if actor is not None:
         require_role(actor, Role.STEWARD)
     task = _lock_task(task_id)
-    worker_membership = (
-        Membership.objects.select_related("user").filter(user_id=worker_id).first()
-    )
+    worker_membership = Membership.objects.select_related("user").filter(user_id=worker_id).first()
     if (
         worker_membership is None
         or not worker_membership.is_active
@@ -458,12 +458,15 @@ def offer_task(
         raise WorkError("invalid", "A task is not offered to its own client.", field="worker_id")
     if not AvailabilityPeriod.objects.filter(worker_id=worker_id, ended_at__isnull=True).exists():
         raise WorkError(
-            "not_available", "This worker is not available; only they can change that.",
+            "not_available",
+            "This worker is not available; only they can change that.",
             field="worker_id",
         )
     missing = _missing_skills(worker_membership, task)
     if missing:
-        raise WorkError("missing_skills", f"The worker lacks: {', '.join(missing)}.", field="worker_id")
+        raise WorkError(
+            "missing_skills", f"The worker lacks: {', '.join(missing)}.", field="worker_id"
+        )
     _move(actor=actor, task=task, transition=Transition.OFFER, data={"worker": worker_id})
     now = clock.now()
     try:
@@ -478,7 +481,9 @@ def offer_task(
         raise WorkError(
             "conflict", "This worker already has an offer waiting for an answer.", field="worker_id"
         ) from exc
-    audit.record(actor=actor, action="offer.made", obj=offer, data={"task": task.pk, "worker": worker_id})
+    audit.record(
+        actor=actor, action="offer.made", obj=offer, data={"task": task.pk, "worker": worker_id}
+    )
     return offer
 
 
@@ -499,7 +504,9 @@ def _close_offer(offer: Offer, status: OfferStatus, *, actor: User | None) -> No
     offer.status = status
     offer.responded_at = clock.now()
     offer.save(update_fields=["status", "responded_at"])
-    audit.record(actor=actor, action=f"offer.{status.value}", obj=offer, data={"task": offer.task_id})
+    audit.record(
+        actor=actor, action=f"offer.{status.value}", obj=offer, data={"task": offer.task_id}
+    )
 
 
 def accept_offer(*, actor: User, offer_id: int) -> Task:
@@ -553,7 +560,9 @@ def expire_offers(*, now: datetime | None = None, offer_ids: list[int] | None = 
                 continue  # answered meanwhile
             task = _lock_task(offer.task_id)
             _close_offer(offer, OfferStatus.EXPIRED, actor=None)
-            _move(actor=None, task=task, transition=Transition.EXPIRE_OFFER, data={"offer": offer.pk})
+            _move(
+                actor=None, task=task, transition=Transition.EXPIRE_OFFER, data={"offer": offer.pk}
+            )
             expired += 1
     return expired
 
@@ -586,4 +595,3 @@ def set_availability(*, actor: User, available: bool) -> AvailabilityPeriod | No
         _close_offer(offer, OfferStatus.WITHDRAWN, actor=actor)
         _move(actor=actor, task=task, transition=Transition.EXPIRE_OFFER, data={"offer": offer.pk})
     return None
-

@@ -100,11 +100,24 @@ class Task(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind=TaskKind.REMOTE, pickup_lat__isnull=True, pickup_lon__isnull=True,
-                            dropoff_lat__isnull=True, dropoff_lon__isnull=True)
-                | Q(kind=TaskKind.LOCATED, pickup_lat__gte=-90, pickup_lat__lte=90,
-                    dropoff_lat__gte=-90, dropoff_lat__lte=90, pickup_lon__gte=-180,
-                    pickup_lon__lte=180, dropoff_lon__gte=-180, dropoff_lon__lte=180),
+                condition=Q(
+                    kind=TaskKind.REMOTE,
+                    pickup_lat__isnull=True,
+                    pickup_lon__isnull=True,
+                    dropoff_lat__isnull=True,
+                    dropoff_lon__isnull=True,
+                )
+                | Q(
+                    kind=TaskKind.LOCATED,
+                    pickup_lat__gte=-90,
+                    pickup_lat__lte=90,
+                    dropoff_lat__gte=-90,
+                    dropoff_lat__lte=90,
+                    pickup_lon__gte=-180,
+                    pickup_lon__lte=180,
+                    dropoff_lon__gte=-180,
+                    dropoff_lon__lte=180,
+                ),
                 name="task_coordinates_match_kind",
             ),
             models.CheckConstraint(
@@ -132,8 +145,12 @@ class Offer(models.Model):
     """A task offered to one worker. Declining or letting it expire costs them nothing."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="offers")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers")
-    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers"
+    )
+    status = models.CharField(
+        max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
     offered_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -145,7 +162,9 @@ class Offer(models.Model):
                 fields=["task"], condition=Q(status="pending"), name="offer_one_pending_per_task"
             ),
             models.UniqueConstraint(
-                fields=["worker"], condition=Q(status="pending"), name="offer_one_pending_per_worker"
+                fields=["worker"],
+                condition=Q(status="pending"),
+                name="offer_one_pending_per_worker",
             ),
         ]
 
@@ -166,10 +185,14 @@ class DisputeOutcome(models.TextChoices):
 
 class Dispute(models.Model):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="disputes")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"))
     opened_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
     outcome = models.CharField(max_length=10, choices=DisputeOutcome.choices, blank=True)
     resolution_note = models.TextField(blank=True)
     resolved_by = models.ForeignKey(
@@ -202,7 +225,9 @@ class AvailabilityPeriod(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["worker"], condition=Q(ended_at__isnull=True), name="availability_one_open_period"
+                fields=["worker"],
+                condition=Q(ended_at__isnull=True),
+                name="availability_one_open_period",
             ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),

@@ -2,8 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commonwork.core.audit import verify_chain
-from commonwork.core.audit import GENESIS_HASH
+from commonwork.core.audit import GENESIS_HASH, verify_chain
 from commonwork.core.models import AuditEntry, AuditHead
 
 
