@@ -1,0 +1,222 @@
+"""The pay rules, as pure functions over integers and fractions.
+
+No ORM, no clock, no floats: money is an integer count of minor units and rates are
+`Fraction`s (a governed parameter stored as "0.08" becomes Fraction(2, 25)), so every
+split adds up to exactly what was paid. The live ledger and the policy lab call these
+same functions.
+
+Rounding is always decided in the worker's favour where a choice exists: the fee and the
+solidarity share round half-even, the worker receives the exact remainder, and a floor
+top-up rounds up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+SECONDS_PER_HOUR = 3600
+
+
+class RuleInputError(ValueError):
+    """The input to a pay rule is impossible (a negative price, a rate above one...)."""
+
+
+def _round_half_even(value: Fraction) -> int:
+    return round(value)  # Fraction.__round__ rounds half to even, exactly
+
+
+def _check_rate(name: str, rate: Fraction) -> None:
+    if not 0 <= rate <= 1:
+        raise RuleInputError(f"{name} must lie between 0 and 1, not {rate}")
+
+
+@dataclass(frozen=True)
+class PriceSplit:
+    """Where one task's money goes. The parts always add up to price + tip."""
+
+    price_minor: int
+    tip_minor: int
+    worker_minor: int  # the worker's share of the price, tips excluded
+    fee_minor: int
+    solidarity_minor: int
+
+    @property
+    def to_worker_minor(self) -> int:
+        """Everything the worker receives: their share of the price and the whole tip."""
+        return self.worker_minor + self.tip_minor
+
+
+def split_price(
+    price_minor: int, *, fee_rate: Fraction, solidarity_rate: Fraction, tip_minor: int = 0
+) -> PriceSplit:
+    """Split a task's price into the worker's share, the fee and the solidarity fund.
+
+    Tips are never split: 100 % goes to the worker.
+    """
+    if price_minor < 0:
+        raise RuleInputError("a price cannot be negative")
+    if tip_minor < 0:
+        raise RuleInputError("a tip cannot be negative")
+    _check_rate("fee_rate", fee_rate)
+    _check_rate("solidarity_rate", solidarity_rate)
+    if fee_rate + solidarity_rate > 1:
+        raise RuleInputError("the fee and the solidarity rate together exceed the price")
+    fee = _round_half_even(price_minor * fee_rate)
+    solidarity = _round_half_even(price_minor * solidarity_rate)
+    worker = price_minor - fee - solidarity
+    if worker < 0:  # only possible through rounding at tiny prices
+        solidarity += worker
+        worker = 0
+    return PriceSplit(price_minor, tip_minor, worker, fee, solidarity)
+
+
+Interval = tuple[int, int]  # [start, end) in whole seconds since an epoch of the caller's choice
+
+
+def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
+    """The union of half-open intervals, sorted and non-overlapping."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end < start:
+            raise RuleInputError(f"an interval ends before it starts: {start}..{end}")
+        if end == start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def engaged_seconds(
+    *, available: Iterable[Interval], on_task: Iterable[Interval], window: Interval
+) -> int:
+    """Engaged time in a pay period: available or on a task, each second counted once.
+
+    Waiting while available is engaged time; so is work on a task the worker took while
+    marked unavailable. Only the part inside `window` (the pay period) counts.
+    """
+    window_start, window_end = window
+    if window_end < window_start:
+        raise RuleInputError("the pay period ends before it starts")
+    clipped = (
+        (max(start, window_start), min(end, window_end))
+        for start, end in [*available, *on_task]
+        if end > window_start and start < window_end
+    )
+    return sum(end - start for start, end in merge_intervals(clipped))
+
+
+def floor_top_up(*, engaged_seconds: int, earnings_minor: int, floor_per_hour_minor: int) -> int:
+    """What the co-op adds so pay reaches the floor for every engaged hour.
+
+    earnings_minor is the worker's share of task prices in the period; tips are not
+    counted (a client's tip must never pay for the co-op's floor). The floor is
+    pro-rated to the second and rounded up to the next minor unit.
+    """
+    if engaged_seconds < 0 or floor_per_hour_minor < 0:
+        raise RuleInputError("engaged time and the floor cannot be negative")
+    owed = math.ceil(Fraction(floor_per_hour_minor * engaged_seconds, SECONDS_PER_HOUR))
+    return max(0, owed - earnings_minor)
+
+
+def effective_hourly_minor(*, pay_minor: int, engaged_seconds: int) -> Fraction | None:
+    """Pay per engaged hour, or None for someone with no engaged time."""
+    if engaged_seconds <= 0:
+        return None
+    return Fraction(pay_minor * SECONDS_PER_HOUR, engaged_seconds)
+
+
+@dataclass(frozen=True)
+class PayRatioReport:
+    ratio: Fraction | None  # highest / lowest effective hourly pay; None when undefined
+    highest_member: int | None
+    lowest_member: int | None
+    cap: Fraction
+    exceeded: bool
+
+
+def check_pay_ratio(
+    hourly_by_member: Mapping[int, Fraction | None], *, cap: Fraction
+) -> PayRatioReport:
+    """The ratio of the highest to the lowest effective hourly pay, against the cap.
+
+    Members without engaged time (None) are left out. A lowest pay of zero with a
+    positive highest makes the ratio unbounded, which exceeds any cap.
+    """
+    if cap < 1:
+        raise RuleInputError("a pay ratio cap below 1 cannot be met by anyone")
+    rated = sorted(
+        ((rate, member) for member, rate in hourly_by_member.items() if rate is not None),
+        key=lambda pair: (pair[0], pair[1]),
+    )
+    if len(rated) < 2:
+        return PayRatioReport(None, None, None, cap, exceeded=False)
+    (lowest, lowest_member), (highest, highest_member) = rated[0], rated[-1]
+    if lowest == 0:
+        exceeded = highest > 0
+        return PayRatioReport(None, highest_member, lowest_member, cap, exceeded=exceeded)
+    ratio = highest / lowest
+    return PayRatioReport(ratio, highest_member, lowest_member, cap, exceeded=ratio > cap)
+
+
+def largest_remainder(total_minor: int, weights: Sequence[tuple[int, Fraction]]) -> dict[int, int]:
+    """Share `total_minor` by weight so the parts add up exactly (Hamilton's method).
+
+    Ties in the remainders go to the lower key, so the result is deterministic.
+    """
+    if total_minor < 0:
+        raise RuleInputError("cannot share out a negative amount")
+    positive = [(key, weight) for key, weight in weights if weight > 0]
+    if any(weight < 0 for _key, weight in weights):
+        raise RuleInputError("weights cannot be negative")
+    weight_sum = sum((weight for _key, weight in positive), Fraction(0))
+    if not positive or weight_sum == 0:
+        return {key: 0 for key, _weight in weights}
+    exact = {key: total_minor * weight / weight_sum for key, weight in positive}
+    shares = {key: math.floor(value) for key, value in exact.items()}
+    left = total_minor - sum(shares.values())
+    by_remainder = sorted(exact, key=lambda key: (-(exact[key] - shares[key]), key))
+    for key in by_remainder[:left]:
+        shares[key] += 1
+    return {key: shares.get(key, 0) for key, _weight in weights}
+
+
+@dataclass(frozen=True)
+class SurplusSplit:
+    reserves_minor: int
+    patronage_minor: int
+    community_minor: int
+    patronage_by_member: dict[int, int]
+
+
+def split_surplus(
+    surplus_minor: int,
+    *,
+    reserves_share: Fraction,
+    patronage_share: Fraction,
+    community_share: Fraction,
+    labour_by_member: Mapping[int, int],
+) -> SurplusSplit:
+    """Split a year's surplus into reserves, patronage returns by labour, and a community fund.
+
+    `labour_by_member` is hours (or earnings: a governed choice) per member. A year with
+    no surplus allocates nothing; losses are the members' decision, not this rule's.
+    """
+    shares = (reserves_share, patronage_share, community_share)
+    if any(share < 0 for share in shares) or sum(shares) != 1:
+        raise RuleInputError("the surplus shares must be non-negative and add up to 1")
+    if surplus_minor <= 0:
+        return SurplusSplit(0, 0, 0, dict.fromkeys(labour_by_member, 0))
+    parts = largest_remainder(
+        surplus_minor, [(0, reserves_share), (1, patronage_share), (2, community_share)]
+    )
+    labour = sorted(labour_by_member.items())
+    if not any(hours > 0 for _member, hours in labour):
+        # Nobody worked: patronage has no one to go to and stays in reserves.
+        parts = {0: parts[0] + parts[1], 1: 0, 2: parts[2]}
+    by_member = largest_remainder(parts[1], [(m, Fraction(h)) for m, h in labour])
+    return SurplusSplit(parts[0], parts[1], parts[2], by_member)
