@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import pytest
@@ -51,7 +52,7 @@ def test_merged_intervals_cover_the_same_seconds_once(spans):
     merged = merge_intervals(spans)
     covered = {s for start, end in spans for s in range(start, end)}
     assert sum(end - start for start, end in merged) == len(covered)
-    assert all(a[1] < b[0] for a, b in zip(merged, merged[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(merged))
 
 
 @given(intervals, intervals, st.tuples(st.integers(0, 8_000), st.integers(0, 8_000)))
@@ -130,9 +131,9 @@ def test_surplus_is_fully_allocated_and_patronage_follows_labour(surplus, labour
     assert split.reserves_minor + split.patronage_minor + split.community_minor == surplus
     assert sum(split.patronage_by_member.values()) == split.patronage_minor
     ordered = sorted(labour.items(), key=lambda item: item[1])
-    for (_m1, h1), (_m2, h2) in zip(ordered, ordered[1:], strict=False):
+    for (low, h1), (high, h2) in itertools.pairwise(ordered):
         if h1 < h2:
-            assert split.patronage_by_member[_m1] <= split.patronage_by_member[_m2]
+            assert split.patronage_by_member[low] <= split.patronage_by_member[high]
 
 
 def test_no_surplus_allocates_nothing():
