@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "commonwork.core",
     "commonwork.members",
     "commonwork.work",
+    "commonwork.governance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,257 @@
+"""The one registry of every rule the members govern (DESIGN.md §4).
+
+Plain data, no Django: each entry names a parameter, its type, unit, default, bounds,
+the module that reads it, and what it means. Values live in the database with their
+whole history (governance.models.ParameterValue) and are read through
+`commonwork.governance.parameters.read_parameter` or `snapshot`.
+
+Decimal-valued parameters are exact: they are stored as strings and read as Fractions,
+so a fee of 0.08 is exactly 8/100 wherever it is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+Kind = Literal["int", "decimal"]
+Value = int | Fraction
+
+
+class ParameterError(ValueError):
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    name: str
+    kind: Kind
+    unit: str
+    default: str
+    minimum: str
+    maximum: str
+    reader: str
+    description: str
+
+    def parse(self, raw: object) -> Value:
+        """The typed value of `raw` (a string, int or Fraction), checked against the bounds."""
+        try:
+            if self.kind == "int":
+                if isinstance(raw, Fraction) and raw.denominator != 1:
+                    raise ValueError
+                value: Value = int(str(raw), 10) if not isinstance(raw, int) else raw
+            else:
+                value = Fraction(str(raw)) if not isinstance(raw, Fraction) else raw
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ParameterError(self.name, f"{raw!r} is not a valid {self.kind}") from exc
+        low, high = Fraction(self.minimum), Fraction(self.maximum)
+        if not low <= value <= high:
+            raise ParameterError(
+                self.name, f"{format_value(value)} lies outside {self.minimum}..{self.maximum}"
+            )
+        return value
+
+    @property
+    def default_value(self) -> Value:
+        return self.parse(self.default)
+
+
+def format_value(value: Value) -> str:
+    """The stored text of a value: integers as they are, fractions as exact decimals
+    where they have one (8/100 → "0.08"), else as "p/q"."""
+    if isinstance(value, int):
+        return str(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = 0
+    while (value * 10**digits).denominator != 1:
+        digits += 1
+    scaled = value * 10**digits
+    sign = "-" if scaled < 0 else ""
+    whole, frac = divmod(abs(int(scaled)), 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"
+
+
+def _spec(
+    name: str,
+    kind: Kind,
+    unit: str,
+    default: str,
+    bounds: tuple[str, str],
+    reader: str,
+    description: str,
+) -> ParameterSpec:
+    return ParameterSpec(name, kind, unit, default, bounds[0], bounds[1], reader, description)
+
+
+PARAMETERS: dict[str, ParameterSpec] = {
+    spec.name: spec
+    for spec in [
+        # --- pay and the books -----------------------------------------------------------
+        _spec(
+            "fee_rate",
+            "decimal",
+            "fraction of the price",
+            "0.08",
+            ("0", "0.5"),
+            "ledger.rules",
+            "Share of each task price kept by the co-op to cover its costs.",
+        ),
+        _spec(
+            "solidarity_rate",
+            "decimal",
+            "fraction of the price",
+            "0.02",
+            ("0", "0.2"),
+            "ledger.rules",
+            "Share of each task price paid into the solidarity fund.",
+        ),
+        _spec(
+            "pay_floor_per_hour",
+            "int",
+            "minor units per engaged hour",
+            "1500",
+            ("0", "1000000"),
+            "ledger.rules",
+            "Minimum pay for every engaged hour, waiting included; topped up at period close.",
+        ),
+        _spec(
+            "pay_ratio_cap",
+            "decimal",
+            "highest ÷ lowest hourly pay",
+            "3",
+            ("1", "100"),
+            "ledger.rules",
+            "Cap on the ratio of highest to lowest effective hourly pay.",
+        ),
+        # --- hours and rest --------------------------------------------------------------
+        _spec(
+            "max_hours_per_day",
+            "int",
+            "hours",
+            "10",
+            ("1", "16"),
+            "dispatch.solver",
+            "Dispatch never offers work that would take a worker past this many hours a day.",
+        ),
+        _spec(
+            "max_hours_per_week",
+            "int",
+            "hours",
+            "48",
+            ("1", "80"),
+            "dispatch.solver",
+            "Dispatch never offers work that would take a worker past this many hours a week.",
+        ),
+        _spec(
+            "min_rest_hours",
+            "int",
+            "hours",
+            "11",
+            ("0", "24"),
+            "dispatch.solver",
+            "Rest a worker gets between working days before dispatch offers them work.",
+        ),
+        # --- dispatch ------------------------------------------------------------------
+        _spec(
+            "dispatch.radius_km",
+            "decimal",
+            "km",
+            "3",
+            ("0.1", "100"),
+            "dispatch.solver",
+            "How far from a worker a located task may start and still be offered to them.",
+        ),
+        _spec(
+            "dispatch.weight_distance",
+            "decimal",
+            "cost per km",
+            "1",
+            ("0", "100"),
+            "dispatch.solver",
+            "Weight of the pickup distance in the dispatch objective.",
+        ),
+        _spec(
+            "dispatch.weight_fairness",
+            "decimal",
+            "cost units",
+            "1",
+            ("0", "100"),
+            "dispatch.solver",
+            "Weight of the fairness term that favours workers whose pay this week lags.",
+        ),
+        _spec(
+            "dispatch.unassigned_penalty",
+            "decimal",
+            "cost units",
+            "10",
+            ("0", "10000"),
+            "dispatch.solver",
+            "Cost of leaving a task unassigned in a round.",
+        ),
+        _spec(
+            "dispatch.round_interval_seconds",
+            "int",
+            "seconds",
+            "10",
+            ("1", "3600"),
+            "dispatch.tasks",
+            "How often a region's dispatch round runs.",
+        ),
+        _spec(
+            "dispatch.offer_ttl_seconds",
+            "int",
+            "seconds",
+            "120",
+            ("10", "3600"),
+            "work.actions",
+            "How long an offer waits for an answer before it expires.",
+        ),
+        # --- data ----------------------------------------------------------------------
+        _spec(
+            "location_retention_days",
+            "int",
+            "days",
+            "30",
+            ("0", "3650"),
+            "vault.tasks",
+            "Location points older than this are deleted.",
+        ),
+        _spec(
+            "commons.epsilon_per_year",
+            "decimal",
+            "ε",
+            "1",
+            ("0", "10"),
+            "commons.privacy",
+            "Total differential-privacy budget the commons may spend in a year.",
+        ),
+        # --- decisions -----------------------------------------------------------------
+        _spec(
+            "quorum",
+            "decimal",
+            "fraction of the electorate",
+            "0.5",
+            ("0", "1"),
+            "governance.tally",
+            "Share of the electorate that must cast a ballot.",
+        ),
+    ]
+}
+
+
+def spec_of(name: str) -> ParameterSpec:
+    try:
+        return PARAMETERS[name]
+    except KeyError as exc:
+        raise ParameterError(name, "no such governed parameter") from exc
