@@ -121,9 +121,6 @@ STORAGES = {
 EMAIL_BACKEND = env("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL") or "commonwork@localhost"
 
-# Offers that nobody answers go back to the open pool after this many seconds.
-OFFER_TTL_SECONDS = envint("OFFER_TTL_SECONDS", 120)
-
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -380,3 +380,12 @@ def test_offers_keep_a_history_of_answers(alice, bob, open_task):
     offer = actions.offer_task(actor=alice, task_id=open_task.pk, worker_id=bob.pk)
     actions.decline_offer(actor=bob, offer_id=offer.pk)
     assert list(Offer.objects.values_list("status", flat=True)) == [OfferStatus.DECLINED]
+
+
+def test_an_offer_waits_as_long_as_the_members_decided(alice, bob, open_task):
+    from commonwork.governance.actions import set_parameter
+
+    set_parameter(actor=alice, name="dispatch.offer_ttl_seconds", value="45", reason="Busy city")
+    actions.set_availability(actor=bob, available=True)
+    offer = actions.offer_task(actor=alice, task_id=open_task.pk, worker_id=bob.pk)
+    assert offer.expires_at - offer.offered_at == dt.timedelta(seconds=45)

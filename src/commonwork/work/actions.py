@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import Forbidden, NotFound
+from commonwork.governance.parameters import read_parameter
 from commonwork.members.actions import clean_skills
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import is_steward, require_role
@@ -475,7 +475,7 @@ def offer_task(
                 task=task,
                 worker_id=worker_id,
                 offered_at=now,
-                expires_at=now + (ttl or timedelta(seconds=settings.OFFER_TTL_SECONDS)),
+                expires_at=now + (ttl or _offer_ttl()),
             )
     except IntegrityError as exc:
         raise WorkError(
@@ -485,6 +485,10 @@ def offer_task(
         actor=actor, action="offer.made", obj=offer, data={"task": task.pk, "worker": worker_id}
     )
     return offer
+
+
+def _offer_ttl() -> timedelta:
+    return timedelta(seconds=int(read_parameter("dispatch.offer_ttl_seconds")))
 
 
 def _lock_own_pending_offer(actor: User, offer_id: int) -> Offer:
