@@ -1,0 +1,59 @@
+# Commonwork: the two set-up commands are `make run` and `make test` (see README.md).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Tests in parallel on this many pytest-xdist workers per pass (0 = one process).
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint bench messages clean system-deps
+
+# --- the virtualenv -----------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Re-installed only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+# --- the two set-up commands ----------------------------------------------------------
+
+run: $(VENV)/.installed-run
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)."
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev system-deps
+	PYTHON=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-all.sh
+
+system-deps:
+	scripts/system-deps.sh
+
+# --- developer helpers -----------------------------------------------------------------
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check
+	$(PY) -m ruff format --check
+	DEBUG=1 $(PY) -m mypy src tests bench
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench.run
+
+# Extract and compile the Simplified Chinese translations of src/commonwork.
+messages: $(VENV)/.installed-dev
+	cd src/commonwork && DEBUG=1 ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete
+	cd src/commonwork && DEBUG=1 ../../$(PY) ../../manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf var test-artifacts build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf src/*.egg-info

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL cluster for the test suite.
+#
+#   scripts/pg-cluster.sh start DIR   initdb in DIR/data on a free port; prints the port
+#   scripts/pg-cluster.sh stop DIR    stops the cluster and removes DIR
+#
+# The cluster trusts local connections for the role "commonwork" and has a database
+# "commonwork": DATABASE_URL=postgres://commonwork@127.0.0.1:PORT/commonwork.
+# PostgreSQL refuses to run as root, so as root the server runs as the "postgres" system
+# user (DIR is handed to it); otherwise it runs as the current user.
+# PG_BIN overrides where initdb and pg_ctl live (default: PostgreSQL 15's Debian path).
+set -euo pipefail
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+usage() {
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+}
+
+[ $# -eq 2 ] || usage
+command=$1
+dir=$2
+
+as_server_user() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+start() {
+    if [ ! -x "$PG_BIN/initdb" ]; then
+        echo "$PG_BIN/initdb is missing: install postgresql-15 (make test does)." >&2
+        exit 1
+    fi
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres: "$dir"
+    fi
+    chmod 700 "$dir"
+    as_server_user "$PG_BIN/initdb" -D "$dir/data" -A trust -U commonwork \
+        --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
+        cat "$dir/initdb.log" >&2
+        exit 1
+    }
+    local port
+    port=$(free_port)
+    # -w waits until the server accepts connections (or the timeout passes).
+    as_server_user "$PG_BIN/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/server.log" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null || {
+        cat "$dir/server.log" >&2
+        exit 1
+    }
+    for _ in $(seq 1 60); do
+        if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+            break
+        fi
+        sleep 0.5
+    done
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U commonwork commonwork
+    echo "$port" >"$dir/port"
+    echo "$port"
+}
+
+stop() {
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        as_server_user "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null || true
+    fi
+    rm -rf "$dir"
+}
+
+case "$command" in
+    start) start ;;
+    stop) stop ;;
+    *) usage ;;
+esac

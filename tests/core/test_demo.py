@@ -1,0 +1,102 @@
+"""The demo co-op `make run` loads: made through actions, idempotent, refused in production."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from commonwork.core.models import AuditEntry
+from commonwork.demo import DEMO_PASSWORD, LOGINS
+from commonwork.members.models import Application, ApplicationStatus, Membership, User
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import Dispute, Project, Tariff, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "applications": Application.objects.count(),
+        "tariffs": Tariff.objects.count(),
+        "projects": Project.objects.count(),
+        "tasks": Task.objects.count(),
+        "disputes": Dispute.objects.count(),
+        "audit entries": AuditEntry.objects.count(),
+    }
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def test_loading_the_demo_twice_changes_nothing_the_second_time():
+    # given
+    _load()
+    first = _counts()
+
+    # when
+    output = _load()
+
+    # then
+    assert _counts() == first
+    assert "already loaded" in output
+    call_command("verify_audit", stdout=StringIO())
+
+
+def test_the_demo_has_tasks_in_every_state_the_pages_show():
+    _load()
+
+    statuses = sorted(Task.objects.values_list("status", flat=True))
+
+    assert statuses.count(TaskStatus.OPEN) >= 2
+    assert TaskStatus.ACCEPTED in statuses
+    assert TaskStatus.DELIVERED in statuses
+    assert TaskStatus.DISPUTED in statuses
+    assert Dispute.objects.filter(task__status=TaskStatus.DISPUTED).count() == 1
+    assert Application.objects.filter(
+        applicant__username="erin", status=ApplicationStatus.PENDING
+    ).exists()
+
+
+def test_every_demo_log_in_works_with_the_documented_password():
+    output = _load()
+
+    for login in LOGINS:
+        assert Client().login(username=login.username, password=DEMO_PASSWORD), login.username
+        assert login.username in output
+    assert DEMO_PASSWORD in output
+
+
+def test_the_demo_roles_match_what_the_log_ins_say():
+    _load()
+
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+
+    assert roles == {"alice": "steward", "bob": "worker", "carol": "worker", "dan": "client"}
+
+
+def test_it_refuses_to_load_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert User.objects.count() == 0
+
+
+def test_it_refuses_to_touch_a_co_op_that_is_not_the_demo(alice, bob):
+    # given: the cast's own co-op, which is not the demo
+    before = _counts()
+
+    # when / then
+    with pytest.raises(CommandError, match="not the demo"):
+        _load()
+    assert _counts() == before
