@@ -237,3 +237,61 @@ class AvailabilityPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} from {self.started_at}"
+
+
+class LocationPing(models.Model):
+    """Where a worker's phone said they were, sent only while they are available.
+
+    Personal data (a location trace): kept only `location_retention_days` (governed) and
+    read only for dispatch while the worker is available.
+    """
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="location_pings"
+    )
+    lat = models.FloatField()
+    lon = models.FloatField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["worker", "-recorded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                name="location_ping_on_earth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.recorded_at}"
+
+
+class WorkerPreferences(models.Model):
+    """The worker's own limits, which dispatch must respect as hard constraints."""
+
+    worker = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_preferences"
+    )
+    max_distance_km = models.FloatField(
+        _("furthest pickup I will go to (km)"), null=True, blank=True
+    )
+    kinds = models.JSONField(_("kinds of task I take"), default=list, blank=True)
+    areas = models.JSONField(
+        _("areas I work in"),
+        default=list,
+        blank=True,
+        help_text="Bounding boxes [south, west, north, east]; empty means anywhere.",
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_distance_km__isnull=True) | Q(max_distance_km__gt=0),
+                name="preferences_positive_distance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"preferences of {self.worker}"
