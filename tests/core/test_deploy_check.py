@@ -1,8 +1,7 @@
 """Production settings: `check --deploy` is clean, and bad environments stop the start.
 
 Settings are read once at import, so each case runs manage.py in its own process with
-an environment built from scratch (the test process's own settings variables, which
-tests/settings.py sets, are left out).
+an environment built from scratch.
 """
 
 from __future__ import annotations
@@ -17,28 +16,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Settings read from the environment; none of the test process's values leak through.
-_SETTINGS_VARIABLES = {
-    "SECRET_KEY",
-    "SECRET_KEY_FILE",
-    "DEBUG",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_URL",
-    "DJANGO_SETTINGS_MODULE",
-    "EMAIL_BACKEND",
-    "OFFER_TTL_SECONDS",
-    "TIME_ZONE",
-    "LOG_LEVEL",
-}
+# Only these pass from the test process to manage.py: tests/settings.py and the browser
+# tests' conftest put settings variables (DEBUG, SECRET_KEY, DJANGO_ALLOW_ASYNC_UNSAFE
+# ...) into this process's environment, and none of them may leak into production's.
+_PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV")
 
 
 def _manage(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in _SETTINGS_VARIABLES and not name.startswith("SECURE_")
-    }
+    environment = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
     environment.update(variables)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, str(ROOT / "manage.py"), *args],
