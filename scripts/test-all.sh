@@ -10,8 +10,13 @@ PYTHON=${PYTHON:-.venv/bin/python}
 workers=${PYTEST_WORKERS:-0}
 xdist=()
 if [ "$workers" != "0" ]; then
-    xdist=(-n "$workers")
+    # loadfile keeps each file's tests on one worker (one browser for the browser tests).
+    xdist=(-n "$workers" --dist loadfile)
 fi
+# Every xdist worker must collect the same tests in the same order, so they share one
+# hash seed; it still changes from run to run, and is printed so a run can be repeated.
+export PYTHONHASHSEED=${PYTHONHASHSEED:-$RANDOM}
+echo "PYTHONHASHSEED=$PYTHONHASHSEED"
 
 run_pass() {
     local name=$1
