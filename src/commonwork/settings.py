@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "commonwork.core",
     "commonwork.members",
     "commonwork.work",
@@ -132,6 +134,13 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Background work (offer expiry, dispatch rounds, period close...) runs as Django tasks.
+# The default keeps the queue in the database and `manage.py db_worker` runs it; a
+# multi-machine deployment points TASKS_BACKEND at django_tasks_rq.RQBackend instead.
+TASKS = {
+    "default": {"BACKEND": env("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"},
+}
 
 LOGGING = {
     "version": 1,
