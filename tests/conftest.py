@@ -139,7 +139,7 @@ def open_task(make_task: Callable[..., Task]) -> Task:
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     from django.conf import settings
 
-    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    on_postgres = str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
     skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:

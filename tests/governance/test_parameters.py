@@ -69,6 +69,7 @@ def test_a_steward_changes_a_value_and_the_history_keeps_both(alice):
     ]
     assert snapshot().version == second.pk > first.pk
     entry = AuditEntry.objects.filter(action="parameter.changed").last()
+    assert entry is not None
     assert entry.data == {
         "name": "fee_rate",
         "from": "0.07",

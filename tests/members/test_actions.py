@@ -27,13 +27,15 @@ def test_founding_makes_the_founder_a_steward_holding_a_share(alice):
 
 
 def test_it_refuses_a_second_cooperative(alice, erin):
+    coop = get_cooperative()
+    assert coop is not None
     with pytest.raises(DomainError) as refused:
         actions.found_cooperative(
             name="Another",
             currency="EUR",
             languages=["en"],
             bylaws="x",
-            founded_on=get_cooperative().founded_on,
+            founded_on=coop.founded_on,
             share_price_minor=1,
             founder=erin,
         )

@@ -12,6 +12,7 @@ from commonwork.core.errors import DomainError, Forbidden, NotFound
 from commonwork.core.models import AuditEntry
 from commonwork.work import actions, selectors
 from commonwork.work.lifecycle import TaskStatus
+from commonwork.members.models import User
 from commonwork.work.models import AvailabilityPeriod, Dispute, Offer, OfferStatus, Task
 
 
@@ -204,7 +205,7 @@ def test_a_draft_is_invisible_to_workers_until_published(bob, dan, make_task):
 # --- disputes and cancellation -----------------------------------------------------
 
 
-def _delivered(bob, task):
+def _delivered(bob: User, task: Task) -> None:
     actions.take_task(actor=bob, task_id=task.pk)
     actions.start_task(actor=bob, task_id=task.pk)
     actions.deliver_task(actor=bob, task_id=task.pk)

@@ -17,7 +17,7 @@ from commonwork.work.lifecycle import (
 LEGAL = [
     (source, transition, target)
     for transition, (sources, target) in TRANSITIONS.items()
-    for source in sources
+    for source in sorted(sources)  # sorted: xdist workers must collect the same order
 ]
 ILLEGAL = [
     (status, transition)

@@ -16,6 +16,7 @@ def test_a_location_is_recorded_only_while_available(bob):
     actions.set_availability(actor=bob, available=True)
     actions.report_location(actor=bob, lat=52.52, lon=13.40)
     latest = selectors.latest_location(bob)
+    assert latest is not None
     assert (latest.lat, latest.lon) == (52.52, 13.40)
 
 
@@ -41,6 +42,7 @@ def test_a_worker_sets_and_replaces_their_own_limits(bob):
     )
     actions.set_work_preferences(actor=bob, max_distance_km=None, kinds=[], areas=[])
     preferences = selectors.work_preferences(bob)
+    assert preferences is not None
     assert (preferences.max_distance_km, preferences.kinds, preferences.areas) == (None, [], [])
 
 

@@ -8,7 +8,6 @@ import commonwork.work.lifecycle
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,138 +16,392 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('purpose', models.TextField(verbose_name='purpose')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('created_at', models.DateTimeField()),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("purpose", models.TextField(verbose_name="purpose")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Tariff',
+            name="Tariff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('base_minor', models.PositiveIntegerField(verbose_name='base price')),
-                ('per_km_minor', models.PositiveIntegerField(verbose_name='price per km')),
-                ('per_minute_minor', models.PositiveIntegerField(verbose_name='price per minute')),
-                ('published_at', models.DateTimeField(verbose_name='published')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("base_minor", models.PositiveIntegerField(verbose_name="base price")),
+                ("per_km_minor", models.PositiveIntegerField(verbose_name="price per km")),
+                ("per_minute_minor", models.PositiveIntegerField(verbose_name="price per minute")),
+                ("published_at", models.DateTimeField(verbose_name="published")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('kind', models.CharField(choices=[('remote', 'remote'), ('located', 'located')], max_length=10, verbose_name='kind')),
-                ('region', models.CharField(blank=True, default='', max_length=40, verbose_name='region')),
-                ('pickup_lat', models.FloatField(blank=True, null=True)),
-                ('pickup_lon', models.FloatField(blank=True, null=True)),
-                ('dropoff_lat', models.FloatField(blank=True, null=True)),
-                ('dropoff_lon', models.FloatField(blank=True, null=True)),
-                ('distance_km', models.FloatField(default=0)),
-                ('skills', models.JSONField(blank=True, default=list, verbose_name='skills')),
-                ('estimated_minutes', models.PositiveIntegerField(verbose_name='estimated minutes')),
-                ('deadline', models.DateTimeField(verbose_name='deadline')),
-                ('price_minor', models.PositiveIntegerField(verbose_name='price')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('open', 'open'), ('offered', 'offered'), ('accepted', 'accepted'), ('in_progress', 'in_progress'), ('delivered', 'delivered'), ('completed', 'completed'), ('disputed', 'disputed'), ('cancelled', 'cancelled')], default=commonwork.work.lifecycle.TaskStatus['DRAFT'], max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='work.project')),
-                ('tariff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='work.tariff')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_tasks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("remote", "remote"), ("located", "located")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(blank=True, default="", max_length=40, verbose_name="region"),
+                ),
+                ("pickup_lat", models.FloatField(blank=True, null=True)),
+                ("pickup_lon", models.FloatField(blank=True, null=True)),
+                ("dropoff_lat", models.FloatField(blank=True, null=True)),
+                ("dropoff_lon", models.FloatField(blank=True, null=True)),
+                ("distance_km", models.FloatField(default=0)),
+                ("skills", models.JSONField(blank=True, default=list, verbose_name="skills")),
+                (
+                    "estimated_minutes",
+                    models.PositiveIntegerField(verbose_name="estimated minutes"),
+                ),
+                ("deadline", models.DateTimeField(verbose_name="deadline")),
+                ("price_minor", models.PositiveIntegerField(verbose_name="price")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("open", "open"),
+                            ("offered", "offered"),
+                            ("accepted", "accepted"),
+                            ("in_progress", "in_progress"),
+                            ("delivered", "delivered"),
+                            ("completed", "completed"),
+                            ("disputed", "disputed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default=commonwork.work.lifecycle.TaskStatus["DRAFT"],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="work.project",
+                    ),
+                ),
+                (
+                    "tariff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="work.tariff",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline', 'id'],
+                "ordering": ["deadline", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('accepted', 'accepted'), ('declined', 'declined'), ('expired', 'expired'), ('withdrawn', 'withdrawn')], default='pending', max_length=10)),
-                ('offered_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='work.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                            ("expired", "expired"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("offered_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="work.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-offered_at', '-id'],
+                "ordering": ["-offered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Dispute',
+            name="Dispute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('opened_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'open'), ('resolved', 'resolved')], default='open', max_length=10)),
-                ('outcome', models.CharField(blank=True, choices=[('pay', 'the work stands and is paid'), ('redo', 'the worker redoes the work'), ('cancel', 'the task is cancelled')], max_length=10)),
-                ('resolution_note', models.TextField(blank=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes', to='work.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("opened_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("resolved", "resolved")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pay", "the work stands and is paid"),
+                            ("redo", "the worker redoes the work"),
+                            ("cancel", "the task is cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("resolution_note", models.TextField(blank=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disputes",
+                        to="work.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AvailabilityPeriod',
+            name="AvailabilityPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='availability_periods', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="availability_periods",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('worker',), name='availability_one_open_period'), models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('started_at')), _connector='OR'), name='availability_ends_after_start')],
+                "ordering": ["-started_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("worker",),
+                        name="availability_one_open_period",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_at__isnull", True),
+                            ("ended_at__gte", models.F("started_at")),
+                            _connector="OR",
+                        ),
+                        name="availability_ends_after_start",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'deadline'], name='work_task_status_4f09c1_idx'),
+            model_name="task",
+            index=models.Index(fields=["status", "deadline"], name="work_task_status_4f09c1_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['worker', 'status'], name='work_task_worker__72f009_idx'),
+            model_name="task",
+            index=models.Index(fields=["worker", "status"], name="work_task_worker__72f009_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('dropoff_lat__isnull', True), ('dropoff_lon__isnull', True), ('kind', 'remote'), ('pickup_lat__isnull', True), ('pickup_lon__isnull', True)), models.Q(('dropoff_lat__gte', -90), ('dropoff_lat__lte', 90), ('dropoff_lon__gte', -180), ('dropoff_lon__lte', 180), ('kind', 'located'), ('pickup_lat__gte', -90), ('pickup_lat__lte', 90), ('pickup_lon__gte', -180), ('pickup_lon__lte', 180)), _connector='OR'), name='task_coordinates_match_kind'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("dropoff_lat__isnull", True),
+                        ("dropoff_lon__isnull", True),
+                        ("kind", "remote"),
+                        ("pickup_lat__isnull", True),
+                        ("pickup_lon__isnull", True),
+                    ),
+                    models.Q(
+                        ("dropoff_lat__gte", -90),
+                        ("dropoff_lat__lte", 90),
+                        ("dropoff_lon__gte", -180),
+                        ("dropoff_lon__lte", 180),
+                        ("kind", "located"),
+                        ("pickup_lat__gte", -90),
+                        ("pickup_lat__lte", 90),
+                        ("pickup_lon__gte", -180),
+                        ("pickup_lon__lte", 180),
+                    ),
+                    _connector="OR",
+                ),
+                name="task_coordinates_match_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', [commonwork.work.lifecycle.TaskStatus['ACCEPTED'], commonwork.work.lifecycle.TaskStatus['IN_PROGRESS'], commonwork.work.lifecycle.TaskStatus['DELIVERED'], commonwork.work.lifecycle.TaskStatus['DISPUTED'], commonwork.work.lifecycle.TaskStatus['COMPLETED']]), ('worker__isnull', False)), models.Q(('status__in', [commonwork.work.lifecycle.TaskStatus['DRAFT'], commonwork.work.lifecycle.TaskStatus['OPEN'], commonwork.work.lifecycle.TaskStatus['OFFERED']]), ('worker__isnull', True)), ('status', commonwork.work.lifecycle.TaskStatus['CANCELLED']), _connector='OR'), name='task_worker_matches_status'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        (
+                            "status__in",
+                            [
+                                commonwork.work.lifecycle.TaskStatus["ACCEPTED"],
+                                commonwork.work.lifecycle.TaskStatus["IN_PROGRESS"],
+                                commonwork.work.lifecycle.TaskStatus["DELIVERED"],
+                                commonwork.work.lifecycle.TaskStatus["DISPUTED"],
+                                commonwork.work.lifecycle.TaskStatus["COMPLETED"],
+                            ],
+                        ),
+                        ("worker__isnull", False),
+                    ),
+                    models.Q(
+                        (
+                            "status__in",
+                            [
+                                commonwork.work.lifecycle.TaskStatus["DRAFT"],
+                                commonwork.work.lifecycle.TaskStatus["OPEN"],
+                                commonwork.work.lifecycle.TaskStatus["OFFERED"],
+                            ],
+                        ),
+                        ("worker__isnull", True),
+                    ),
+                    ("status", commonwork.work.lifecycle.TaskStatus["CANCELLED"]),
+                    _connector="OR",
+                ),
+                name="task_worker_matches_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('estimated_minutes__gte', 1)), name='task_takes_time'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("estimated_minutes__gte", 1)), name="task_takes_time"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('task',), name='offer_one_pending_per_task'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("task",),
+                name="offer_one_pending_per_task",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('worker',), name='offer_one_pending_per_worker'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("worker",),
+                name="offer_one_pending_per_worker",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispute',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('task',), name='dispute_one_open_per_task'),
+            model_name="dispute",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("task",),
+                name="dispute_one_open_per_task",
+            ),
         ),
     ]
