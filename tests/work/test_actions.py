@@ -10,9 +10,9 @@ import pytest
 from commonwork.core import clock
 from commonwork.core.errors import DomainError, Forbidden, NotFound
 from commonwork.core.models import AuditEntry
+from commonwork.members.models import User
 from commonwork.work import actions, selectors
 from commonwork.work.lifecycle import TaskStatus
-from commonwork.members.models import User
 from commonwork.work.models import AvailabilityPeriod, Dispute, Offer, OfferStatus, Task
 
 
