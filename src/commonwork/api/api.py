@@ -1,3 +1,89 @@
-from ninja import NinjaAPI
+"""The JSON API under /api/v1/, assembled from each domain's router.
 
-api = NinjaAPI(title="Commonwork API", version="1")
+Authentication: a member's API token as `Authorization: Bearer cw_...`, or the browser
+session (then unsafe methods need the CSRF token, as on the pages). Every error answers
+with one JSON shape: {"code": stable machine code, "message": for people, "field": the
+offending input or null}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from commonwork.core.errors import DomainError
+from commonwork.members.actions import user_for_api_token
+from commonwork.members.api import router as members_router
+from commonwork.work.api import router as work_router
+
+
+class MemberToken(HttpBearer):
+    """A member's API token (stored hashed; see members.actions.create_api_token)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return user_for_api_token(token)
+
+
+api = NinjaAPI(
+    title="Commonwork API",
+    version="1",
+    description=__doc__ or "",
+    auth=[MemberToken(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+api.add_router("/", members_router)
+api.add_router("/", work_router)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "field": field}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    # ninja locates body errors as ("body", <parameter name>, field...): keep the fields.
+    location = [str(part) for part in first.get("loc", ())]
+    if location[:1] == ["body"]:
+        location = location[2:]
+    elif location[:1] in (["query"], ["path"], ["header"]):
+        location = location[1:]
+    field = ".".join(location) or None
+    message = first.get("msg", "The request is not valid.")
+    return _error(request, 422, "invalid", f"{field}: {message}" if field else message, field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request,
+        401,
+        "not_authenticated",
+        "Log in, or send a valid API token as 'Authorization: Bearer <token>'.",
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
+    return _error(request, exc.status_code, code, exc.message)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", str(exc) or "Not found.")

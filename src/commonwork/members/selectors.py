@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from commonwork.core.errors import Forbidden, NotFound
 from commonwork.members.models import (
+    ApiToken,
     Application,
     ApplicationStatus,
     Cooperative,
@@ -77,3 +78,7 @@ def access_membership_by_id(actor: Any, membership_id: int) -> Membership:
 
 def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
+
+
+def api_tokens_of(actor: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=actor.pk).order_by("-created_at", "-id")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 
@@ -41,6 +41,14 @@ from commonwork.work.pricing import TariffRates, haversine_km, quote_minor
 from commonwork.work.selectors import WORKING_ROLES, current_tariff
 
 MAX_ESTIMATED_MINUTES = 7 * 24 * 60
+
+
+class TaskAction(Protocol):
+    """The shape of the simple transition actions: who acts, on which task."""
+
+    def __call__(self, *, actor: User, task_id: int) -> Task: ...
+
+
 MAX_RATE_MINOR = 10_000_000
 
 

@@ -129,3 +129,23 @@ def latest_location(actor: Any) -> LocationPing | None:
 
 def work_preferences(actor: Any) -> WorkerPreferences | None:
     return WorkerPreferences.objects.filter(worker_id=actor.pk).first()
+
+
+def actions_for(actor: Any, task: Task) -> list[str]:
+    """The transitions this actor may fire on this task now, as shown on its page and API."""
+    from commonwork.work.lifecycle import Transition, allowed_transitions
+
+    possible = set(allowed_transitions(TaskStatus(task.status)))
+    mine: set[Transition] = set()
+    membership = active_membership(actor)
+    if membership is None:
+        return []
+    if task.project.client_id == actor.pk:
+        mine |= {Transition.PUBLISH, Transition.CANCEL, Transition.COMPLETE, Transition.DISPUTE}
+    if task.worker_id == actor.pk:
+        mine |= {Transition.RELEASE, Transition.START, Transition.DELIVER}
+    if membership.role in WORKING_ROLES and task.project.client_id != actor.pk:
+        mine.add(Transition.TAKE)
+    if membership.role == Role.STEWARD:
+        mine |= {Transition.CANCEL, Transition.OFFER}
+    return [t.value for t in Transition if t in possible & mine]

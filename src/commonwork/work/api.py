@@ -1,0 +1,427 @@
+"""The work part of the JSON API: tariff, projects, tasks and their lifecycle, offers,
+disputes and availability. Each endpoint validates, calls one action or selector, and
+answers with its own output schema."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from commonwork.api.idempotency import idempotent
+from commonwork.members.models import User
+from commonwork.members.selectors import get_cooperative
+from commonwork.work import actions, selectors
+from commonwork.work.models import Dispute, Offer, Project, Tariff, Task
+
+router = Router(tags=["work"])
+
+
+def _actor(request: HttpRequest) -> User:
+    actor: User = request.auth  # type: ignore[attr-defined]
+    return actor
+
+
+def _currency() -> str:
+    coop = get_cooperative()
+    return coop.currency if coop else ""
+
+
+class PointSchema(Schema):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class TariffIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    base_minor: int = Field(ge=0)
+    per_km_minor: int = Field(ge=0)
+    per_minute_minor: int = Field(ge=0)
+
+
+class TariffOut(Schema):
+    id: int
+    name: str
+    base_minor: int
+    per_km_minor: int
+    per_minute_minor: int
+    currency: str
+    published_at: dt.datetime
+
+    @staticmethod
+    def of(tariff: Tariff) -> "TariffOut":
+        return TariffOut(
+            id=tariff.pk,
+            name=tariff.name,
+            base_minor=tariff.base_minor,
+            per_km_minor=tariff.per_km_minor,
+            per_minute_minor=tariff.per_minute_minor,
+            currency=_currency(),
+            published_at=tariff.published_at,
+        )
+
+
+class ProjectIn(Schema):
+    title: str = Field(min_length=1, max_length=120)
+    purpose: str = Field(min_length=1, max_length=5000)
+    outcome: str = Field(default="", max_length=5000)
+
+
+class ProjectOut(Schema):
+    id: int
+    client_id: int
+    title: str
+    purpose: str
+    outcome: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def of(project: Project) -> "ProjectOut":
+        return ProjectOut(
+            id=project.pk,
+            client_id=project.client_id,
+            title=project.title,
+            purpose=project.purpose,
+            outcome=project.outcome,
+            created_at=project.created_at,
+        )
+
+
+class TaskIn(Schema):
+    project_id: int
+    title: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=10_000)
+    kind: Literal["remote", "located"]
+    pickup: PointSchema | None = None
+    dropoff: PointSchema | None = None
+    skills: list[str] = Field(default_factory=list, max_length=30)
+    estimated_minutes: int = Field(ge=1, le=actions.MAX_ESTIMATED_MINUTES)
+    deadline: dt.datetime
+    region: str = Field(default="", max_length=40)
+    publish: bool = True
+
+
+class TaskOut(Schema):
+    id: int
+    project_id: int
+    project_title: str
+    project_purpose: str
+    project_outcome: str
+    title: str
+    description: str
+    kind: str
+    region: str
+    pickup: PointSchema | None
+    dropoff: PointSchema | None
+    distance_km: float
+    skills: list[str]
+    estimated_minutes: int
+    deadline: dt.datetime
+    price_minor: int
+    currency: str
+    status: str
+    worker_id: int | None
+    allowed_actions: list[str] = Field(description="What the caller may do with it now.")
+
+    @staticmethod
+    def of(task: Task, actor: User) -> "TaskOut":
+        def point(lat: float | None, lon: float | None) -> PointSchema | None:
+            return PointSchema(lat=lat, lon=lon) if lat is not None and lon is not None else None
+
+        return TaskOut(
+            id=task.pk,
+            project_id=task.project_id,
+            project_title=task.project.title,
+            project_purpose=task.project.purpose,
+            project_outcome=task.project.outcome,
+            title=task.title,
+            description=task.description,
+            kind=task.kind,
+            region=task.region,
+            pickup=point(task.pickup_lat, task.pickup_lon),
+            dropoff=point(task.dropoff_lat, task.dropoff_lon),
+            distance_km=task.distance_km,
+            skills=task.skills,
+            estimated_minutes=task.estimated_minutes,
+            deadline=task.deadline,
+            price_minor=task.price_minor,
+            currency=_currency(),
+            status=task.status,
+            worker_id=task.worker_id,
+            allowed_actions=selectors.actions_for(actor, task),
+        )
+
+
+class HistoryEntryOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    data: dict[str, object]
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class CancelIn(Schema):
+    reason: str = Field(default="", max_length=5000)
+
+
+class OfferIn(Schema):
+    worker_id: int
+
+
+class OfferOut(Schema):
+    id: int
+    task_id: int
+    worker_id: int
+    status: str
+    offered_at: dt.datetime
+    expires_at: dt.datetime
+
+    @staticmethod
+    def of(offer: Offer) -> "OfferOut":
+        return OfferOut(
+            id=offer.pk,
+            task_id=offer.task_id,
+            worker_id=offer.worker_id,
+            status=offer.status,
+            offered_at=offer.offered_at,
+            expires_at=offer.expires_at,
+        )
+
+
+class DisputeOut(Schema):
+    id: int
+    task_id: int
+    reason: str
+    status: str
+    outcome: str
+    resolution_note: str
+    opened_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+    @staticmethod
+    def of(dispute: Dispute) -> "DisputeOut":
+        return DisputeOut(
+            id=dispute.pk,
+            task_id=dispute.task_id,
+            reason=dispute.reason,
+            status=dispute.status,
+            outcome=dispute.outcome,
+            resolution_note=dispute.resolution_note,
+            opened_at=dispute.opened_at,
+            resolved_at=dispute.resolved_at,
+        )
+
+
+class ResolveIn(Schema):
+    outcome: Literal["pay", "redo", "cancel"]
+    note: str = Field(min_length=1, max_length=5000)
+
+
+class AvailabilityIn(Schema):
+    available: bool
+
+
+class AvailabilityOut(Schema):
+    available: bool
+    since: dt.datetime | None
+
+
+# --- tariff and projects -------------------------------------------------------------
+
+
+@router.get("/tariff", response=TariffOut, auth=None)
+def get_tariff(request: HttpRequest) -> TariffOut:
+    """The published tariff every task is priced by (public)."""
+    tariff = selectors.current_tariff()
+    if tariff is None:
+        from django.http import Http404
+
+        raise Http404("No tariff has been published yet.")
+    return TariffOut.of(tariff)
+
+
+@router.post("/tariffs", response={201: TariffOut})
+@idempotent
+def publish_tariff(request: HttpRequest, body: TariffIn) -> Status[Any]:
+    tariff = actions.publish_tariff(actor=_actor(request), **body.model_dump())
+    return Status(201, TariffOut.of(tariff))
+
+
+@router.post("/projects", response={201: ProjectOut})
+@idempotent
+def create_project(request: HttpRequest, body: ProjectIn) -> Status[Any]:
+    return Status(
+        201, ProjectOut.of(actions.create_project(actor=_actor(request), **body.model_dump()))
+    )
+
+
+@router.get("/projects/{project_id}", response=ProjectOut)
+def get_project(request: HttpRequest, project_id: int) -> ProjectOut:
+    return ProjectOut.of(selectors.access_project_by_id(_actor(request), project_id))
+
+
+# --- tasks ---------------------------------------------------------------------------
+
+
+@router.post("/tasks", response={201: TaskOut})
+@idempotent
+def post_task(request: HttpRequest, body: TaskIn) -> Status[Any]:
+    actor = _actor(request)
+    task = actions.post_task(
+        actor=actor,
+        project_id=body.project_id,
+        title=body.title,
+        description=body.description,
+        kind=body.kind,
+        pickup=(body.pickup.lat, body.pickup.lon) if body.pickup else None,
+        dropoff=(body.dropoff.lat, body.dropoff.lon) if body.dropoff else None,
+        skills=body.skills,
+        estimated_minutes=body.estimated_minutes,
+        deadline=body.deadline,
+        region=body.region,
+        publish=body.publish,
+    )
+    return Status(201, TaskOut.of(task, actor))
+
+
+@router.get("/board", response=list[TaskOut])
+def get_board(request: HttpRequest) -> list[TaskOut]:
+    """Open tasks any worker may take."""
+    actor = _actor(request)
+    return [TaskOut.of(task, actor) for task in selectors.open_board(actor)]
+
+
+@router.get("/tasks/mine", response=list[TaskOut])
+def get_my_tasks(request: HttpRequest) -> list[TaskOut]:
+    """Tasks the caller is doing or did."""
+    actor = _actor(request)
+    return [TaskOut.of(task, actor) for task in selectors.tasks_of_worker(actor)]
+
+
+@router.get("/tasks/posted", response=list[TaskOut])
+def get_posted_tasks(request: HttpRequest) -> list[TaskOut]:
+    """Tasks the caller posted as a client."""
+    actor = _actor(request)
+    return [TaskOut.of(task, actor) for task in selectors.tasks_of_client(actor)]
+
+
+@router.get("/tasks/{task_id}", response=TaskOut)
+def get_task(request: HttpRequest, task_id: int) -> TaskOut:
+    actor = _actor(request)
+    return TaskOut.of(selectors.access_task_by_id(actor, task_id), actor)
+
+
+@router.get("/tasks/{task_id}/history", response=list[HistoryEntryOut])
+def get_task_history(request: HttpRequest, task_id: int) -> list[HistoryEntryOut]:
+    return [
+        HistoryEntryOut(
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor_label,
+            action=entry.action,
+            data=entry.data,
+        )
+        for entry in selectors.task_history(_actor(request), task_id)
+    ]
+
+
+def _task_transition(name: str, action: actions.TaskAction) -> None:
+    @router.post(f"/tasks/{{task_id}}/{name}", response=TaskOut, operation_id=f"task_{name}")
+    @idempotent
+    def transition(request: HttpRequest, task_id: int) -> TaskOut:
+        actor = _actor(request)
+        return TaskOut.of(action(actor=actor, task_id=task_id), actor)
+
+    transition.__doc__ = f"Fire the task's `{name}` transition."
+
+
+for _name, _action in (
+    ("publish", actions.publish_task),
+    ("take", actions.take_task),
+    ("release", actions.release_task),
+    ("start", actions.start_task),
+    ("deliver", actions.deliver_task),
+    ("complete", actions.complete_task),
+):
+    _task_transition(_name, _action)
+
+
+@router.post("/tasks/{task_id}/cancel", response=TaskOut)
+@idempotent
+def cancel_task(request: HttpRequest, task_id: int, body: CancelIn) -> TaskOut:
+    actor = _actor(request)
+    return TaskOut.of(actions.cancel_task(actor=actor, task_id=task_id, reason=body.reason), actor)
+
+
+@router.post("/tasks/{task_id}/dispute", response={201: DisputeOut})
+@idempotent
+def dispute_task(request: HttpRequest, task_id: int, body: ReasonIn) -> Status[Any]:
+    dispute = actions.dispute_task(actor=_actor(request), task_id=task_id, reason=body.reason)
+    return Status(201, DisputeOut.of(dispute))
+
+
+@router.post("/tasks/{task_id}/offer", response={201: OfferOut})
+@idempotent
+def offer_task(request: HttpRequest, task_id: int, body: OfferIn) -> Status[Any]:
+    """Stewards: offer an open task to one available worker."""
+    offer = actions.offer_task(actor=_actor(request), task_id=task_id, worker_id=body.worker_id)
+    return Status(201, OfferOut.of(offer))
+
+
+# --- offers, disputes, availability --------------------------------------------------
+
+
+@router.get("/offers", response=list[OfferOut])
+def get_my_offers(request: HttpRequest) -> list[OfferOut]:
+    return [OfferOut.of(offer) for offer in selectors.pending_offers_for(_actor(request))]
+
+
+@router.post("/offers/{offer_id}/accept", response=TaskOut)
+@idempotent
+def accept_offer(request: HttpRequest, offer_id: int) -> TaskOut:
+    actor = _actor(request)
+    return TaskOut.of(actions.accept_offer(actor=actor, offer_id=offer_id), actor)
+
+
+@router.post("/offers/{offer_id}/decline", response=OfferOut)
+@idempotent
+def decline_offer(request: HttpRequest, offer_id: int) -> OfferOut:
+    """Decline an offer. It is never held against you."""
+    return OfferOut.of(actions.decline_offer(actor=_actor(request), offer_id=offer_id))
+
+
+@router.get("/disputes", response=list[DisputeOut])
+def get_open_disputes(request: HttpRequest) -> list[DisputeOut]:
+    """Stewards: disputes waiting for a decision."""
+    return [DisputeOut.of(d) for d in selectors.open_disputes(_actor(request))]
+
+
+@router.post("/disputes/{dispute_id}/resolve", response=DisputeOut)
+@idempotent
+def resolve_dispute(request: HttpRequest, dispute_id: int, body: ResolveIn) -> DisputeOut:
+    dispute = actions.resolve_dispute(
+        actor=_actor(request), dispute_id=dispute_id, outcome=body.outcome, note=body.note
+    )
+    return DisputeOut.of(dispute)
+
+
+@router.get("/availability", response=AvailabilityOut)
+def get_availability(request: HttpRequest) -> AvailabilityOut:
+    period = selectors.open_availability(_actor(request))
+    return AvailabilityOut(
+        available=period is not None, since=period.started_at if period else None
+    )
+
+
+@router.post("/availability", response=AvailabilityOut)
+@idempotent
+def set_availability(request: HttpRequest, body: AvailabilityIn) -> AvailabilityOut:
+    """Only you switch your availability."""
+    period = actions.set_availability(actor=_actor(request), available=body.available)
+    return AvailabilityOut(
+        available=period is not None, since=period.started_at if period else None
+    )
