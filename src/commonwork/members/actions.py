@@ -136,6 +136,24 @@ def submit_application(
     return application
 
 
+@transaction.atomic
+def join(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    motivation: str,
+    email: str = "",
+    display_name: str = "",
+    skills: list[str] | None = None,
+) -> Application:
+    """A visitor creates a log-in and applies in one step: both happen, or neither."""
+    user = register_user(
+        username=username, password=password, email=email, display_name=display_name
+    )
+    return submit_application(actor=user, role=role, motivation=motivation, skills=skills)
+
+
 def _lock_pending_application(application_id: int) -> Application:
     application = Application.objects.select_for_update().filter(pk=application_id).first()
     if application is None:

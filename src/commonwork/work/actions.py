@@ -144,8 +144,8 @@ def post_task(
     deadline: datetime,
     description: str = "",
     skills: list[str] | None = None,
-    pickup: tuple[float, float] | None = None,
-    dropoff: tuple[float, float] | None = None,
+    pickup: tuple[float | None, float | None] | None = None,
+    dropoff: tuple[float | None, float | None] | None = None,
     region: str = "",
     publish: bool = True,
 ) -> Task:
@@ -679,3 +679,15 @@ def set_work_preferences(
         data={"max_distance_km": max_distance_km, "kinds": preferences.kinds},
     )
     return preferences
+
+
+# The transitions that need nothing but the actor and the task, by the name the API path
+# and the task page's buttons use; one map so both fire the same actions.
+SIMPLE_TRANSITIONS: dict[str, TaskAction] = {
+    "publish": publish_task,
+    "take": take_task,
+    "release": release_task,
+    "start": start_task,
+    "deliver": deliver_task,
+    "complete": complete_task,
+}

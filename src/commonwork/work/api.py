@@ -339,14 +339,7 @@ def _task_transition(name: str, action: actions.TaskAction) -> None:
     transition.__doc__ = f"Fire the task's `{name}` transition."
 
 
-for _name, _action in (
-    ("publish", actions.publish_task),
-    ("take", actions.take_task),
-    ("release", actions.release_task),
-    ("start", actions.start_task),
-    ("deliver", actions.deliver_task),
-    ("complete", actions.complete_task),
-):
+for _name, _action in actions.SIMPLE_TRANSITIONS.items():
     _task_transition(_name, _action)
 
 

@@ -1,0 +1,291 @@
+"""The worker's home, the client's home and the task page. Each view checks input with a
+form, calls one action or selector, and renders; refusals come back as 4xx pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonwork.core.errors import DomainError
+from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.members.forms import split_skills
+from commonwork.members.models import Role
+from commonwork.members.selectors import require_role
+from commonwork.work import actions, selectors
+from commonwork.work.forms import CancelForm, ProjectForm, ReasonForm, ResolveDisputeForm, TaskForm
+from commonwork.work.models import Task
+from commonwork.work.selectors import WORKING_ROLES
+
+ACTIVE_STATUSES = ("accepted", "in_progress", "delivered", "disputed")
+
+
+def _back_or(request: HttpRequest, fallback: str) -> str:
+    """Where a button asked to return to (same site only), else the fallback."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# --- the worker's home ------------------------------------------------------------------
+
+
+def _worker_context(request: HttpRequest) -> dict[str, Any]:
+    mine = selectors.tasks_of_worker(request.user)
+    return {
+        "available": selectors.is_available(request.user),
+        "offers": selectors.pending_offers_for(request.user),
+        "my_tasks": mine.filter(status__in=ACTIVE_STATUSES),
+        "done_tasks": mine.exclude(status__in=ACTIVE_STATUSES)[:10],
+        "board": selectors.open_board(request.user)[:50],
+    }
+
+
+@login_required
+def worker_home(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user, *WORKING_ROLES)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "work/worker_home.html", _worker_context(request))
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The open board alone, for htmx to refresh in place."""
+    try:
+        tasks = selectors.open_board(request.user)[:50]
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "work/_board.html", {"board": tasks})
+
+
+@login_required
+@require_POST
+def availability(request: HttpRequest) -> HttpResponse:
+    """Only the worker switches it. The form says which way, so a double click is harmless."""
+    wanted = request.POST.get("available")
+    if wanted not in ("on", "off"):
+        return render_refusal(
+            request, DomainError("invalid", _("Say whether you are available."), field="available")
+        )
+    try:
+        actions.set_availability(
+            actor=request.user,  # type: ignore[arg-type]
+            available=wanted == "on",
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "work/_availability.html",
+            {"available": selectors.is_available(request.user)},
+        )
+    return redirect("worker_home")
+
+
+@login_required
+@require_POST
+def respond_to_offer(request: HttpRequest, offer_id: int, answer: str) -> HttpResponse:
+    try:
+        if answer == "accept":
+            task = actions.accept_offer(actor=request.user, offer_id=offer_id)  # type: ignore[arg-type]
+            return redirect("task_detail", task_id=task.pk)
+        if answer == "decline":
+            actions.decline_offer(actor=request.user, offer_id=offer_id)  # type: ignore[arg-type]
+            messages.info(request, _("Declined. This is never held against you."))
+            return redirect("worker_home")
+    except DomainError as error:
+        return render_refusal(request, error)
+    raise Http404
+
+
+# --- the task page ----------------------------------------------------------------------
+
+
+def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
+    allowed = selectors.actions_for(request.user, task)
+    return {
+        "task": task,
+        "project": task.project,
+        "allowed": allowed,
+        "simple_actions": [name for name in allowed if name in actions.SIMPLE_TRANSITIONS],
+        "history": selectors.task_history(request.user, task.pk),
+        "dispute_form": ReasonForm(),
+        "cancel_form": CancelForm(),
+    }
+
+
+def _render_task(
+    request: HttpRequest, task_id: int, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    try:
+        task = selectors.access_task_by_id(request.user, task_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    context = _task_context(request, task) | extra
+    return render(request, "work/task_detail.html", context, status=status)
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _render_task(request, task_id)
+
+
+@login_required
+@require_POST
+def task_transition(request: HttpRequest, task_id: int, transition: str) -> HttpResponse:
+    """The buttons on the task page and the board: take, start, deliver, complete, ..."""
+    action = actions.SIMPLE_TRANSITIONS.get(transition)
+    if action is None:
+        raise Http404
+    try:
+        action(actor=request.user, task_id=task_id)  # type: ignore[arg-type]
+    except DomainError as error:
+        return _render_task(request, task_id, status=error.status, error=error)
+    return redirect(_back_or(request, reverse("task_detail", args=[task_id])))
+
+
+@login_required
+@require_POST
+def task_dispute(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_task(request, task_id, status=400, dispute_form=form)
+    try:
+        actions.dispute_task(
+            actor=request.user,  # type: ignore[arg-type]
+            task_id=task_id,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        return _render_task(request, task_id, status=error.status, error=error)
+    return redirect("task_detail", task_id=task_id)
+
+
+@login_required
+@require_POST
+def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.cancel_task(actor=request.user, task_id=task_id, reason=reason)  # type: ignore[arg-type]
+    except DomainError as error:
+        return _render_task(request, task_id, status=error.status, error=error)
+    return redirect("task_detail", task_id=task_id)
+
+
+@login_required
+@require_POST
+def resolve_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    form = ResolveDisputeForm(request.POST)
+    if not form.is_valid():
+        return render_refusal(
+            request,
+            DomainError("invalid", _("Choose an outcome and explain it to both sides.")),
+        )
+    try:
+        actions.resolve_dispute(
+            actor=request.user,  # type: ignore[arg-type]
+            dispute_id=dispute_id,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("The dispute is resolved."))
+    return redirect("steward_console")
+
+
+# --- the client's home ------------------------------------------------------------------
+
+
+def _client_context(
+    request: HttpRequest,
+    *,
+    project_form: ProjectForm | None = None,
+    task_form: TaskForm | None = None,
+) -> dict[str, Any]:
+    projects = selectors.projects_of_client(request.user)
+    choices = [(project.pk, project.title) for project in projects]
+    default_deadline = timezone.localtime() + dt.timedelta(hours=4)
+    return {
+        "projects": projects,
+        "tasks": selectors.tasks_of_client(request.user)[:50],
+        "tariff": selectors.current_tariff(),
+        "project_form": project_form or ProjectForm(),
+        "task_form": task_form
+        or TaskForm(
+            projects=choices,
+            initial={"deadline": default_deadline.replace(second=0, microsecond=0)},
+        ),
+    }
+
+
+@login_required
+def client_home(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user, Role.CLIENT, Role.STEWARD)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "work/client_home.html", _client_context(request))
+
+
+@login_required
+@require_POST
+def create_project(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST)
+    context = _client_context(request, project_form=form)
+    if not form.is_valid():
+        return render_invalid_form(request, "work/client_home.html", context)
+    try:
+        actions.create_project(
+            actor=request.user,  # type: ignore[arg-type]
+            title=form.cleaned_data["title"],
+            purpose=form.cleaned_data["purpose"],
+        )
+    except DomainError as error:
+        return render_form_error(request, "work/client_home.html", context, form, error)
+    messages.success(request, _("The project is created."))
+    return redirect("client_home")
+
+
+@login_required
+@require_POST
+def post_task(request: HttpRequest) -> HttpResponse:
+    choices = [(p.pk, p.title) for p in selectors.projects_of_client(request.user)]
+    form = TaskForm(request.POST, projects=choices)
+    context = _client_context(request, task_form=form)
+    if not form.is_valid():
+        return render_invalid_form(request, "work/client_home.html", context)
+    data = form.cleaned_data
+    try:
+        task = actions.post_task(
+            actor=request.user,  # type: ignore[arg-type]
+            project_id=data["project"],
+            title=data["title"],
+            description=data["description"],
+            kind=data["kind"],
+            estimated_minutes=data["estimated_minutes"],
+            deadline=data["deadline"],
+            skills=split_skills(data["skills"]),
+            pickup=TaskForm.point(data, "pickup"),
+            dropoff=TaskForm.point(data, "dropoff"),
+        )
+    except DomainError as error:
+        return render_form_error(request, "work/client_home.html", context, form, error)
+    messages.success(request, _("The task is posted on the board."))
+    return redirect("task_detail", task_id=task.pk)
