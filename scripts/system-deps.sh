@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the test suite needs, only those that are missing:
 # Chromium and its driver (browser tests), a CJK font (Chinese text in screenshots) and
-# PostgreSQL 15's server binaries (the PostgreSQL pass of `make test`).
+# PostgreSQL 15's server binaries (the PostgreSQL pass of `make test`) and gettext (the
+# test that the committed .mo catalogue is the .po compiled).
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -11,6 +12,7 @@ missing=()
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+command -v msgfmt >/dev/null || missing+=(gettext)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
