@@ -97,7 +97,7 @@ def test_availability_needs_a_clear_answer(bob: User) -> None:
 def test_a_client_cannot_switch_availability(dan: User) -> None:
     response = client_for(dan).post("/work/availability/", {"available": "on"})
     assert response.status_code == 403
-    assert b"data-testid=\"refusal\"" in response.content
+    assert b'data-testid="refusal"' in response.content
 
 
 def test_the_board_shows_open_tasks_with_a_take_button(bob: User, open_task: Task) -> None:
@@ -114,9 +114,7 @@ def test_the_board_refreshes_as_a_fragment(bob: User, open_task: Task) -> None:
 
 
 def test_a_worker_takes_a_task_from_the_board(bob: User, open_task: Task) -> None:
-    response = client_for(bob).post(
-        f"/tasks/{open_task.pk}/take/", {"next": "/work/"}
-    )
+    response = client_for(bob).post(f"/tasks/{open_task.pk}/take/", {"next": "/work/"})
     assert response.status_code == 302
     assert response["Location"] == "/work/"
     assert refreshed(open_task).worker_id == bob.pk

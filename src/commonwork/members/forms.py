@@ -9,7 +9,7 @@ from commonwork.members.models import MembershipStatus, Role
 
 
 def split_skills(text: str) -> list[str]:
-    """"bike, translation" -> ["bike", "translation"]; the action cleans and checks them."""
+    """ "bike, translation" -> ["bike", "translation"]; the action cleans and checks them."""
     return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
