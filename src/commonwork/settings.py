@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "commonwork.members",
     "commonwork.work",
     "commonwork.governance",
+    "commonwork.dispatch",
 ]
 
 MIDDLEWARE = [

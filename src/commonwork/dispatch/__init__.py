@@ -1,0 +1,1 @@
+"""Dispatch: the open, member-governed assignment engine (pure core) and its rounds."""
