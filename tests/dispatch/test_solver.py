@@ -31,7 +31,7 @@ from commonwork.dispatch.solver import (
 
 SKILLS = ["bike", "van", "translation"]
 KINDS = ["located", "remote"]
-AREAS = ["", "north", "south"]
+NORTH = ((0.0, 3.0, 6.0, 6.0),)
 
 coordinate = st.floats(min_value=0, max_value=6, allow_nan=False)
 
@@ -49,7 +49,6 @@ def tasks(draw: st.DrawFn, count: int) -> tuple[TaskIn, ...]:
                 est_minutes=draw(st.integers(1, 240)),
                 skills=frozenset(draw(st.lists(st.sampled_from(SKILLS), max_size=2))),
                 kind="remote" if remote else "located",
-                area=draw(st.sampled_from(AREAS)),
             )
         )
     return tuple(out)
@@ -73,7 +72,7 @@ def workers(draw: st.DrawFn, count: int) -> tuple[WorkerIn, ...]:
                 engaged_hours_week=draw(st.floats(0, 48)),
                 max_distance_km=draw(st.sampled_from([None, 1.0, 2.5])),
                 kinds=draw(st.sampled_from([None, frozenset({"located"}), frozenset(KINDS)])),
-                areas=draw(st.sampled_from([None, frozenset({"north"}), frozenset(AREAS)])),
+                areas=draw(st.sampled_from([None, NORTH, ((0.0, 0.0, 6.0, 6.0),)])),
             )
         )
     return tuple(out)
@@ -116,7 +115,13 @@ def feasible(task: TaskIn, worker: WorkerIn, params: Params) -> float | None:
         return None
     if worker.kinds is not None and task.kind not in worker.kinds:
         return None
-    if task.area and worker.areas is not None and task.area not in worker.areas:
+    in_area = (
+        task.x_km is None
+        or task.y_km is None
+        or worker.areas is None
+        or any(x0 <= task.x_km <= x1 and y0 <= task.y_km <= y1 for x0, y0, x1, y1 in worker.areas)
+    )
+    if not in_area:
         return None
     hours = task.est_minutes / 60
     if worker.hours_today + hours > params.max_hours_per_day + 1e-9:

@@ -32,8 +32,15 @@ def due_jobs(
 
 def periodic_jobs() -> list[PeriodicJob]:
     """Every periodic job of the platform, in one list."""
+    from commonwork.dispatch.tasks import dispatch_round
+    from commonwork.governance.parameters import read_parameter
     from commonwork.work.tasks import expire_due_offers
 
     return [
         PeriodicJob("expire_offers", lambda: 5.0, expire_due_offers.enqueue),
+        PeriodicJob(
+            "dispatch_round",
+            lambda: float(read_parameter("dispatch.round_interval_seconds")),
+            dispatch_round.enqueue,
+        ),
     ]

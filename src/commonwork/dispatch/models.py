@@ -72,3 +72,12 @@ class DispatchDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in round {self.round_id}"
+
+
+class RegionLock(models.Model):
+    """One row per region, locked while a round runs there, so two rounds never overlap."""
+
+    region = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self) -> str:
+        return f"dispatch lock {self.region or '(all)'}"

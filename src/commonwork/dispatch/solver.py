@@ -92,7 +92,6 @@ class TaskIn:
     est_minutes: int
     skills: frozenset[str] = frozenset()
     kind: str = "located"
-    area: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,9 @@ class WorkerIn:
     engaged_hours_week: float = 0.0
     max_distance_km: float | None = None
     kinds: frozenset[str] | None = None  # None: any kind
-    areas: frozenset[str] | None = None  # None: anywhere
+    # Boxes (x_min, y_min, x_max, y_max) in km on the round's plane; a located task's pickup
+    # must lie in one of them. None: anywhere. Remote tasks are in every area.
+    areas: tuple[tuple[float, float, float, float], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -368,6 +369,28 @@ def _contained(needed: NDArray[np.uint64], offered: NDArray[np.uint64]) -> NDArr
     return contained
 
 
+def _inside_areas(
+    tasks: Sequence[TaskIn],
+    workers: Sequence[WorkerIn],
+    ti: NDArray[np.int64],
+    wi: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """Per pair: the task is remote, the worker has no areas, or the pickup is in one."""
+    inside = np.ones(len(ti), dtype=bool)
+    px = np.array([np.nan if t.x_km is None else t.x_km for t in tasks])
+    py = np.array([np.nan if t.y_km is None else t.y_km for t in tasks])
+    for w, worker in enumerate(workers):
+        if worker.areas is None:
+            continue
+        mine = np.flatnonzero((wi == w) & ~np.isnan(px[ti]))
+        x, y = px[ti[mine]], py[ti[mine]]
+        hit = np.zeros(len(mine), dtype=bool)
+        for x0, y0, x1, y1 in worker.areas:
+            hit |= (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        inside[mine] = hit
+    return inside
+
+
 def candidate_pairs(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params) -> _Pairs:
     """All pairs within reach, each marked feasible or with the first constraint it breaks.
 
@@ -417,12 +440,7 @@ def candidate_pairs(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params
     worker_kinds = _vocabulary_masks([w.kinds for w in workers], kinds)
     mark(~_contained(task_kind[ti], worker_kinds[wi]), KIND_PREFERENCE)
 
-    areas = {a: i for i, a in enumerate(sorted({t.area for t in tasks if t.area}))}
-    task_area = _vocabulary_masks(
-        [frozenset({t.area}) if t.area else frozenset() for t in tasks], areas
-    )
-    worker_areas = _vocabulary_masks([w.areas for w in workers], areas)
-    mark(~_contained(task_area[ti], worker_areas[wi]), AREA_PREFERENCE)
+    mark(~_inside_areas(tasks, workers, ti, wi), AREA_PREFERENCE)
 
     task_hours = np.array([t.est_minutes / 60 for t in tasks])
     today = np.array([w.hours_today for w in workers])
@@ -556,6 +574,9 @@ def _explain(
         if task_of_worker[w] >= 0:
             continue
         span = by_worker[by_worker_start[w] : by_worker_start[w + 1]]
+        if len(span) == 0 and workers[w].x_km is None and rested[w]:
+            idle.append(Idle(workers[w].id, LOCATION_UNKNOWN))
+            continue
         idle.append(_why_idle(workers[w].id, span, pairs, usable, rested[w], n_tasks))
     return RoundResult(
         assignments=tuple(assignments),
@@ -683,7 +704,7 @@ def decode_round(blob: bytes) -> RoundInput:
                 **w,
                 "skills": frozenset(w["skills"]),
                 "kinds": _set(w["kinds"]),
-                "areas": _set(w["areas"]),
+                "areas": None if w["areas"] is None else tuple(tuple(a) for a in w["areas"]),
             }
         )
         for w in data["workers"]

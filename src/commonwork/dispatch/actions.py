@@ -1,0 +1,127 @@
+"""Running a dispatch round: read, solve, offer, record — in one transaction."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+from django.db import transaction
+
+from commonwork.core import audit, clock
+from commonwork.core.errors import DomainError
+from commonwork.dispatch import solver
+from commonwork.dispatch.live import build_round
+from commonwork.dispatch.models import DecisionKind, DispatchDecision, DispatchRound, RegionLock
+from commonwork.governance.parameters import snapshot
+from commonwork.work import actions as work_actions
+
+
+@transaction.atomic
+def run_round(*, region: str = "") -> DispatchRound:
+    """One round for a region: the optimal offers, each decision explained and stored.
+
+    The region's lock row is held until the transaction ends, so a second round for the
+    same region waits and then sees this one's offers (workers and tasks with a pending
+    offer are not in its input). The database's one-pending-offer-per-task and
+    per-worker constraints back this up across regions.
+    """
+    RegionLock.objects.get_or_create(region=region)
+    RegionLock.objects.select_for_update().get(region=region)
+    started = clock.now()
+    parameters = snapshot()
+    params = solver.params_from_values(parameters.values)
+    live = build_round(
+        now=started,
+        params=params,
+        fee_rate=parameters.values["fee_rate"],  # type: ignore[arg-type]
+        solidarity_rate=parameters.values["solidarity_rate"],  # type: ignore[arg-type]
+        region=region,
+    )
+    began = time.perf_counter()
+    result = solver.solve(live.round_input)
+    solve_ms = round((time.perf_counter() - began) * 1000)
+    dispatch_round = DispatchRound.objects.create(
+        region=region,
+        started_at=started,
+        finished_at=clock.now(),
+        solver_version=solver.SOLVER_VERSION,
+        parameter_version=parameters.version,
+        parameters={name: str(value) for name, value in sorted(parameters.values.items())},
+        input_snapshot=solver.encode_round(live.round_input),
+        result_digest=solver.result_digest(result),
+        task_count=len(live.round_input.tasks),
+        worker_count=len(live.round_input.workers),
+        assigned_count=len(result.assignments),
+        total_cost=result.total_cost,
+        solve_ms=solve_ms,
+    )
+    decisions = []
+    offered = 0
+    for assignment in result.assignments:
+        offer = None
+        reason = ""
+        try:
+            with transaction.atomic():
+                offer = work_actions.offer_task(
+                    actor=None, task_id=assignment.task_id, worker_id=assignment.worker_id
+                )
+            offered += 1
+        except DomainError as error:
+            # The world moved between reading and offering (the worker went unavailable,
+            # someone took the task from the board): the decision stays on record, unoffered.
+            reason = error.code
+        data = asdict(assignment)
+        decisions.append(
+            DispatchDecision(
+                round=dispatch_round,
+                kind=DecisionKind.ASSIGNED,
+                task_id=assignment.task_id,
+                worker_id=assignment.worker_id,
+                offer=offer,
+                reason=reason,
+                data=data,
+            )
+        )
+    decisions += [
+        DispatchDecision(
+            round=dispatch_round,
+            kind=DecisionKind.UNASSIGNED,
+            task_id=item.task_id,
+            reason=item.reason,
+            data=dict(item.detail),
+        )
+        for item in result.unassigned
+    ]
+    decisions += [
+        DispatchDecision(
+            round=dispatch_round,
+            kind=DecisionKind.IDLE,
+            worker_id=item.worker_id,
+            reason=item.reason,
+            data=dict(item.detail),
+        )
+        for item in result.idle
+    ]
+    DispatchDecision.objects.bulk_create(decisions)
+    dispatch_round.offered_count = offered
+    dispatch_round.save(update_fields=["offered_count"])
+    audit.record(
+        actor=None,
+        action="dispatch.round",
+        obj=dispatch_round,
+        data={
+            "region": region,
+            "tasks": dispatch_round.task_count,
+            "workers": dispatch_round.worker_count,
+            "offers": offered,
+            "digest": dispatch_round.result_digest,
+        },
+    )
+    return dispatch_round
+
+
+def replay(dispatch_round: DispatchRound) -> tuple[bool, str]:
+    """Recompute a stored round from its snapshot: (identical?, the recomputed digest)."""
+    round_input = solver.decode_round(bytes(dispatch_round.input_snapshot))
+    digest = solver.result_digest(solver.solve(round_input))
+    return digest == dispatch_round.result_digest, digest

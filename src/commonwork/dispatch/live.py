@@ -1,0 +1,188 @@
+"""The platform's side of a round: read what the engine needs from the database, in the
+engine's plain types. Nothing here decides anything; the rules are all in solver.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from statistics import fmean
+
+from django.db.models import Q
+from django.utils import timezone
+
+from commonwork.dispatch.solver import Params, RoundInput, TaskIn, WorkerIn, project_latlon
+from commonwork.ledger.rules import split_price
+from commonwork.members.models import Membership, MembershipStatus
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import (
+    AvailabilityPeriod,
+    LocationPing,
+    Offer,
+    OfferStatus,
+    Task,
+    TaskKind,
+    WorkerPreferences,
+)
+from commonwork.work.selectors import WORKING_ROLES
+
+BUSY_STATUSES = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+# A phone's position older than this says too little about where the worker is now.
+LOCATION_FRESH_FOR = dt.timedelta(minutes=15)
+# Before any worker has a position, the plane is centred on the tasks alone.
+DEFAULT_ORIGIN = (0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class LiveRound:
+    """A round's input and the plane it was projected on (kept to show positions)."""
+
+    round_input: RoundInput
+    origin: tuple[float, float]
+
+
+def _overlap_hours(
+    periods: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> float:
+    seconds = 0.0
+    for began, ended in periods:
+        lo, hi = max(began, start), min(ended, end)
+        if hi > lo:
+            seconds += (hi - lo).total_seconds()
+    return seconds / 3600
+
+
+def _week_start(now: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(now)
+    monday = local - dt.timedelta(days=local.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _day_start(now: dt.datetime) -> dt.datetime:
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def build_round(
+    *,
+    now: dt.datetime,
+    params: Params,
+    fee_rate: Fraction,
+    solidarity_rate: Fraction,
+    region: str = "",
+) -> LiveRound:
+    """Open tasks (in the region) and the available workers nobody is waiting on."""
+    tasks = list(
+        Task.objects.filter(status=TaskStatus.OPEN, deadline__gt=now)
+        .filter(Q(region=region) if region else Q())
+        .order_by("id")
+    )
+    pending = Offer.objects.filter(status=OfferStatus.PENDING)
+    busy = Task.objects.filter(status__in=BUSY_STATUSES).values("worker_id")
+    periods = {
+        p.worker_id: p
+        for p in AvailabilityPeriod.objects.filter(ended_at__isnull=True)
+        .exclude(worker_id__in=pending.values("worker_id"))
+        .exclude(worker_id__in=busy)
+    }
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            user_id__in=periods, status=MembershipStatus.ACTIVE, role__in=WORKING_ROLES
+        )
+    }
+    worker_ids = sorted(memberships)
+    positions: dict[int, tuple[float, float]] = {}
+    for ping in LocationPing.objects.filter(
+        worker_id__in=worker_ids, recorded_at__gte=now - LOCATION_FRESH_FOR
+    ).order_by("worker_id", "-recorded_at", "-id"):
+        if ping.worker_id in positions:
+            continue
+        if ping.recorded_at >= periods[ping.worker_id].started_at:
+            positions[ping.worker_id] = (ping.lat, ping.lon)
+
+    located = [(t.pickup_lat, t.pickup_lon) for t in tasks if t.kind == TaskKind.LOCATED]
+    points = [p for p in located if p[0] is not None and p[1] is not None]
+    points += list(positions.values())
+    origin = (
+        (fmean(p[0] for p in points), fmean(p[1] for p in points))  # type: ignore[misc]
+        if points
+        else DEFAULT_ORIGIN
+    )
+
+    def plane(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:
+        if lat is None or lon is None:
+            return None, None
+        return project_latlon(lat, lon, origin)
+
+    task_inputs = []
+    for task in tasks:
+        x, y = (
+            plane(task.pickup_lat, task.pickup_lon)
+            if task.kind == TaskKind.LOCATED
+            else (None, None)
+        )
+        task_inputs.append(
+            TaskIn(
+                id=task.pk,
+                x_km=x,
+                y_km=y,
+                est_minutes=task.estimated_minutes,
+                skills=frozenset(task.skills),
+                kind=task.kind,
+            )
+        )
+
+    week_start, day_start = _week_start(now), _day_start(now)
+    history: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {w: [] for w in worker_ids}
+    for period in AvailabilityPeriod.objects.filter(worker_id__in=worker_ids).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=week_start - dt.timedelta(days=2))
+    ):
+        history[period.worker_id].append((period.started_at, period.ended_at or now))
+    earnings: dict[int, int] = dict.fromkeys(worker_ids, 0)
+    for task in Task.objects.filter(
+        worker_id__in=worker_ids, status=TaskStatus.COMPLETED, updated_at__gte=week_start
+    ):
+        share = split_price(
+            task.price_minor, fee_rate=fee_rate, solidarity_rate=solidarity_rate
+        ).worker_minor
+        if task.worker_id is not None:
+            earnings[task.worker_id] = earnings.get(task.worker_id, 0) + share
+    preferences = {
+        p.worker_id: p for p in WorkerPreferences.objects.filter(worker_id__in=worker_ids)
+    }
+
+    worker_inputs = []
+    for worker_id in worker_ids:
+        spans = sorted(history[worker_id])
+        current = periods[worker_id].started_at
+        earlier_ends = [ended for began, ended in spans if ended <= current]
+        rest = (current - max(earlier_ends)).total_seconds() / 3600 if earlier_ends else 24.0 * 7
+        x, y = plane(*positions[worker_id]) if worker_id in positions else (None, None)
+        prefs = preferences.get(worker_id)
+        areas = None
+        if prefs is not None and prefs.areas:
+            boxes = []
+            for south, west, north, east in prefs.areas:
+                x0, y0 = project_latlon(south, west, origin)
+                x1, y1 = project_latlon(north, east, origin)
+                boxes.append((x0, y0, x1, y1))
+            areas = tuple(boxes)
+        week_hours = _overlap_hours(spans, week_start, now)
+        worker_inputs.append(
+            WorkerIn(
+                id=worker_id,
+                x_km=x,
+                y_km=y,
+                skills=frozenset(memberships[worker_id].skills),
+                hours_today=_overlap_hours(spans, day_start, now),
+                hours_week=week_hours,
+                rest_hours=rest,
+                earnings_week_minor=earnings[worker_id],
+                engaged_hours_week=week_hours,
+                max_distance_km=prefs.max_distance_km if prefs else None,
+                kinds=frozenset(prefs.kinds) if prefs and prefs.kinds else None,
+                areas=areas,
+            )
+        )
+    return LiveRound(RoundInput(tuple(task_inputs), tuple(worker_inputs), params), origin)

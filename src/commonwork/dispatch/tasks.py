@@ -1,0 +1,13 @@
+"""Dispatch rounds as background tasks (see core.scheduler for when they run)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from commonwork.dispatch.actions import run_round
+
+
+@task()
+def dispatch_round(region: str = "") -> int:
+    """Run one round for the region; the number of offers made."""
+    return run_round(region=region).offered_count

@@ -1,0 +1,100 @@
+"""Dispatch rounds in the platform: offers flow to available workers, every decision is
+stored with its reason, declining costs nothing, and a stored round replays identically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from commonwork.dispatch.actions import replay, run_round
+from commonwork.dispatch.models import DecisionKind, DispatchDecision
+from commonwork.work import actions as work_actions
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import Offer, OfferStatus, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def go_available_at(worker: Any, lat: float, lon: float) -> None:
+    work_actions.set_availability(actor=worker, available=True)
+    work_actions.report_location(actor=worker, lat=lat, lon=lon)
+
+
+def test_a_round_offers_the_task_to_the_nearest_available_worker(
+    bob: Any, carol: Any, open_task: Task
+) -> None:
+    go_available_at(bob, 52.5210, 13.4060)  # about 130 m from the pickup
+    go_available_at(carol, 52.5300, 13.4300)  # about 2 km away
+    done = run_round()
+    assert (done.task_count, done.worker_count, done.offered_count) == (1, 2, 1)
+    offer = Offer.objects.get(task=open_task)
+    assert offer.worker_id == bob.pk
+    assert Task.objects.get(pk=open_task.pk).status == TaskStatus.OFFERED
+    decision = DispatchDecision.objects.get(round=done, kind=DecisionKind.ASSIGNED)
+    assert decision.offer_id == offer.pk
+    assert decision.data["distance_km"] == pytest.approx(0.13, abs=0.02)
+    assert decision.data["alternative"]["worker_id"] == carol.pk
+    idle = DispatchDecision.objects.get(round=done, kind=DecisionKind.IDLE)
+    assert (idle.worker_id, idle.reason) == (carol.pk, "tasks_went_to_others")
+
+
+def test_unavailable_workers_are_never_offered_work(bob: Any, open_task: Task) -> None:
+    done = run_round()
+    assert done.worker_count == 0
+    assert not Offer.objects.exists()
+    unassigned = DispatchDecision.objects.get(round=done, kind=DecisionKind.UNASSIGNED)
+    assert unassigned.task_id == open_task.pk
+
+
+def test_a_second_round_offers_nothing_twice(bob: Any, open_task: Task) -> None:
+    go_available_at(bob, 52.5210, 13.4060)
+    run_round()
+    again = run_round()
+    assert (again.task_count, again.worker_count, again.offered_count) == (0, 0, 0)
+    assert Offer.objects.filter(status=OfferStatus.PENDING).count() == 1
+
+
+def test_declining_costs_nothing_the_next_round_offers_again(bob: Any, open_task: Task) -> None:
+    go_available_at(bob, 52.5210, 13.4060)
+    run_round()
+    offer = Offer.objects.get(status=OfferStatus.PENDING)
+    work_actions.decline_offer(actor=bob, offer_id=offer.pk)
+    assert Task.objects.get(pk=open_task.pk).status == TaskStatus.OPEN
+    run_round()
+    assert Offer.objects.get(status=OfferStatus.PENDING).worker_id == bob.pk
+
+
+def test_a_worker_without_a_position_gets_remote_work_only(
+    bob: Any, make_task: Any, open_task: Task
+) -> None:
+    work_actions.set_availability(actor=bob, available=True)
+    done = run_round()
+    assert done.offered_count == 0
+    idle = DispatchDecision.objects.get(round=done, kind=DecisionKind.IDLE)
+    assert idle.reason == "location_unknown"
+    remote = make_task(kind="remote", pickup=None, dropoff=None, title="Proofread", skills=[])
+    run_round()
+    assert Offer.objects.get(status=OfferStatus.PENDING).task_id == remote.pk
+
+
+def test_a_stored_round_replays_identically(bob: Any, carol: Any, open_task: Task) -> None:
+    go_available_at(bob, 52.5210, 13.4060)
+    go_available_at(carol, 52.5300, 13.4300)
+    done = run_round()
+    identical, digest = replay(done)
+    assert identical
+    assert digest == done.result_digest
+    call_command("dispatch_replay", str(done.pk))
+
+
+def test_replay_notices_a_tampered_result(bob: Any, open_task: Task) -> None:
+    go_available_at(bob, 52.5210, 13.4060)
+    done = run_round()
+    done.result_digest = "0" * 64
+    done.save(update_fields=["result_digest"])
+    with pytest.raises(CommandError, match="differs"):
+        call_command("dispatch_replay", str(done.pk))
+    with pytest.raises(CommandError, match="no dispatch round"):
+        call_command("dispatch_replay", "999999")
