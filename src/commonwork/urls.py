@@ -11,5 +11,6 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.core.urls")),
     path("", include("commonwork.members.urls")),
     path("", include("commonwork.work.urls")),
+    path("", include("commonwork.dispatch.urls")),
     prefix_default_language=False,
 )

@@ -98,3 +98,33 @@ def test_replay_notices_a_tampered_result(bob: Any, open_task: Task) -> None:
         call_command("dispatch_replay", str(done.pk))
     with pytest.raises(CommandError, match="no dispatch round"):
         call_command("dispatch_replay", "999999")
+
+
+def test_the_task_page_and_the_workers_why_page_explain_the_round(
+    bob: Any, carol: Any, dan: Any, open_task: Task
+) -> None:
+    from django.test import Client
+
+    go_available_at(bob, 52.5210, 13.4060)
+    go_available_at(carol, 52.5300, 13.4300)
+    run_round()
+    client = Client()
+    client.force_login(dan)
+    page = client.get(f"/tasks/{open_task.pk}/").content.decode()
+    assert "Offered to the best-placed worker" in page
+    assert "Carol" not in page.split("How dispatch decided")[1].split("History")[0]
+    client.force_login(carol)
+    why = client.get("/work/why/").content.decode()
+    assert "went to workers who were closer" in why
+    chinese = client.get("/zh-hans/work/why/").content.decode()
+    assert "Why did I" not in chinese
+    rounds = client.get("/dispatch/rounds/")
+    assert rounds.status_code == 200
+
+
+def test_the_rounds_page_is_for_members_only(erin: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(erin)
+    assert client.get("/dispatch/rounds/").status_code == 403

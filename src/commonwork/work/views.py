@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.dispatch import selectors as dispatch_selectors
+from commonwork.dispatch.explain import explain
 from commonwork.members.forms import split_skills
 from commonwork.members.models import Role
 from commonwork.members.selectors import require_role
@@ -118,7 +120,9 @@ def respond_to_offer(request: HttpRequest, offer_id: int, answer: str) -> HttpRe
 
 def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
     allowed = selectors.actions_for(request.user, task)
+    decisions = dispatch_selectors.decisions_about_task(request.user, task.pk)
     return {
+        "dispatch": [(decision, explain(decision)) for decision in decisions],
         "task": task,
         "project": task.project,
         "allowed": allowed,

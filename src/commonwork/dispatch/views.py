@@ -1,0 +1,35 @@
+"""Dispatch in the open: the rounds any member may inspect, and a worker's own "why"."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from commonwork.core.errors import DomainError
+from commonwork.core.pages import render_refusal
+from commonwork.dispatch import selectors
+from commonwork.dispatch.explain import explain
+
+
+@login_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    try:
+        recent = selectors.recent_rounds(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "dispatch/rounds.html", {"rounds": recent})
+
+
+@login_required
+def why(request: HttpRequest) -> HttpResponse:
+    """Why did I (not) get work: the latest rounds' decisions about me, in sentences."""
+    try:
+        decisions = selectors.decisions_about_me(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(
+        request,
+        "dispatch/why.html",
+        {"explained": [(decision, explain(decision)) for decision in decisions]},
+    )
