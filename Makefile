@@ -29,8 +29,7 @@ run: $(VENV)/.installed-run
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)."
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) scripts/serve-demo.sh
 
 test: $(VENV)/.installed-dev system-deps
 	PYTHON=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-all.sh

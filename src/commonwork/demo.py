@@ -24,6 +24,7 @@ from commonwork.members.selectors import (
     get_cooperative,
     user_by_username,
 )
+from commonwork.dispatch.actions import run_round
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project
 from commonwork.work.selectors import (
@@ -203,7 +204,13 @@ def load_demo() -> DemoResult:
     carol = users["carol"]
     if not is_available(carol):
         work_actions.set_availability(actor=carol, available=True)
+        # Her phone shares where she is, near the market, so dispatch can offer her work.
+        work_actions.report_location(actor=carol, lat=MARKET[0] + 0.002, lon=MARKET[1] - 0.003)
         result.created.append("carol's availability")
+        # A first round at once, so the demo shows an offer with its explanation; the
+        # scheduler that `make run` starts keeps running rounds after that.
+        run_round()
+        result.created.append("a dispatch round")
     return result
 
 

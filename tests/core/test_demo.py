@@ -100,3 +100,18 @@ def test_it_refuses_to_touch_a_co_op_that_is_not_the_demo(alice, bob):
     with pytest.raises(CommandError, match="not the demo"):
         _load()
     assert _counts() == before
+
+
+def test_the_demo_shows_an_offer_made_by_dispatch_with_its_reason() -> None:
+    from commonwork.dispatch.models import DecisionKind, DispatchDecision
+    from commonwork.work.models import Offer, OfferStatus
+
+    _load()
+    offer = Offer.objects.get(status=OfferStatus.PENDING)
+    assert offer.worker.username == "carol"
+    decision = DispatchDecision.objects.get(offer=offer)
+    assert decision.kind == DecisionKind.ASSIGNED
+    client = Client()
+    client.force_login(offer.worker)
+    page = client.get(f"/tasks/{offer.task_id}/").content.decode()
+    assert "Offered to the best-placed worker" in page

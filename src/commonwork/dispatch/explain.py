@@ -56,18 +56,27 @@ def _constraint(code: str, *, about_me: bool) -> str:
 
 def explain_assignment(decision: DispatchDecision) -> list[str]:
     data = decision.data
-    lines = [
-        _(
-            "Offered to the best-placed worker: pickup %(distance)s km away. Cost %(cost)s = "
-            "%(distance_cost)s for distance + %(fairness_cost)s for fairness."
-        )
-        % {
-            "distance": _km(data["distance_km"]),
-            "cost": _km(data["cost"]),
-            "distance_cost": _km(data["distance_cost"]),
-            "fairness_cost": _km(data["fairness_cost"]),
-        }
-    ]
+    if decision.task is not None and decision.task.kind == "remote":
+        lines = [
+            _(
+                "Offered to the best-placed worker for this remote task. Cost %(cost)s, of "
+                "which %(fairness_cost)s for fairness."
+            )
+            % {"cost": _km(data["cost"]), "fairness_cost": _km(data["fairness_cost"])}
+        ]
+    else:
+        lines = [
+            _(
+                "Offered to the best-placed worker: pickup %(distance)s km away. Cost %(cost)s = "
+                "%(distance_cost)s for distance + %(fairness_cost)s for fairness."
+            )
+            % {
+                "distance": _km(data["distance_km"]),
+                "cost": _km(data["cost"]),
+                "distance_cost": _km(data["distance_cost"]),
+                "fairness_cost": _km(data["fairness_cost"]),
+            }
+        ]
     alternative = data.get("alternative")
     if alternative is None:
         lines.append(_("No other available worker could take it."))
