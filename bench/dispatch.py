@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -21,6 +23,7 @@ from bench.run import Measurement
 from commonwork.dispatch import solver
 from commonwork.dispatch.solver import Params, RoundInput, TaskIn, WorkerIn
 
+T = TypeVar("T")
 CITY_KM = 20.0
 CELLS_FULL = [
     (1_000, 2_000),
@@ -127,7 +130,7 @@ def greedy_nearest(graph: Graph) -> tuple[int, int]:
     return total + unassigned * graph.penalty, unassigned
 
 
-def _timed(function, *args):  # type: ignore[no-untyped-def]
+def _timed(function: Callable[..., T], *args: Any) -> tuple[T, float]:
     started = time.perf_counter()
     value = function(*args)
     return value, time.perf_counter() - started

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from commonwork.core import clock
+from commonwork.dispatch.actions import run_round
 from commonwork.members import actions as member_actions
 from commonwork.members.models import ApplicationStatus, Membership, Role, User
 from commonwork.members.selectors import (
@@ -24,7 +25,6 @@ from commonwork.members.selectors import (
     get_cooperative,
     user_by_username,
 )
-from commonwork.dispatch.actions import run_round
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project
 from commonwork.work.selectors import (
