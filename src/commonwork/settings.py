@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "commonwork.work",
     "commonwork.governance",
     "commonwork.dispatch",
+    "commonwork.ledger",
 ]
 
 MIDDLEWARE = [

@@ -220,3 +220,68 @@ def split_surplus(
         parts = {0: parts[0] + parts[1], 1: 0, 2: parts[2]}
     by_member = largest_remainder(parts[1], [(m, Fraction(h)) for m, h in labour])
     return SurplusSplit(parts[0], parts[1], parts[2], by_member)
+
+
+def check_entry_amounts(amounts: Sequence[int]) -> None:
+    """A journal entry's amounts (debit positive, credit negative) must be whole minor
+    units, none zero, at least two, and add up to exactly zero."""
+    if len(amounts) < 2:
+        raise RuleInputError("an entry needs at least two postings")
+    for amount in amounts:
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise RuleInputError(f"amounts are whole minor units, not {amount!r}")
+        if amount == 0:
+            raise RuleInputError("a posting of zero says nothing")
+    if sum(amounts) != 0:
+        raise RuleInputError(f"debits and credits differ by {sum(amounts)}")
+
+
+@dataclass(frozen=True)
+class MemberPeriod:
+    """What one member did in a pay period, as the books and the availability records
+    show it. Intervals are seconds from the period's start."""
+
+    member_id: int
+    available: tuple[Interval, ...] = ()
+    on_task: tuple[Interval, ...] = ()
+    tasks: int = 0
+    price_minor: int = 0  # what clients paid for this member's tasks
+    earnings_minor: int = 0  # the member's share of those prices
+    fee_minor: int = 0
+    solidarity_minor: int = 0
+    tips_minor: int = 0
+    stipends_minor: int = 0
+
+
+@dataclass(frozen=True)
+class MemberPeriodPay:
+    member_id: int
+    engaged_seconds: int
+    top_up_minor: int
+    pay_minor: int  # earnings + top-up + stipends: what counts for the floor and the ratio
+    total_minor: int  # pay + tips: everything the period brought the member
+    effective_hourly_minor: Fraction | None
+
+
+def member_period_pay(
+    period: MemberPeriod, *, period_seconds: int, floor_per_hour_minor: int
+) -> MemberPeriodPay:
+    """A member's pay for one period: the floor top-up for their engaged time, their pay
+    per engaged hour, and the total. Tips count in the total, never toward the floor."""
+    engaged = engaged_seconds(
+        available=period.available, on_task=period.on_task, window=(0, period_seconds)
+    )
+    top_up = floor_top_up(
+        engaged_seconds=engaged,
+        earnings_minor=period.earnings_minor,
+        floor_per_hour_minor=floor_per_hour_minor,
+    )
+    pay = period.earnings_minor + top_up + period.stipends_minor
+    return MemberPeriodPay(
+        member_id=period.member_id,
+        engaged_seconds=engaged,
+        top_up_minor=top_up,
+        pay_minor=pay,
+        total_minor=pay + period.tips_minor,
+        effective_hourly_minor=effective_hourly_minor(pay_minor=pay, engaged_seconds=engaged),
+    )

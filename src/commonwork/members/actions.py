@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
+from commonwork.ledger.actions import post_share_purchase
 from commonwork.members.errors import MembersError
 from commonwork.members.models import (
     ApiToken,
@@ -80,6 +81,7 @@ def found_cooperative(
     audit.record(
         actor=founder, action="membership.created", obj=membership, data={"role": Role.STEWARD}
     )
+    post_share_purchase(membership=membership, actor=founder)
     return cooperative
 
 
@@ -192,6 +194,7 @@ def admit_application(*, actor: User, application_id: int, note: str = "") -> Me
         obj=membership,
         data={"role": membership.role, "shares": membership.shares},
     )
+    post_share_purchase(membership=membership, actor=actor)
     return membership
 
 

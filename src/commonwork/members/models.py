@@ -32,6 +32,10 @@ class Cooperative(models.Model):
     share_price_minor = models.PositiveIntegerField(
         _("share price"), help_text="Price of one member share, in minor units."
     )
+    # The co-op's own bank account, the debtor of payout files (ISO 20022 pain.001).
+    bank_account_holder = models.CharField(_("bank account holder"), max_length=70, blank=True)
+    bank_iban = models.CharField(_("bank IBAN"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("bank BIC"), max_length=11, blank=True)
 
     class Meta:
         constraints = [

@@ -242,6 +242,15 @@ def _move(
     task.status = target
     task.updated_at = clock.now()
     update_fields = ["status", "updated_at"]
+    if target == TaskStatus.IN_PROGRESS and task.started_at is None:
+        task.started_at = task.updated_at
+        update_fields.append("started_at")
+    elif target == TaskStatus.DELIVERED:
+        task.delivered_at = task.updated_at
+        update_fields.append("delivered_at")
+    elif target == TaskStatus.COMPLETED:
+        task.completed_at = task.updated_at
+        update_fields.append("completed_at")
     if worker is not False:
         task.worker = worker if isinstance(worker, User) else None
         update_fields.append("worker")
@@ -252,6 +261,12 @@ def _move(
         obj=task,
         data={"from": previous, "to": target.value, **(data or {})},
     )
+    if target == TaskStatus.COMPLETED:
+        # The books and the task move together: a completion that cannot be posted
+        # is not a completion.
+        from commonwork.ledger.actions import post_task_completion
+
+        post_task_completion(task=task, actor=actor)
     return task
 
 

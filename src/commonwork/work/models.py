@@ -91,6 +91,10 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # On-task time for the pay floor: from the first start to the last delivery.
+    started_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["deadline", "id"]
