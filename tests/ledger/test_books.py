@@ -52,7 +52,8 @@ def test_a_completed_task_splits_its_price_by_the_governed_rates(
         "Income:Fees": -split.fee_minor,
         "Equity:Funds:Solidarity": -split.solidarity_minor,
     }
-    assert split.fee_minor > 0 and split.solidarity_minor > 0
+    assert split.fee_minor > 0
+    assert split.solidarity_minor > 0
     assert balance_of(f"Liabilities:Payable:Member{bob.pk}") == before - split.worker_minor
     assert check_books().ok
 
@@ -192,12 +193,17 @@ def test_postgres_refuses_to_commit_an_unbalanced_entry_and_to_delete(alice: Any
     bank = Account.objects.create(
         name="Assets:Bank", type="Assets", purpose="bank", opened_at=clock.now()
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        entry = JournalEntry.objects.create(
-            key="raw", fingerprint="0", kind="expense", posted_at=clock.now(), memo="raw"
-        )
-        Posting.objects.create(entry=entry, account=bank, amount_minor=5)
-        # The check is deferred to COMMIT, which the end of this block issues.
+
+    def post_one_sided() -> None:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                key="raw", fingerprint="0", kind="expense", posted_at=clock.now(), memo="raw"
+            )
+            Posting.objects.create(entry=entry, account=bank, amount_minor=5)
+            # The check is deferred to COMMIT, which the end of this block issues.
+
+    with pytest.raises(IntegrityError):
+        post_one_sided()
     assert not JournalEntry.objects.filter(key="raw").exists()
     expense = ledger.record_expense(actor=alice, amount_minor=700, memo="Hosting", key="e")
     with pytest.raises(IntegrityError), transaction.atomic():
