@@ -18,6 +18,9 @@ from django.db import transaction
 
 from commonwork.core import clock
 from commonwork.dispatch.actions import run_round
+from commonwork.ledger.actions import record_expense, tip_task
+from commonwork.ledger.models import PayPeriod
+from commonwork.ledger.periods import close_period, local_midnight
 from commonwork.members import actions as member_actions
 from commonwork.members.models import ApplicationStatus, Membership, Role, User
 from commonwork.members.selectors import (
@@ -190,9 +193,15 @@ def load_demo() -> DemoResult:
         _member(alice, users[username], role, skills, result)
     _pending_application(users["erin"], result)
     if current_tariff() is None:
-        work_actions.publish_tariff(
-            actor=alice, name="Spring tariff", base_minor=300, per_km_minor=120, per_minute_minor=20
-        )
+        founded_on = demo_founding_day(clock.now().date())
+        with clock.set_to(local_midnight(founded_on)):
+            work_actions.publish_tariff(
+                actor=alice,
+                name="Spring tariff",
+                base_minor=300,
+                per_km_minor=120,
+                per_minute_minor=20,
+            )
         result.created.append("tariff")
     dan = users["dan"]
     projects = {demo: _project(dan, demo, result) for demo in (GROCERIES, NEWSLETTER)}
@@ -201,6 +210,8 @@ def load_demo() -> DemoResult:
         if demo_task.title not in existing_titles:
             _task(demo_task, projects[demo_task.project], users)
             result.created.append(f"task {demo_task.title!r}")
+    if not PayPeriod.objects.exists():
+        _last_week(users, projects[GROCERIES], result)
     carol = users["carol"]
     if not is_available(carol):
         work_actions.set_availability(actor=carol, available=True)
@@ -212,6 +223,62 @@ def load_demo() -> DemoResult:
         run_round()
         result.created.append("a dispatch round")
     return result
+
+
+def demo_founding_day(today: dt.date) -> dt.date:
+    """The Monday of last week: the demo co-op has one whole pay week behind it."""
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -> None:
+    """Last week's work, done through the real actions at last week's times, and its pay
+    period closed: Bob waited four hours on Tuesday for one delivery, so his statement
+    shows the floor topping up his waiting time."""
+    bob, carol, dan, alice = users["bob"], users["carol"], users["dan"], users["alice"]
+    monday = local_midnight(demo_founding_day(clock.now().date()))
+
+    def at(days: int, hours: float) -> dt.datetime:
+        return monday + dt.timedelta(days=days, hours=hours)
+
+    def shift(worker: User, start: dt.datetime, end: dt.datetime) -> None:
+        with clock.set_to(start):
+            work_actions.set_availability(actor=worker, available=True)
+        with clock.set_to(end):
+            work_actions.set_availability(actor=worker, available=False)
+
+    def delivery(worker: User, title: str, start: dt.datetime, minutes: int) -> int:
+        with clock.set_to(start - dt.timedelta(minutes=10)):
+            task = work_actions.post_task(
+                actor=dan,
+                project_id=groceries.pk,
+                title=title,
+                kind="located",
+                pickup=MARKET,
+                dropoff=(MARKET[0] + 0.01, MARKET[1] + 0.012),
+                region="riverside",
+                estimated_minutes=minutes,
+                deadline=start + dt.timedelta(hours=3),
+                skills=["bike"],
+            )
+            work_actions.take_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start):
+            work_actions.start_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start + dt.timedelta(minutes=minutes)):
+            work_actions.deliver_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start + dt.timedelta(minutes=minutes + 20)):
+            work_actions.complete_task(actor=dan, task_id=task.pk)
+        return task.pk
+
+    shift(bob, at(1, 9), at(1, 13))
+    pharmacy = delivery(bob, "Pharmacy run for Mrs Okafor", at(1, 10), 30)
+    shift(carol, at(2, 14), at(2, 16))
+    delivery(carol, "Bread for the day centre", at(2, 14.25), 40)
+    delivery(carol, "Vegetable boxes, Mill Street", at(2, 15), 45)
+    with clock.set_to(at(2, 18)):
+        tip_task(actor=dan, task_id=pharmacy, amount_minor=200, key="demo-tip")
+        record_expense(actor=alice, amount_minor=2500, memo="Server hosting", key="demo-hosting")
+    close_period(actor=alice)
+    result.created.append("last week's work and its closed pay period")
 
 
 def _user(login: DemoLogin, result: DemoResult) -> User:
@@ -240,7 +307,7 @@ def _cooperative(alice: User, result: DemoResult) -> None:
                 "never held against a worker. The surplus returns to the members who "
                 "did the work."
             ),
-            founded_on=dt.date(2026, 1, 1),
+            founded_on=demo_founding_day(clock.now().date()),
             share_price_minor=5000,
             founder=alice,
         )

@@ -115,3 +115,30 @@ def test_the_demo_shows_an_offer_made_by_dispatch_with_its_reason() -> None:
     client.force_login(offer.worker)
     page = client.get(f"/tasks/{offer.task_id}/").content.decode()
     assert "Offered to the best-placed worker" in page
+
+
+def test_the_demo_books_pass_bean_check_and_bob_was_paid_for_waiting(
+    db: Any, tmp_path: Any
+) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from commonwork.demo import load_demo
+    from commonwork.ledger.books import check_books, export_beancount
+    from commonwork.ledger.models import Statement
+
+    load_demo()
+    statement = Statement.objects.get(member__username="bob")
+    assert statement.figures["top_up_minor"] > 0
+    assert statement.figures["engaged_seconds"] == 4 * 3600
+    assert check_books().ok
+    books = tmp_path / "demo.beancount"
+    books.write_text(export_beancount(), encoding="utf-8")
+    checked = subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "bean-check"), str(books)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
