@@ -12,5 +12,6 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.members.urls")),
     path("", include("commonwork.work.urls")),
     path("", include("commonwork.dispatch.urls")),
+    path("", include("commonwork.ledger.urls")),
     prefix_default_language=False,
 )

@@ -21,10 +21,10 @@ CATALOGUE = (
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 PAGES_BY_ROLE = {
-    None: ["/", "/login/", "/join/"],
-    "bob": ["/work/", "/work/board/", "/account/", "/tasks/{task}/"],
-    "dan": ["/client/", "/tasks/{task}/", "/account/"],
-    "alice": ["/steward/", "/work/", "/client/", "/tasks/{task}/"],
+    None: ["/", "/login/", "/join/", "/transparency/"],
+    "bob": ["/work/", "/work/board/", "/account/", "/tasks/{task}/", "/money/"],
+    "dan": ["/client/", "/tasks/{task}/", "/account/", "/money/"],
+    "alice": ["/steward/", "/work/", "/client/", "/tasks/{task}/", "/books/", "/money/"],
     "erin": ["/application/", "/join/"],
 }
 

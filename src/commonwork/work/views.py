@@ -20,11 +20,13 @@ from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.dispatch import selectors as dispatch_selectors
 from commonwork.dispatch.explain import explain
+from commonwork.ledger.views import tip_form
 from commonwork.members.forms import split_skills
 from commonwork.members.models import Role
 from commonwork.members.selectors import require_role
 from commonwork.work import actions, selectors
 from commonwork.work.forms import CancelForm, ProjectForm, ReasonForm, ResolveDisputeForm, TaskForm
+from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Task
 from commonwork.work.selectors import WORKING_ROLES
 
@@ -130,6 +132,11 @@ def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
         "history": selectors.task_history(request.user, task.pk),
         "dispute_form": ReasonForm(),
         "cancel_form": CancelForm(),
+        "tip_form": (
+            tip_form()
+            if task.status == TaskStatus.COMPLETED and task.project.client_id == request.user.pk
+            else None
+        ),
     }
 
 

@@ -26,3 +26,30 @@ def translated(message: str) -> str:
     sentence up in the catalogue, so a sentence with no translation stays readable.
     """
     return gettext(message)
+
+
+@register.filter
+def percent(value: object, places: int = 1) -> str:
+    """A share as a percentage: Fraction(9, 10) or 0.9 → "90.0"; a Fraction of 100
+    already in percent (per_hundred) is shown as it is with `|percent:"raw"`."""
+    if value is None:
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number * 100:.{int(places)}f}"
+
+
+@register.filter
+def per_hundred(value: object) -> str:
+    """A value already out of 100 (Fraction(45, 2)) → "22.50"."""
+    if value is None:
+        return ""
+    return f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
+@register.filter
+def hours(seconds: object) -> str:
+    """Seconds as hours and minutes: 5400 → "1:30"."""
+    if seconds is None:
+        return ""
+    minutes = int(seconds) // 60  # type: ignore[call-overload]
+    return f"{minutes // 60}:{minutes % 60:02d}"

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cooperative',
-            name='bank_account_holder',
-            field=models.CharField(blank=True, max_length=70, verbose_name='bank account holder'),
+            model_name="cooperative",
+            name="bank_account_holder",
+            field=models.CharField(blank=True, max_length=70, verbose_name="bank account holder"),
         ),
         migrations.AddField(
-            model_name='cooperative',
-            name='bank_bic',
-            field=models.CharField(blank=True, max_length=11, verbose_name='bank BIC'),
+            model_name="cooperative",
+            name="bank_bic",
+            field=models.CharField(blank=True, max_length=11, verbose_name="bank BIC"),
         ),
         migrations.AddField(
-            model_name='cooperative',
-            name='bank_iban',
-            field=models.CharField(blank=True, max_length=34, verbose_name='bank IBAN'),
+            model_name="cooperative",
+            name="bank_iban",
+            field=models.CharField(blank=True, max_length=34, verbose_name="bank IBAN"),
         ),
     ]

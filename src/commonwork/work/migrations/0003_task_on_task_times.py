@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('work', '0002_locations_and_preferences'),
+        ("work", "0002_locations_and_preferences"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='completed_at',
+            model_name="task",
+            name="completed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='task',
-            name='delivered_at',
+            model_name="task",
+            name="delivered_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='task',
-            name='started_at',
+            model_name="task",
+            name="started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

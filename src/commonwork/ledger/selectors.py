@@ -1,0 +1,251 @@
+"""Reads of the books, permission-checked, shaped for the pages and the API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from commonwork.core.errors import NotFound
+from commonwork.governance.parameters import read_parameter
+from commonwork.ledger import rules
+from commonwork.ledger.actions import rates
+from commonwork.ledger.models import (
+    Account,
+    AccountPurpose,
+    AccountType,
+    EntryKind,
+    Invoice,
+    PayoutAccount,
+    PayoutBatch,
+    PayPeriod,
+    Posting,
+    Statement,
+)
+from commonwork.ledger.payouts import owed_by_member
+from commonwork.members.models import Role
+from commonwork.members.selectors import active_membership, is_steward
+
+
+def statements_of(user: Any) -> QuerySet[Statement]:
+    return Statement.objects.filter(member_id=user.pk).select_related("period")
+
+
+def invoices_of(user: Any) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(client_id=user.pk).select_related("period")
+
+
+def statement_for(user: Any, statement_id: int) -> Statement:
+    """A statement its member or a steward may read; anyone else is told it is not there."""
+    statement = Statement.objects.select_related("period", "member").filter(pk=statement_id).first()
+    if statement is None or (statement.member_id != user.pk and not is_steward(user)):
+        raise NotFound("Statement")
+    return statement
+
+
+def invoice_for(user: Any, invoice_id: int) -> Invoice:
+    invoice = Invoice.objects.select_related("period", "client").filter(pk=invoice_id).first()
+    if invoice is None or (invoice.client_id != user.pk and not is_steward(user)):
+        raise NotFound("Invoice")
+    return invoice
+
+
+def payout_account_of(user: Any) -> PayoutAccount | None:
+    return PayoutAccount.objects.filter(member_id=user.pk).first()
+
+
+def balance_of_member(user: Any) -> int:
+    """What the co-op owes the member now (negative: what they owe the co-op)."""
+    total = Posting.objects.filter(
+        account__purpose=AccountPurpose.PAYABLE, account__owner_id=user.pk
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return -int(total or 0)
+
+
+@dataclass(frozen=True)
+class PayBar:
+    """One week's bar in the pay chart, with its height in the chart's units (0..100)."""
+
+    label: str
+    hourly_minor: int
+    height: float
+    floor_height: float
+    x: int
+
+    @property
+    def y(self) -> float:
+        return 100 - self.height
+
+    @property
+    def floor_y(self) -> float:
+        return 100 - self.floor_height
+
+
+def pay_chart(statements: list[Statement], *, bar_width: int = 40) -> list[PayBar]:
+    """Effective hourly pay per week against the floor that applied, oldest first,
+    scaled so the tallest value is 100."""
+    weeks = [s for s in reversed(statements) if s.figures.get("effective_hourly_minor")]
+    if not weeks:
+        return []
+    top = max(
+        max(int(s.figures["effective_hourly_minor"]), int(s.figures["floor_per_hour_minor"]))
+        for s in weeks
+    )
+    top = max(top, 1)
+    return [
+        PayBar(
+            label=s.period.starts_on.strftime("%m-%d"),
+            hourly_minor=int(s.figures["effective_hourly_minor"]),
+            height=100 * int(s.figures["effective_hourly_minor"]) / top,
+            floor_height=100 * int(s.figures["floor_per_hour_minor"]) / top,
+            x=index * (bar_width + 10),
+        )
+        for index, s in enumerate(weeks)
+    ]
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    name: str
+    type: str
+    debit_minor: int
+    credit_minor: int
+
+
+def trial_balance() -> list[BalanceRow]:
+    rows = []
+    for account in Account.objects.annotate(total=Sum("postings__amount_minor")).order_by("name"):
+        total = int(account.total or 0)  # type: ignore[attr-defined]
+        rows.append(BalanceRow(account.name, account.type, max(total, 0), max(-total, 0)))
+    return rows
+
+
+FUND_PURPOSES = (AccountPurpose.SOLIDARITY, AccountPurpose.RESERVES, AccountPurpose.COMMUNITY)
+CLIENT_MONEY_PARTS = ("worker", "tips", "fee", "solidarity")
+
+
+def funds() -> dict[str, int]:
+    """The co-op's funds as the credit balances they are (shown positive)."""
+    totals = dict(
+        Posting.objects.filter(
+            account__owner__isnull=True,
+            account__purpose__in=FUND_PURPOSES,
+        )
+        .values_list("account__purpose")
+        .annotate(total=Sum("amount_minor"))
+    )
+    return {
+        purpose: -int(totals.get(purpose, 0) or 0)
+        for purpose in (
+            AccountPurpose.SOLIDARITY,
+            AccountPurpose.RESERVES,
+            AccountPurpose.COMMUNITY,
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One part of where client money goes, per 100 of it."""
+
+    key: str
+    per_hundred: Fraction
+    amount_minor: int
+
+
+def _slices(parts: dict[str, int]) -> list[Slice]:
+    total = sum(parts.values())
+    return [
+        Slice(key, Fraction(100 * amount, total) if total else Fraction(0), amount)
+        for key, amount in parts.items()
+    ]
+
+
+def transparency() -> dict[str, Any]:
+    """The published numbers: the rates in force, the split of 100 by the rules, and the
+    split of everything clients have paid so far, as the books show it."""
+    fee_rate, solidarity_rate = rates()
+    hundred = rules.split_price(10_000, fee_rate=fee_rate, solidarity_rate=solidarity_rate)
+    by_rule = _slices(
+        {
+            "worker": hundred.worker_minor,
+            "fee": hundred.fee_minor,
+            "solidarity": hundred.solidarity_minor,
+        }
+    )
+    actual: dict[str, int] = defaultdict(int)
+    for kind, purpose, total in (
+        Posting.objects.filter(
+            entry__kind__in=[EntryKind.TASK_COMPLETION, EntryKind.TIP],
+            amount_minor__lt=0,
+        )
+        .values_list("entry__kind", "account__purpose")
+        .annotate(total=Sum("amount_minor"))
+    ):
+        key = (
+            "tips"
+            if kind == EntryKind.TIP
+            else {
+                AccountPurpose.PAYABLE: "worker",
+                AccountPurpose.FEES: "fee",
+                AccountPurpose.SOLIDARITY: "solidarity",
+            }.get(purpose, "other")
+        )
+        actual[key] -= int(total)
+    in_books = _slices({key: actual.get(key, 0) for key in CLIENT_MONEY_PARTS})
+    top_ups = -int(
+        Posting.objects.filter(
+            entry__kind=EntryKind.FLOOR_TOP_UP, account__purpose=AccountPurpose.PAYABLE
+        ).aggregate(total=Sum("amount_minor"))["total"]
+        or 0
+    )
+    costs = int(
+        Posting.objects.filter(account__type=AccountType.EXPENSES, amount_minor__gt=0)
+        .exclude(entry__kind=EntryKind.YEAR_CLOSE)
+        .aggregate(total=Sum("amount_minor"))["total"]
+        or 0
+    )
+    return {
+        "fee_rate": fee_rate,
+        "solidarity_rate": solidarity_rate,
+        "floor_per_hour_minor": int(read_parameter("pay_floor_per_hour")),
+        "pay_ratio_cap": Fraction(read_parameter("pay_ratio_cap")),
+        "by_rule": by_rule,
+        "in_books": in_books,
+        "client_total_minor": sum(
+            actual.get(k, 0) for k in ("worker", "tips", "fee", "solidarity")
+        ),
+        "top_ups_minor": top_ups,
+        "costs_minor": costs,
+        "funds": funds(),
+        "last_period": PayPeriod.objects.order_by("-starts_on").first(),
+    }
+
+
+def books_overview() -> dict[str, Any]:
+    batches = {
+        batch.period_id: batch
+        for batch in PayoutBatch.objects.annotate(total=Sum("lines__amount_minor"))
+    }
+    periods = list(PayPeriod.objects.order_by("-starts_on")[:20])
+    owed = owed_by_member()
+    with_details = set(PayoutAccount.objects.values_list("member_id", flat=True))
+    return {
+        "trial_balance": trial_balance(),
+        "funds": funds(),
+        "periods": [(period, batches.get(period.pk)) for period in periods],
+        "owed_total_minor": sum(owed.values()),
+        "owed_without_details": sorted(m for m in owed if m not in with_details),
+    }
+
+
+def can_see_money(user: Any) -> bool:
+    membership = active_membership(user)
+    return membership is not None and membership.role in {
+        Role.WORKER,
+        Role.STEWARD,
+        Role.CLIENT,
+    }

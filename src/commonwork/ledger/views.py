@@ -1,0 +1,233 @@
+"""The money pages: a member's pay and statements, a client's invoices, the stewards'
+books and payouts, and the public transparency page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonwork.core import money
+from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.ledger import payouts, periods, selectors
+from commonwork.ledger.actions import tip_task
+from commonwork.ledger.forms import PayoutAccountForm, TipForm, new_idempotency_key
+from commonwork.ledger.models import PayoutBatch
+from commonwork.members.models import Cooperative, Role
+from commonwork.members.selectors import is_steward, require_role
+
+
+def _currency() -> str:
+    cooperative = Cooperative.objects.filter(pk=1).first()
+    return cooperative.currency if cooperative else "EUR"
+
+
+def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) -> dict[str, Any]:
+    statements = list(selectors.statements_of(request.user)[:26])
+    account = selectors.payout_account_of(request.user)
+    initial = (
+        {"holder": account.holder, "iban": account.iban, "bic": account.bic} if account else {}
+    )
+    chart = selectors.pay_chart(statements)
+    return {
+        "statements": statements,
+        "chart": chart,
+        "chart_width": 50 * len(chart) + 10,
+        "invoices": selectors.invoices_of(request.user)[:26],
+        "owed_minor": selectors.balance_of_member(request.user),
+        "payout_account": account,
+        "form": form or PayoutAccountForm(initial=initial),
+    }
+
+
+@login_required
+def money_home(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "ledger/money.html", _money_context(request))
+
+
+@login_required
+@require_POST
+def payout_account(request: HttpRequest) -> HttpResponse:
+    form = PayoutAccountForm(request.POST)
+    context = _money_context(request, form)
+    if not form.is_valid():
+        return render_invalid_form(request, "ledger/money.html", context)
+    try:
+        payouts.set_payout_account(
+            actor=request.user,  # type: ignore[arg-type]
+            holder=form.cleaned_data["holder"],
+            iban=form.cleaned_data["iban"],
+            bic=form.cleaned_data["bic"],
+        )
+    except DomainError as error:
+        return render_form_error(request, "ledger/money.html", context, form, error)
+    messages.success(request, _("Your bank details are saved."))
+    return redirect("money_home")
+
+
+@login_required
+def statement_detail(request: HttpRequest, statement_id: int) -> HttpResponse:
+    try:
+        statement = selectors.statement_for(request.user, statement_id)
+    except NotFound as error:
+        return render_refusal(request, error)
+    figures = statement.figures
+    price = figures["price_minor"]
+    shares = {
+        key: (100 * figures[f"{key}_minor"] / price if price else 0)
+        for key in ("earnings", "fee", "solidarity")
+    }
+    return render(
+        request, "ledger/statement.html", {"statement": statement, "f": figures, "shares": shares}
+    )
+
+
+@login_required
+def statement_csv(request: HttpRequest, statement_id: int) -> HttpResponse:
+    try:
+        statement = selectors.statement_for(request.user, statement_id)
+    except NotFound as error:
+        return render_refusal(request, error)
+    currency = _currency()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["item", "value", "unit"])
+    writer.writerow(["period_start", statement.period.starts_on.isoformat(), "date"])
+    writer.writerow(["period_end_exclusive", statement.period.ends_on.isoformat(), "date"])
+    for key, value in statement.figures.items():
+        unit = currency if key.endswith("_minor") else ("seconds" if "seconds" in key else "")
+        if key.endswith("_minor") and value is not None:
+            value = money.format_minor(int(value), currency).split(" ")[0].replace(",", "")
+        writer.writerow([key.removesuffix("_minor"), value, unit])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"statement-{statement.period.starts_on.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    try:
+        invoice = selectors.invoice_for(request.user, invoice_id)
+    except NotFound as error:
+        return render_refusal(request, error)
+    return render(request, "ledger/invoice.html", {"invoice": invoice})
+
+
+@login_required
+@require_POST
+def tip(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = TipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a tip of at least 0.01."))
+        return redirect("task_detail", task_id=task_id)
+    try:
+        tip_task(
+            actor=request.user,  # type: ignore[arg-type]
+            task_id=task_id,
+            amount_minor=money.to_minor(form.cleaned_data["amount"], _currency()),
+            key=form.cleaned_data["key"],
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Thank you. The whole tip goes to the worker."))
+    return redirect("task_detail", task_id=task_id)
+
+
+def tip_form() -> TipForm:
+    return TipForm(initial={"key": new_idempotency_key()})
+
+
+# --- stewards -----------------------------------------------------------------------
+
+
+@login_required
+def books(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user, Role.STEWARD)
+    except DomainError as error:
+        return render_refusal(request, error)
+    context = selectors.books_overview()
+    context["next_period_start"] = periods.next_period_start()
+    return render(request, "ledger/books.html", context)
+
+
+def _steward_post(request: HttpRequest, operation: Any, done: str) -> HttpResponse:
+    try:
+        operation()
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, done)
+    return redirect("books")
+
+
+@login_required
+@require_POST
+def close_period(request: HttpRequest) -> HttpResponse:
+    return _steward_post(
+        request,
+        lambda: periods.close_period(actor=request.user),  # type: ignore[arg-type]
+        _("The period is closed; statements and invoices are ready."),
+    )
+
+
+@login_required
+@require_POST
+def prepare_batch(request: HttpRequest, period_id: int) -> HttpResponse:
+    return _steward_post(
+        request,
+        lambda: payouts.prepare_payout_batch(actor=request.user, period_id=period_id),  # type: ignore[arg-type]
+        _("The payout batch is ready to download and send to the bank."),
+    )
+
+
+@login_required
+@require_POST
+def mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
+    return _steward_post(
+        request,
+        lambda: payouts.mark_batch_paid(actor=request.user, batch_id=batch_id),  # type: ignore[arg-type]
+        _("The batch is marked paid and posted to the books."),
+    )
+
+
+@login_required
+def batch_file(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
+    if not is_steward(request.user):
+        return render_refusal(request, NotFound("Payout batch"))
+    batch = PayoutBatch.objects.select_related("period").filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    try:
+        if fmt == "csv":
+            body: str | bytes = payouts.batch_csv(batch)
+            content_type = "text/csv; charset=utf-8"
+        elif fmt == "xml":
+            body = payouts.batch_pain001(batch)
+            content_type = "application/xml"
+        else:
+            raise Http404
+    except DomainError as error:
+        return render_refusal(request, error)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.{fmt}"'
+    return response
+
+
+# --- everyone ---------------------------------------------------------------------------
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    return render(request, "ledger/transparency.html", selectors.transparency())
