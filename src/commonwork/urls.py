@@ -10,8 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("commonwork.core.urls")),
     path("", include("commonwork.members.urls")),
+    # Before work's urls: its tasks/<id>/<transition>/ would otherwise catch tasks/<id>/tip/.
+    path("", include("commonwork.ledger.urls")),
     path("", include("commonwork.work.urls")),
     path("", include("commonwork.dispatch.urls")),
-    path("", include("commonwork.ledger.urls")),
     prefix_default_language=False,
 )
