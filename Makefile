@@ -42,7 +42,7 @@ system-deps:
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check
 	$(PY) -m ruff format --check
-	DEBUG=1 $(PY) -m mypy src tests bench
+	DEBUG=1 $(PY) -m mypy src tests bench scripts
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench.run

@@ -76,7 +76,7 @@ def close(pause_marker: str | None) -> None:
             time.sleep(600)  # the test kills us here
             return original(*args, **kwargs)  # type: ignore[arg-type]
 
-        Statement.objects.bulk_create = pausing_bulk_create  # type: ignore[method-assign]
+        Statement.objects.bulk_create = pausing_bulk_create  # type: ignore[method-assign,assignment]
     with clock.set_to(local_midnight(FOUNDED + dt.timedelta(days=8))):
         close_period(actor=None)
 

@@ -129,7 +129,7 @@ def separate_database(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
         return
     name = f"kill_{uuid.uuid4().hex[:12]}"
-    params = {
+    params: dict[str, Any] = {
         "host": config["HOST"],
         "port": config["PORT"],
         "user": config["USER"],

@@ -349,7 +349,7 @@ def tip_task(
     return post_entry(draft, actor=actor)
 
 
-def _require_member(user_id: object, *, field: str) -> Membership:
+def _require_member(user_id: int, *, field: str) -> Membership:
     membership = Membership.objects.filter(user_id=user_id).first()
     if membership is None:
         raise NotFound("Member", field=field)

@@ -176,7 +176,7 @@ def check_books() -> BooksReport:
     debits = Posting.objects.filter(amount_minor__gt=0).aggregate(total=Sum("amount_minor"))
     unusual = []
     for account in Account.objects.annotate(total=Sum("postings__amount_minor")):
-        balance = int(account.total or 0)  # type: ignore[attr-defined]
+        balance = int(account.total or 0)
         if balance * NATURAL_SIGN[AccountType(account.type)] < 0:
             unusual.append(f"{account.name} carries {balance}")
     return BooksReport(

@@ -68,11 +68,14 @@ def gather_member_periods(start: datetime, end: datetime) -> dict[int, rules.Mem
         available[worker_id].append((_seconds(began, start), _seconds(ended or end, start)))
 
     on_task: dict[int, list[rules.Interval]] = defaultdict(list)
-    for worker_id, began, delivered in Task.objects.filter(
+    for worker_id, task_began, delivered in Task.objects.filter(
         Q(delivered_at__isnull=True) | Q(delivered_at__gt=start),
         worker__isnull=False,
         started_at__lt=end,
     ).values_list("worker_id", "started_at", "delivered_at"):
+        if task_began is None:  # filtered out above; this tells the type checker
+            continue
+        began = task_began
         # A task still in progress, or sent back for rework after its last delivery,
         # is on-task time until the period ends.
         finished = delivered if delivered is not None and delivered > began else end

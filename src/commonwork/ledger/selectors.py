@@ -118,7 +118,7 @@ class BalanceRow:
 def trial_balance() -> list[BalanceRow]:
     rows = []
     for account in Account.objects.annotate(total=Sum("postings__amount_minor")).order_by("name"):
-        total = int(account.total or 0)  # type: ignore[attr-defined]
+        total = int(account.total or 0)
         rows.append(BalanceRow(account.name, account.type, max(total, 0), max(-total, 0)))
     return rows
 
