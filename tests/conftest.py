@@ -136,6 +136,26 @@ def open_task(make_task: Callable[..., Task]) -> Task:
     return make_task()
 
 
+@pytest.fixture
+def complete_task(make_task: Callable[..., Task], dan: Any) -> Callable[..., Task]:
+    """complete_task(worker, start=datetime, minutes=30): post, take, start, deliver and
+    complete a task, each step at its own time, and return it completed."""
+
+    def run(worker: Any, *, start: dt.datetime, minutes: int = 30, **overrides: Any) -> Task:
+        with clock.set_to(start - dt.timedelta(minutes=5)):
+            task = make_task(**overrides)
+            work_actions.take_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start):
+            work_actions.start_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start + dt.timedelta(minutes=minutes)):
+            work_actions.deliver_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start + dt.timedelta(minutes=minutes + 5)):
+            work_actions.complete_task(actor=dan, task_id=task.pk)
+        return Task.objects.get(pk=task.pk)
+
+    return run
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     from django.conf import settings
 

@@ -290,3 +290,18 @@ def test_a_year_cannot_close_before_it_ends_or_with_shares_not_adding_up(alice: 
     with clock.set_to(at(dt.date(2027, 1, 2), 0)), pytest.raises(LedgerError) as bad:
         close_year(actor=alice, year=2026)
     assert "add up to 1" in bad.value.message
+
+
+def test_the_scheduled_close_closes_every_ended_period_and_no_other(alice: Any) -> None:
+    from commonwork.core.scheduler import periodic_jobs
+    from commonwork.ledger.tasks import close_due_pay_periods
+
+    assert "close_pay_periods" in {job.name for job in periodic_jobs()}
+    with clock.set_to(at(FOUNDED + dt.timedelta(days=20), 0)):
+        closed = close_due_pay_periods.enqueue().return_value
+        assert close_due_pay_periods.enqueue().return_value == 0  # nothing more has ended
+    assert closed == 2
+    assert [p.starts_on for p in PayPeriod.objects.order_by("starts_on")] == [
+        FOUNDED,
+        WEEK_LATER,
+    ]

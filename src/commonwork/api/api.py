@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from commonwork.core.errors import DomainError
+from commonwork.ledger.api import router as ledger_router
 from commonwork.members.actions import user_for_api_token
 from commonwork.members.api import router as members_router
 from commonwork.work.api import router as work_router
@@ -37,6 +38,7 @@ api = NinjaAPI(
 )
 api.add_router("/", members_router)
 api.add_router("/", work_router)
+api.add_router("/", ledger_router)
 
 
 def _error(

@@ -34,6 +34,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     """Every periodic job of the platform, in one list."""
     from commonwork.dispatch.tasks import dispatch_round
     from commonwork.governance.parameters import read_parameter
+    from commonwork.ledger.tasks import close_due_pay_periods
     from commonwork.work.tasks import expire_due_offers
 
     return [
@@ -43,4 +44,6 @@ def periodic_jobs() -> list[PeriodicJob]:
             lambda: float(read_parameter("dispatch.round_interval_seconds")),
             dispatch_round.enqueue,
         ),
+        # Periods end at midnight; checking every ten minutes closes each soon after.
+        PeriodicJob("close_pay_periods", lambda: 600.0, close_due_pay_periods.enqueue),
     ]
