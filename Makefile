@@ -44,8 +44,8 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff format --check
 	DEBUG=1 $(PY) -m mypy src tests bench scripts
 
-bench: $(VENV)/.installed-dev
-	$(PY) -m bench.run
+bench: $(VENV)/.installed-dev system-deps
+	PYTHON=$(PY) scripts/bench.sh
 
 # Extract and compile the Simplified Chinese translations of src/commonwork.
 messages: $(VENV)/.installed-dev

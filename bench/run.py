@@ -1,4 +1,7 @@
-"""Run every benchmark in bench/ against a fresh, migrated SQLite database.
+"""Run every benchmark in bench/ against a fresh, migrated database.
+
+The database is a new SQLite file, or the (empty) PostgreSQL database BENCH_DATABASE_URL
+names; `make bench` starts a throw-away PostgreSQL cluster for it (scripts/bench.sh).
 
     python -m bench.run            every bench/*.py module
     python -m bench.run audit      only bench/audit.py
@@ -89,8 +92,9 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
-def _set_up_database(folder: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+def _set_up_database(folder: Path) -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
     # Production-like settings: DEBUG would record every query and skew the timings.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -100,6 +104,7 @@ def _set_up_database(folder: Path) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    return "PostgreSQL" if url.startswith("postgres") else "SQLite"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         path.stem for path in BENCH_DIR.glob("*.py") if path.stem not in NOT_BENCHMARKS
     )
     with tempfile.TemporaryDirectory(prefix="commonwork-bench-") as folder:
-        _set_up_database(Path(folder))
+        engine = _set_up_database(Path(folder))
         results: list[Measurement] = []
         for name in names:
             module = importlib.import_module(f"bench.{name}")
@@ -119,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         from django.db import connection
 
         connection.close()
-    print(f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()}, SQLite.\n")
+    print(f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()}, {engine}.\n")
     print("| benchmark | baseline | operations | µs per op | baseline µs per op | ratio |")
     print("|---|---|---:|---:|---:|---:|")
     for result in results:
