@@ -9,6 +9,8 @@ migration); a correction is a reversing entry.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -150,6 +152,11 @@ class PayPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_on}..{self.ends_on}"
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day, for people: ends_on is the first day after it."""
+        return self.ends_on - timedelta(days=1)
 
 
 class Statement(models.Model):
