@@ -20,6 +20,8 @@ import datetime as dt
 import itertools
 import random
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -92,7 +94,7 @@ def _bare_insert(
         # Only placeholders are joined into the SQL; every value travels as a parameter.
         with transaction.atomic(), connection.cursor() as cursor:
             rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
-            params: list[object] = []
+            params: list[Any] = []
             for draft in batch:
                 params += [draft.key, "0" * 64, draft.kind, now, draft.memo]
             cursor.execute(
@@ -101,7 +103,7 @@ def _bare_insert(
                 params,
             )
             entry_ids = [row[0] for row in cursor.fetchall()]
-            postings: list[object] = []
+            postings: list[Any] = []
             for entry_id, draft in zip(entry_ids, batch, strict=True):
                 for line in draft.lines:
                     postings += [
@@ -117,6 +119,16 @@ def _bare_insert(
             )
 
 
+def _post_batches(count: int, draft: Callable[[], EntryDraft]) -> None:
+    for _ in range(count // BATCH):
+        post_entries([draft() for _ in range(BATCH)], actor=None)
+
+
+def _post_one_by_one(count: int, draft: Callable[[], EntryDraft]) -> None:
+    for _ in range(count):
+        post_entry(draft(), actor=None)
+
+
 def _posting(quick: bool) -> list[Measurement]:
     rng = random.Random(2026)
     client, workers = _cooperative()
@@ -129,10 +141,7 @@ def _posting(quick: bool) -> list[Measurement]:
     batched = compare(
         name=f"post_entries, {BATCH} entries (4 postings each) per transaction",
         baseline="bare batched INSERT of the same rows",
-        measured=lambda n: [
-            post_entries([_draft(rng, client, workers, None) for _ in range(BATCH)], actor=None)
-            for _ in range(n // BATCH)
-        ],
+        measured=lambda n: _post_batches(n, lambda: _draft(rng, client, workers, None)),
         baseline_run=lambda n: _bare_insert(
             [_draft(rng, client, workers, None) for _ in range(n)], account_ids
         ),
@@ -142,9 +151,7 @@ def _posting(quick: bool) -> list[Measurement]:
     single = compare(
         name="post_entry, one entry per transaction (a task completion)",
         baseline="bare INSERT of the same rows, one entry per transaction",
-        measured=lambda n: [
-            post_entry(_draft(rng, client, workers, None), actor=None) for _ in range(n)
-        ],
+        measured=lambda n: _post_one_by_one(n, lambda: _draft(rng, client, workers, None)),
         baseline_run=lambda n: _bare_insert(
             [_draft(rng, client, workers, None) for _ in range(n)], account_ids, batch_size=1
         ),

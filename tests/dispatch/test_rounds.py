@@ -128,3 +128,27 @@ def test_the_rounds_page_is_for_members_only(erin: Any) -> None:
     client = Client()
     client.force_login(erin)
     assert client.get("/dispatch/rounds/").status_code == 403
+
+
+def test_a_quiet_scheduled_round_is_not_stored_again(alice: Any, open_task: Task) -> None:
+    from commonwork.dispatch.models import DispatchRound
+    from commonwork.dispatch.tasks import dispatch_round
+
+    # Nobody is available: the task stays unassigned, round after round.
+    dispatch_round.enqueue()
+    dispatch_round.enqueue()
+    assert DispatchRound.objects.count() == 1
+    # A manual round is always stored, and so is any round whose input changed.
+    run_round()
+    assert DispatchRound.objects.count() == 2
+
+
+def test_a_scheduled_round_runs_anew_when_its_input_changes(bob: Any, open_task: Task) -> None:
+    from commonwork.dispatch.models import DispatchRound
+    from commonwork.dispatch.tasks import dispatch_round
+
+    dispatch_round.enqueue()
+    go_available_at(bob, 52.5201, 13.4049)
+    offers = dispatch_round.enqueue().return_value
+    assert offers == 1
+    assert DispatchRound.objects.count() == 2

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from statistics import fmean
 
 from django.db.models import Q
 from django.utils import timezone
 
 from commonwork.dispatch.solver import Params, RoundInput, TaskIn, WorkerIn, project_latlon
-from commonwork.ledger.rules import split_price
+from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
+from commonwork.ledger.rules import engaged_seconds
 from commonwork.members.models import Membership, MembershipStatus
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
@@ -42,15 +42,25 @@ class LiveRound:
     origin: tuple[float, float]
 
 
-def _overlap_hours(
-    periods: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+def _engaged_hours(
+    available: Iterable[tuple[dt.datetime, dt.datetime]],
+    on_task: Iterable[tuple[dt.datetime, dt.datetime]],
+    start: dt.datetime,
+    end: dt.datetime,
 ) -> float:
-    seconds = 0.0
-    for began, ended in periods:
-        lo, hi = max(began, start), min(ended, end)
-        if hi > lo:
-            seconds += (hi - lo).total_seconds()
-    return seconds / 3600
+    """Hours available or on a task in [start, end), each second once (ledger.rules)."""
+
+    def seconds(moment: dt.datetime) -> int:
+        return int((moment - start).total_seconds())
+
+    return (
+        engaged_seconds(
+            available=[(seconds(a), seconds(b)) for a, b in available],
+            on_task=[(seconds(a), seconds(b)) for a, b in on_task],
+            window=(0, seconds(end)),
+        )
+        / 3600
+    )
 
 
 def _week_start(now: dt.datetime) -> dt.datetime:
@@ -67,8 +77,6 @@ def build_round(
     *,
     now: dt.datetime,
     params: Params,
-    fee_rate: Fraction,
-    solidarity_rate: Fraction,
     region: str = "",
 ) -> LiveRound:
     """Open tasks (in the region) and the available workers nobody is waiting on."""
@@ -139,15 +147,27 @@ def build_round(
         Q(ended_at__isnull=True) | Q(ended_at__gte=week_start - dt.timedelta(days=2))
     ):
         history[period.worker_id].append((period.started_at, period.ended_at or now))
+    # Pay this week as the books hold it: each worker's share of the tasks completed
+    # since the week began (tips are the client's gift and never steer dispatch).
     earnings: dict[int, int] = dict.fromkeys(worker_ids, 0)
-    for task in Task.objects.filter(
-        worker_id__in=worker_ids, status=TaskStatus.COMPLETED, updated_at__gte=week_start
-    ):
-        share = split_price(
-            task.price_minor, fee_rate=fee_rate, solidarity_rate=solidarity_rate
-        ).worker_minor
-        if task.worker_id is not None:
-            earnings[task.worker_id] = earnings.get(task.worker_id, 0) + share
+    for owner_id, amount in Posting.objects.filter(
+        account__purpose=AccountPurpose.PAYABLE,
+        account__owner_id__in=worker_ids,
+        entry__kind=EntryKind.TASK_COMPLETION,
+        entry__posted_at__gte=week_start,
+    ).values_list("account__owner_id", "amount_minor"):
+        earnings[owner_id] -= amount
+    # Engaged time counts on-task stretches too, as the pay floor does.
+    on_task: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {w: [] for w in worker_ids}
+    for worker_id, began, delivered in Task.objects.filter(
+        Q(delivered_at__isnull=True) | Q(delivered_at__gte=week_start),
+        worker_id__in=worker_ids,
+        started_at__isnull=False,
+    ).values_list("worker_id", "started_at", "delivered_at"):
+        if began is None:  # filtered out above; this tells the type checker
+            continue
+        finished = delivered if delivered is not None and delivered > began else now
+        on_task[worker_id].append((began, finished))
     preferences = {
         p.worker_id: p for p in WorkerPreferences.objects.filter(worker_id__in=worker_ids)
     }
@@ -168,14 +188,14 @@ def build_round(
                 x1, y1 = project_latlon(north, east, origin)
                 boxes.append((x0, y0, x1, y1))
             areas = tuple(boxes)
-        week_hours = _overlap_hours(spans, week_start, now)
+        week_hours = _engaged_hours(spans, on_task[worker_id], week_start, now)
         worker_inputs.append(
             WorkerIn(
                 id=worker_id,
                 x_km=x,
                 y_km=y,
                 skills=frozenset(memberships[worker_id].skills),
-                hours_today=_overlap_hours(spans, day_start, now),
+                hours_today=_engaged_hours(spans, on_task[worker_id], day_start, now),
                 hours_week=week_hours,
                 rest_hours=rest,
                 earnings_week_minor=earnings[worker_id],

@@ -9,5 +9,5 @@ from commonwork.dispatch.actions import run_round
 
 @task()
 def dispatch_round(region: str = "") -> int:
-    """Run one round for the region; the number of offers made."""
-    return run_round(region=region).offered_count
+    """Run one round for the region (unless nothing changed); the number of offers made."""
+    return run_round(region=region, reuse_unchanged=True).offered_count
