@@ -96,7 +96,13 @@ def test_stewards_close_prepare_and_pay_from_the_books_page(
     assert IBAN_BOB in csv_file.content.decode()
     no_bank = steward.get(f"/books/payouts/{batch.pk}.xml")
     assert no_bank.status_code == 400  # the co-op's own IBAN is missing
-    Cooperative.objects.filter(pk=1).update(bank_iban="DE02120300000000202051")
+    bad = steward.post("/books/bank/", {"holder": "Riverside", "iban": "DE00 0000", "bic": ""})
+    assert bad.status_code == 400
+    saved = steward.post(
+        "/books/bank/", {"holder": "Riverside", "iban": "DE02 1203 0000 0000 2020 51", "bic": ""}
+    )
+    assert saved.status_code == 302
+    assert Cooperative.objects.get(pk=1).bank_iban == "DE02120300000000202051"
     xml = steward.get(f"/books/payouts/{batch.pk}.xml")
     assert xml.status_code == 200
     assert b"CstmrCdtTrfInitn" in xml.content

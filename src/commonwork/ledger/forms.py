@@ -25,3 +25,9 @@ class TipForm(forms.Form):
         label=_("Tip"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class CoopBankForm(forms.Form):
+    holder = forms.CharField(label=_("Account holder"), max_length=70)
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    bic = forms.CharField(label=_("BIC (optional)"), max_length=11, required=False)

@@ -73,6 +73,22 @@ def set_payout_account(*, actor: User, holder: str, iban: str, bic: str = "") ->
     return account
 
 
+@transaction.atomic
+def set_coop_bank_account(*, actor: User, holder: str, iban: str, bic: str = "") -> Cooperative:
+    """A steward records the co-op's own bank account, the debtor of payout files."""
+    require_role(actor, Role.STEWARD)
+    holder = holder.strip()
+    if not 1 <= len(holder) <= 70:
+        raise LedgerError("invalid", "The account holder is 1 to 70 characters.", field="holder")
+    cooperative = Cooperative.objects.select_for_update().get(pk=1)
+    cooperative.bank_account_holder = holder
+    cooperative.bank_iban = clean_iban(iban)
+    cooperative.bank_bic = clean_bic(bic)
+    cooperative.save(update_fields=["bank_account_holder", "bank_iban", "bank_bic"])
+    audit.record(actor=actor, action="ledger.coop_bank_account_set", obj=cooperative, data={})
+    return cooperative
+
+
 def owed_by_member() -> dict[int, int]:
     """What the co-op owes each member now: the credit balance of their payable account."""
     balances = (

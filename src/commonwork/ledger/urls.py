@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/tip/", views.tip, name="tip_task"),
     path("books/", views.books, name="books"),
     path("books/close/", views.close_period, name="close_period"),
+    path("books/bank/", views.coop_bank_account, name="coop_bank_account"),
     path("books/periods/<int:period_id>/payout/", views.prepare_batch, name="prepare_batch"),
     path("books/payouts/<int:batch_id>/paid/", views.mark_paid, name="mark_batch_paid"),
     path("books/payouts/<int:batch_id>.<str:fmt>", views.batch_file, name="batch_file"),

@@ -19,7 +19,12 @@ from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.ledger import payouts, periods, selectors
 from commonwork.ledger.actions import tip_task
-from commonwork.ledger.forms import PayoutAccountForm, TipForm, new_idempotency_key
+from commonwork.ledger.forms import (
+    CoopBankForm,
+    PayoutAccountForm,
+    TipForm,
+    new_idempotency_key,
+)
 from commonwork.ledger.models import PayoutBatch
 from commonwork.members.models import Cooperative, Role
 from commonwork.members.selectors import is_steward, require_role
@@ -159,9 +164,45 @@ def books(request: HttpRequest) -> HttpResponse:
         require_role(request.user, Role.STEWARD)
     except DomainError as error:
         return render_refusal(request, error)
+    return render(request, "ledger/books.html", _books_context())
+
+
+def _books_context(bank_form: CoopBankForm | None = None) -> dict[str, Any]:
     context = selectors.books_overview()
     context["next_period_start"] = periods.next_period_start()
-    return render(request, "ledger/books.html", context)
+    cooperative = Cooperative.objects.get(pk=1)
+    context["bank_form"] = bank_form or CoopBankForm(
+        initial={
+            "holder": cooperative.bank_account_holder or cooperative.name,
+            "iban": cooperative.bank_iban,
+            "bic": cooperative.bank_bic,
+        }
+    )
+    return context
+
+
+@login_required
+@require_POST
+def coop_bank_account(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user, Role.STEWARD)
+    except DomainError as error:
+        return render_refusal(request, error)
+    form = CoopBankForm(request.POST)
+    context = _books_context(form)
+    if not form.is_valid():
+        return render_invalid_form(request, "ledger/books.html", context)
+    try:
+        payouts.set_coop_bank_account(
+            actor=request.user,  # type: ignore[arg-type]
+            holder=form.cleaned_data["holder"],
+            iban=form.cleaned_data["iban"],
+            bic=form.cleaned_data["bic"],
+        )
+    except DomainError as error:
+        return render_form_error(request, "ledger/books.html", context, form, error)
+    messages.success(request, _("The co-op's bank account is saved."))
+    return redirect("books")
 
 
 def _steward_post(request: HttpRequest, operation: Any, done: str) -> HttpResponse:
