@@ -91,3 +91,15 @@ def test_the_committed_compiled_catalogue_matches_its_source(tmp_path: Path) -> 
     fresh = tmp_path / "django.mo"
     subprocess.run([msgfmt, "-o", str(fresh), str(CATALOGUE)], check=True)  # noqa: S603
     assert fresh.read_bytes() == CATALOGUE.with_suffix(".mo").read_bytes()
+
+
+@pytest.mark.django_db
+def test_a_refusal_with_details_is_translated_with_its_details(bob: User, open_task: Task) -> None:
+    # Bob lacks no skill here, so make the task need one he has not listed.
+    Task.objects.filter(pk=open_task.pk).update(skills=["van"])
+    client = Client()
+    client.force_login(bob)
+    english = client.post(f"/tasks/{open_task.pk}/take/")
+    chinese = client.post(f"/zh-hans/tasks/{open_task.pk}/take/")
+    assert "This task needs skills you have not listed: van." in english.content.decode()
+    assert "这个任务需要你尚未列出的技能：van。" in chinese.content.decode()

@@ -7,6 +7,7 @@ can tell where an error came from, but the shape stays the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 
@@ -24,11 +25,29 @@ class DomainError(Exception):
         "idempotency_key_reused": 422,
     }
 
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        """`message` is English; with `params` it is a template with {named} places,
+        so the pages can look the template up in the catalogue and fill it in there."""
+        self.template = message
+        self.params = dict(params or {})
+        self.message = message.format(**self.params) if self.params else message
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = field
+
+    def localized(self) -> str:
+        """The message in the active language, where the catalogue has its template."""
+        from django.utils.translation import gettext
+
+        translated = gettext(self.template)
+        return translated.format(**self.params) if self.params else translated
 
     @property
     def status(self) -> int:

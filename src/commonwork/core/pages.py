@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
 
 from commonwork.core.errors import DomainError
 
@@ -15,7 +14,7 @@ from commonwork.core.errors import DomainError
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Put an action's refusal on the form field it names, or on the form as a whole."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, gettext(error.message))
+    form.add_error(field, error.localized())
 
 
 def render_form_error(

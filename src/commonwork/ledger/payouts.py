@@ -40,7 +40,9 @@ def clean_iban(value: str, *, field: str = "iban") -> str:
     try:
         return str(IBAN(value).compact)
     except SchwiftyException as exc:
-        raise LedgerError("invalid", f"This is not a valid IBAN: {exc}.", field=field) from exc
+        raise LedgerError(
+            "invalid", "This is not a valid IBAN: {exc}.", field=field, params={"exc": exc}
+        ) from exc
 
 
 def clean_bic(value: str, *, field: str = "bic") -> str:
@@ -49,7 +51,9 @@ def clean_bic(value: str, *, field: str = "bic") -> str:
     try:
         return str(BIC(value.strip()).compact)
     except SchwiftyException as exc:
-        raise LedgerError("invalid", f"This is not a valid BIC: {exc}.", field=field) from exc
+        raise LedgerError(
+            "invalid", "This is not a valid BIC: {exc}.", field=field, params={"exc": exc}
+        ) from exc
 
 
 @transaction.atomic

@@ -180,17 +180,26 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
     expected = next_period_start()
     starts_on = starts_on or expected
     if PayPeriod.objects.filter(starts_on=starts_on).exists():
-        raise LedgerError("conflict", f"The period starting {starts_on} is already closed.")
+        raise LedgerError(
+            "conflict",
+            "The period starting {starts_on} is already closed.",
+            params={"starts_on": starts_on},
+        )
     if starts_on != expected:
         raise LedgerError(
-            "invalid", f"The next period to close starts on {expected}.", field="starts_on"
+            "invalid",
+            "The next period to close starts on {expected}.",
+            field="starts_on",
+            params={"expected": expected},
         )
     days = int(read_parameter("pay_period_days"))
     ends_on = starts_on + timedelta(days=days)
     start, end = local_midnight(starts_on), local_midnight(ends_on)
     if end > clock.now():
         raise LedgerError(
-            "invalid", f"This period runs until {ends_on}; it can be closed after that."
+            "invalid",
+            "This period runs until {ends_on}; it can be closed after that.",
+            params={"ends_on": ends_on},
         )
     floor = int(read_parameter("pay_floor_per_hour"))
     cap = Fraction(read_parameter("pay_ratio_cap"))
@@ -314,9 +323,14 @@ def close_year(*, actor: User | None, year: int) -> YearClose:
         require_role(actor, Role.STEWARD)
     Cooperative.objects.select_for_update().get(pk=1)
     if YearClose.objects.filter(year=year).exists():
-        raise LedgerError("conflict", f"The year {year} is already closed.")
+        raise LedgerError("conflict", "The year {year} is already closed.", params={"year": year})
     if local_midnight(date(year + 1, 1, 1)) > clock.now():
-        raise LedgerError("invalid", f"The year {year} has not ended yet.", field="year")
+        raise LedgerError(
+            "invalid",
+            "The year {year} has not ended yet.",
+            field="year",
+            params={"year": year},
+        )
     shares = {
         name: Fraction(read_parameter(f"surplus.{name}_share"))
         for name in ("reserves", "patronage", "community")

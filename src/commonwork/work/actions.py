@@ -333,7 +333,9 @@ def take_task(*, actor: User, task_id: int) -> Task:
     missing = _missing_skills(membership, task)
     if missing:
         raise WorkError(
-            "missing_skills", f"This task needs skills you have not listed: {', '.join(missing)}."
+            "missing_skills",
+            "This task needs skills you have not listed: {skills}.",
+            params={"skills": ", ".join(missing)},
         )
     return _move(actor=actor, task=task, transition=Transition.TAKE, worker=actor)
 
@@ -490,7 +492,10 @@ def offer_task(
     missing = _missing_skills(worker_membership, task)
     if missing:
         raise WorkError(
-            "missing_skills", f"The worker lacks: {', '.join(missing)}.", field="worker_id"
+            "missing_skills",
+            "The worker lacks: {skills}.",
+            field="worker_id",
+            params={"skills": ", ".join(missing)},
         )
     _move(actor=actor, task=task, transition=Transition.OFFER, data={"worker": worker_id})
     now = clock.now()
@@ -525,7 +530,9 @@ def _lock_own_pending_offer(actor: User, offer_id: int) -> Offer:
     if offer.status == OfferStatus.EXPIRED:
         raise WorkError("offer_expired", "This offer has expired; the task is back on the board.")
     if offer.status != OfferStatus.PENDING:
-        raise WorkError("illegal_transition", f"This offer is already {offer.status}.")
+        raise WorkError(
+            "illegal_transition", "This offer is already {status}.", params={"status": offer.status}
+        )
     return offer
 
 

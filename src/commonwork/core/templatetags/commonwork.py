@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
+from commonwork.core.errors import DomainError
 from commonwork.core.money import format_minor
 
 register = template.Library()
@@ -19,13 +20,16 @@ def money(amount_minor: int | None, currency: str) -> str:
 
 
 @register.filter
-def translated(message: str) -> str:
+def translated(message: object) -> str:
     """A refusal's message in the reader's language, where the catalogue has it.
 
     Actions raise their messages in English (the API's language); the pages look the same
-    sentence up in the catalogue, so a sentence with no translation stays readable.
+    sentence up in the catalogue, so a sentence with no translation stays readable. Given
+    a DomainError, its template is looked up and its parameters filled in afterwards.
     """
-    return gettext(message)
+    if isinstance(message, DomainError):
+        return message.localized()
+    return gettext(str(message))
 
 
 @register.filter
