@@ -34,6 +34,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     """Every periodic job of the platform, in one list."""
     from commonwork.dispatch.tasks import dispatch_round
     from commonwork.governance.parameters import read_parameter
+    from commonwork.governance.tasks import advance_proposals
     from commonwork.ledger.tasks import close_due_pay_periods
     from commonwork.work.tasks import expire_due_offers
 
@@ -46,4 +47,6 @@ def periodic_jobs() -> list[PeriodicJob]:
         ),
         # Periods end at midnight; checking every ten minutes closes each soon after.
         PeriodicJob("close_pay_periods", lambda: 600.0, close_due_pay_periods.enqueue),
+        # Voting windows open and close on the minute.
+        PeriodicJob("advance_proposals", lambda: 30.0, advance_proposals.enqueue),
     ]

@@ -31,3 +31,82 @@ class ParameterValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} = {self.value}"
+
+
+class ProposalKind(models.TextChoices):
+    PARAMETER_CHANGE = "parameter_change", _("parameter change")
+
+
+class ProposalStatus(models.TextChoices):
+    DISCUSSION = "discussion", _("in discussion")
+    VOTING = "voting", _("voting open")
+    PASSED = "passed", _("passed")
+    FAILED = "failed", _("failed")
+    VOID = "void", _("void: quorum missed")
+
+
+class Proposal(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=ProposalKind.choices)
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("reason"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
+    )
+    status = models.CharField(
+        max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.DISCUSSION
+    )
+    changes = models.JSONField(default=dict, help_text="Parameter name → proposed value.")
+    current_values = models.JSONField(default=dict, help_text="The values when proposed.")
+    voting_opens_at = models.DateTimeField(_("voting opens"))
+    voting_closes_at = models.DateTimeField(_("voting closes"))
+    electorate_size = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(voting_closes_at__gt=models.F("voting_opens_at")),
+                name="proposal_window_not_empty",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ElectorateMember(models.Model):
+    """A member entitled to vote on a proposal: active when its voting opened."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="electorate")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "member"], name="one_vote_right_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.proposal_id}"
+
+
+class Ballot(models.Model):
+    """An open ballot: one per member per proposal, changeable until the close."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ballots")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="one_ballot_each"),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=["yes", "no", "abstain"]), name="ballot_choice_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} on {self.proposal_id}: {self.choice}"

@@ -1,0 +1,242 @@
+"""Proposals that change the platform: open, vote, close, and apply — the first kind
+being a change of governed parameters (the fee, the floor, dispatch weights...).
+
+Lifecycle: discussion → voting (opens at `voting_opens_at`; the electorate is fixed
+then: the active members at that moment) → closed at `voting_closes_at` as passed,
+failed, or void (quorum missed). A passed parameter change is applied in the same
+transaction that closes it, each new value pointing back at the proposal. Opening and
+closing run on the scheduler and are idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+
+from commonwork.core import audit, clock
+from commonwork.core.errors import NotFound
+from commonwork.governance import tally
+from commonwork.governance.actions import GovernanceError
+from commonwork.governance.models import (
+    Ballot,
+    ElectorateMember,
+    ParameterSource,
+    ParameterValue,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+)
+from commonwork.governance.parameters import read_parameter
+from commonwork.governance.registry import ParameterError, format_value, spec_of
+from commonwork.members.models import Membership, MembershipStatus, User
+from commonwork.members.selectors import require_role
+
+CHOICES = ("yes", "no", "abstain")
+
+
+def _clean_changes(changes: Mapping[str, object]) -> dict[str, str]:
+    """Each named parameter exists and its new value lies within its bounds."""
+    if not changes:
+        raise GovernanceError("invalid", "Name at least one parameter to change.", field="changes")
+    cleaned: dict[str, str] = {}
+    for name, raw in changes.items():
+        try:
+            cleaned[name] = format_value(spec_of(name).parse(raw))
+        except ParameterError as exc:
+            raise GovernanceError(
+                "invalid", "{problem}", field="changes", params={"problem": str(exc)}
+            ) from exc
+    return cleaned
+
+
+@transaction.atomic
+def propose_parameter_change(
+    *,
+    actor: User,
+    title: str,
+    reason: str,
+    changes: Mapping[str, object],
+    voting_opens_at: datetime,
+    voting_closes_at: datetime,
+) -> Proposal:
+    """Any active member proposes new values for governed parameters."""
+    require_role(actor)
+    if not title.strip() or not reason.strip():
+        raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
+    if not clock.now() <= voting_opens_at < voting_closes_at:
+        raise GovernanceError(
+            "invalid",
+            "Voting must open now or later and close after it opens.",
+            field="voting_closes_at",
+        )
+    proposal = Proposal.objects.create(
+        kind=ProposalKind.PARAMETER_CHANGE,
+        title=title.strip(),
+        body=reason.strip(),
+        author=actor,
+        changes=_clean_changes(changes),
+        current_values={name: format_value(read_parameter(name)) for name in changes},
+        voting_opens_at=voting_opens_at,
+        voting_closes_at=voting_closes_at,
+        created_at=clock.now(),
+    )
+    audit.record(
+        actor=actor, action="proposal.created", obj=proposal, data={"changes": proposal.changes}
+    )
+    return proposal
+
+
+def _lock(proposal_id: int) -> Proposal:
+    proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound("Proposal", field="proposal_id")
+    return proposal
+
+
+@transaction.atomic
+def open_voting(*, proposal_id: int) -> Proposal:
+    """Open voting once its time has come; the electorate is fixed now. Idempotent."""
+    proposal = _lock(proposal_id)
+    if proposal.status != ProposalStatus.DISCUSSION or proposal.voting_opens_at > clock.now():
+        return proposal
+    members = Membership.objects.filter(status=MembershipStatus.ACTIVE).values_list(
+        "user_id", flat=True
+    )
+    ElectorateMember.objects.bulk_create(
+        ElectorateMember(proposal=proposal, member_id=member) for member in members
+    )
+    proposal.status = ProposalStatus.VOTING
+    proposal.electorate_size = len(members)
+    proposal.save(update_fields=["status", "electorate_size"])
+    audit.record(
+        actor=None,
+        action="proposal.voting_opened",
+        obj=proposal,
+        data={"electorate": proposal.electorate_size},
+    )
+    return proposal
+
+
+@transaction.atomic
+def cast_ballot(*, actor: User, proposal_id: int, choice: str) -> Ballot:
+    """Vote yes, no or abstain; a member may change their vote until the close."""
+    if choice not in CHOICES:
+        raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+    proposal = _lock(proposal_id)
+    now = clock.now()
+    if proposal.status != ProposalStatus.VOTING or not (
+        proposal.voting_opens_at <= now < proposal.voting_closes_at
+    ):
+        raise GovernanceError("illegal_transition", "Voting on this proposal is not open.")
+    if not ElectorateMember.objects.filter(proposal=proposal, member=actor).exists():
+        raise GovernanceError(
+            "forbidden",
+            "Only members who were active when voting opened can vote on this proposal.",
+        )
+    ballot, created = Ballot.objects.update_or_create(
+        proposal=proposal, voter=actor, defaults={"choice": choice, "cast_at": now}
+    )
+    audit.record(
+        actor=actor,
+        action="ballot.cast" if created else "ballot.changed",
+        obj=ballot,
+        data={"proposal": proposal.pk, "choice": choice},
+    )
+    return ballot
+
+
+def count(choices: list[str], *, electorate: int, quorum: Fraction) -> dict[str, Any]:
+    """The result of a parameter change: void without quorum, else a simple majority."""
+    majority = tally.simple_majority(choices)
+    reached = tally.quorum_met(cast=len(choices), electorate=electorate, quorum=quorum)
+    outcome = (
+        ProposalStatus.VOID
+        if not reached
+        else (ProposalStatus.PASSED if majority.passed else ProposalStatus.FAILED)
+    )
+    return {
+        "yes": majority.yes,
+        "no": majority.no,
+        "abstain": majority.abstain,
+        "cast": len(choices),
+        "electorate": electorate,
+        "quorum": format_value(quorum),
+        "quorum_met": reached,
+        "rule": majority.rule,
+        "outcome": str(outcome),
+    }
+
+
+@transaction.atomic
+def close_voting(*, proposal_id: int) -> Proposal:
+    """Close a proposal whose voting time is over: count, decide and, when it passed,
+    apply its changes in this same transaction. Closing twice changes nothing."""
+    proposal = _lock(proposal_id)
+    if proposal.status != ProposalStatus.VOTING or proposal.voting_closes_at > clock.now():
+        return proposal
+    choices = list(Ballot.objects.filter(proposal=proposal).values_list("choice", flat=True))
+    result = count(
+        choices, electorate=proposal.electorate_size, quorum=Fraction(read_parameter("quorum"))
+    )
+    proposal.status = result["outcome"]
+    proposal.result = result
+    proposal.closed_at = clock.now()
+    proposal.save(update_fields=["status", "result", "closed_at"])
+    audit.record(actor=None, action="proposal.closed", obj=proposal, data=result)
+    if proposal.status == ProposalStatus.PASSED:
+        for name, value in sorted(proposal.changes.items()):
+            # Checked again: the registry's bounds may have changed since it was proposed.
+            parsed = spec_of(name).parse(value)
+            row = ParameterValue.objects.create(
+                name=name,
+                value=format_value(parsed),
+                set_at=proposal.closed_at,
+                source=ParameterSource.PROPOSAL,
+                reason=proposal.title,
+                proposal_ref=f"proposal:{proposal.pk}",
+            )
+            audit.record(
+                actor=None,
+                action="parameter.changed",
+                obj=row,
+                data={"name": name, "to": row.value, "proposal": proposal.pk},
+            )
+    return proposal
+
+
+def advance_due_proposals() -> int:
+    """Open and close every proposal whose time has come (the scheduled job)."""
+    now = clock.now()
+    moved = 0
+    for proposal_id in Proposal.objects.filter(
+        status=ProposalStatus.DISCUSSION, voting_opens_at__lte=now
+    ).values_list("id", flat=True):
+        open_voting(proposal_id=proposal_id)
+        moved += 1
+    for proposal_id in Proposal.objects.filter(
+        status=ProposalStatus.VOTING, voting_closes_at__lte=now
+    ).values_list("id", flat=True):
+        close_voting(proposal_id=proposal_id)
+        moved += 1
+    return moved
+
+
+def verify_results() -> list[str]:
+    """Recount every closed proposal from its stored ballots; the differences found."""
+    differences = []
+    for proposal in Proposal.objects.filter(closed_at__isnull=False).order_by("id"):
+        choices = list(Ballot.objects.filter(proposal=proposal).values_list("choice", flat=True))
+        recount = count(
+            choices,
+            electorate=proposal.electorate_size,
+            quorum=Fraction(proposal.result.get("quorum", "0")),
+        )
+        if recount != proposal.result or recount["outcome"] != proposal.status:
+            differences.append(
+                f"proposal {proposal.pk}: stored {proposal.result}, recount {recount}"
+            )
+    return differences

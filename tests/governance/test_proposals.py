@@ -1,0 +1,135 @@
+"""Parameter-change proposals: the members vote, the close applies the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from commonwork.core import clock
+from commonwork.core.models import AuditEntry
+from commonwork.governance import proposals
+from commonwork.governance.actions import GovernanceError
+from commonwork.governance.models import Ballot, ParameterValue, Proposal, ProposalStatus
+from commonwork.governance.parameters import read_parameter
+from commonwork.governance.tasks import advance_proposals
+from commonwork.ledger.models import JournalEntry
+from tests.ledger.conftest import FOUNDED, at
+
+
+def _propose(author: Any, changes: dict[str, str] | None = None) -> Proposal:
+    now = clock.now()
+    return proposals.propose_parameter_change(
+        actor=author,
+        title="Lower the fee",
+        reason="Our costs fell; the fee should follow.",
+        changes=changes or {"fee_rate": "0.06"},
+        voting_opens_at=now + dt.timedelta(hours=1),
+        voting_closes_at=now + dt.timedelta(days=3),
+    )
+
+
+def _at_opening(proposal: Proposal) -> Any:
+    return clock.set_to(proposal.voting_opens_at + dt.timedelta(minutes=1))
+
+
+def _after_closing(proposal: Proposal) -> Any:
+    return clock.set_to(proposal.voting_closes_at + dt.timedelta(minutes=1))
+
+
+def test_a_passed_fee_cut_applies_at_the_close_and_the_next_task_uses_it(
+    alice: Any, bob: Any, carol: Any, dan: Any, sam: Any, complete_task: Any
+) -> None:
+    proposal = _propose(bob)
+    assert proposal.current_values == {"fee_rate": "0.08"}
+    with _at_opening(proposal):
+        advance_proposals.enqueue()
+        for member, choice in ((alice, "yes"), (bob, "yes"), (carol, "no"), (sam, "abstain")):
+            proposals.cast_ballot(actor=member, proposal_id=proposal.pk, choice=choice)
+        proposals.cast_ballot(actor=carol, proposal_id=proposal.pk, choice="yes")  # changed
+    assert read_parameter("fee_rate") == Fraction(8, 100)  # nothing changes before the close
+    with _after_closing(proposal):
+        advance_proposals.enqueue()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PASSED
+    assert proposal.result["yes"] == 3
+    assert proposal.result["abstain"] == 1
+    row = ParameterValue.objects.filter(name="fee_rate").latest("id")
+    assert (row.value, row.proposal_ref) == ("0.06", f"proposal:{proposal.pk}")
+    task = complete_task(bob, start=at(FOUNDED, 10))
+    entry = JournalEntry.objects.get(task=task)
+    fee = -entry.postings.get(account__name="Income:Fees").amount_minor
+    assert fee == round(task.price_minor * 6 / 100)
+    assert AuditEntry.objects.filter(action="ballot.changed").count() == 1
+
+
+def test_without_quorum_a_proposal_is_void_and_changes_nothing(
+    alice: Any, bob: Any, carol: Any, dan: Any
+) -> None:
+    proposal = _propose(bob)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    with _after_closing(proposal):
+        closed = proposals.close_voting(proposal_id=proposal.pk)
+        again = proposals.close_voting(proposal_id=proposal.pk)  # idempotent
+    assert closed.status == again.status == ProposalStatus.VOID
+    assert not ParameterValue.objects.filter(name="fee_rate").exists()
+
+
+def test_a_tie_fails(alice: Any, bob: Any) -> None:
+    proposal = _propose(bob)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        proposals.cast_ballot(actor=alice, proposal_id=proposal.pk, choice="no")
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    with _after_closing(proposal):
+        assert proposals.close_voting(proposal_id=proposal.pk).status == ProposalStatus.FAILED
+
+
+def test_bad_votes_are_refused_and_record_nothing(
+    alice: Any, bob: Any, erin: Any, make_member: Any
+) -> None:
+    with pytest.raises(GovernanceError) as out_of_bounds:
+        _propose(bob, {"fee_rate": "0.9"})
+    assert out_of_bounds.value.field == "changes"
+    with pytest.raises(GovernanceError):
+        _propose(bob, {"no_such_rule": "1"})
+    proposal = _propose(bob)
+    with pytest.raises(GovernanceError) as early:
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    assert early.value.code == "illegal_transition"
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        late_joiner = make_member("lena", "worker")
+        with pytest.raises(GovernanceError) as joined_after:
+            proposals.cast_ballot(actor=late_joiner, proposal_id=proposal.pk, choice="yes")
+        assert joined_after.value.code == "forbidden"
+        with pytest.raises(GovernanceError):
+            proposals.cast_ballot(actor=erin, proposal_id=proposal.pk, choice="yes")
+        with pytest.raises(GovernanceError):
+            proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="maybe")
+    with _after_closing(proposal), pytest.raises(GovernanceError):
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    assert not Ballot.objects.exists()
+
+
+def test_verify_results_finds_a_tampered_result(alice: Any, bob: Any) -> None:
+    proposal = _propose(bob)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        proposals.cast_ballot(actor=alice, proposal_id=proposal.pk, choice="yes")
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    with _after_closing(proposal):
+        proposals.close_voting(proposal_id=proposal.pk)
+    out = StringIO()
+    call_command("verify_results", stdout=out)
+    assert "recount the same" in out.getvalue()
+    Ballot.objects.filter(voter=alice).update(choice="no")
+    with pytest.raises(CommandError):
+        call_command("verify_results", stdout=StringIO(), stderr=StringIO())
