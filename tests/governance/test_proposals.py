@@ -133,3 +133,54 @@ def test_verify_results_finds_a_tampered_result(alice: Any, bob: Any) -> None:
     Ballot.objects.filter(voter=alice).update(choice="no")
     with pytest.raises(CommandError):
         call_command("verify_results", stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_hundred_members_vote_at_once_and_a_double_vote_counts_once(
+    alice: Any, make_member: Any
+) -> None:
+    import threading
+
+    from django.db import connection
+
+    voters = [make_member(f"voter{n:03d}", "worker") for n in range(199)] + [alice]
+    proposal = _propose(alice)
+    opening = proposal.voting_opens_at + dt.timedelta(minutes=1)
+    with clock.set_to(opening):
+        proposals.open_voting(proposal_id=proposal.pk)
+    # Forty connections at once, as forty web workers would serve the 200 voters (the
+    # cluster allows 100 connections). Alice's two votes, yes and no, go first on two
+    # of them, so they arrive at the same moment.
+    lanes: list[list[tuple[Any, str]]] = [[] for _ in range(40)]
+    lanes[0].append((alice, "yes"))
+    lanes[1].append((alice, "no"))
+    for index, voter in enumerate(voters[:-1]):
+        lanes[(index + 2) % 40].append((voter, "yes"))
+    barrier = threading.Barrier(len(lanes))
+    failures: list[BaseException] = []
+
+    def vote(lane: list[tuple[Any, str]]) -> None:
+        try:
+            barrier.wait(timeout=120)
+            with clock.set_to(opening):
+                for voter, choice in lane:
+                    proposals.cast_ballot(actor=voter, proposal_id=proposal.pk, choice=choice)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(lane,)) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert Ballot.objects.filter(proposal=proposal).count() == 200
+    assert Ballot.objects.filter(proposal=proposal, voter=alice).count() == 1
+    with clock.set_to(proposal.voting_closes_at + dt.timedelta(minutes=1)):
+        closed = proposals.close_voting(proposal_id=proposal.pk)
+    assert closed.result["cast"] == 200
+    assert closed.status == ProposalStatus.PASSED
