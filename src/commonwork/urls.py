@@ -14,5 +14,6 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.ledger.urls")),
     path("", include("commonwork.work.urls")),
     path("", include("commonwork.dispatch.urls")),
+    path("", include("commonwork.governance.urls")),
     prefix_default_language=False,
 )

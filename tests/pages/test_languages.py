@@ -21,10 +21,18 @@ CATALOGUE = (
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 PAGES_BY_ROLE = {
-    None: ["/", "/login/", "/join/", "/transparency/"],
-    "bob": ["/work/", "/work/board/", "/account/", "/tasks/{task}/", "/money/"],
+    None: ["/", "/login/", "/join/", "/transparency/", "/results/"],
+    "bob": ["/work/", "/work/board/", "/account/", "/tasks/{task}/", "/money/", "/proposals/"],
     "dan": ["/client/", "/tasks/{task}/", "/account/", "/money/"],
-    "alice": ["/steward/", "/work/", "/client/", "/tasks/{task}/", "/books/", "/money/"],
+    "alice": [
+        "/steward/",
+        "/work/",
+        "/client/",
+        "/tasks/{task}/",
+        "/books/",
+        "/money/",
+        "/proposals/new/",
+    ],
     "erin": ["/application/", "/join/"],
 }
 

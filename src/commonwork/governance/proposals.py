@@ -67,11 +67,11 @@ def propose_parameter_change(
     require_role(actor)
     if not title.strip() or not reason.strip():
         raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
-    if not clock.now() <= voting_opens_at < voting_closes_at:
+    # A window that would open in the past opens now.
+    voting_opens_at = max(voting_opens_at, clock.now())
+    if voting_closes_at <= voting_opens_at:
         raise GovernanceError(
-            "invalid",
-            "Voting must open now or later and close after it opens.",
-            field="voting_closes_at",
+            "invalid", "Voting must close after it opens.", field="voting_closes_at"
         )
     proposal = Proposal.objects.create(
         kind=ProposalKind.PARAMETER_CHANGE,

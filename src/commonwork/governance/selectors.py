@@ -1,0 +1,67 @@
+"""Reads of proposals and ballots, shaped for the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from commonwork.core.errors import NotFound
+from commonwork.governance.models import Ballot, ElectorateMember, Proposal, ProposalStatus
+from commonwork.governance.registry import PARAMETERS
+
+
+def proposals_for(user: Any) -> QuerySet[Proposal]:
+    return Proposal.objects.select_related("author")
+
+
+def proposal_by_id(proposal_id: int) -> Proposal:
+    proposal = Proposal.objects.select_related("author").filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound("Proposal")
+    return proposal
+
+
+def my_ballot(user: Any, proposal: Proposal) -> Ballot | None:
+    return Ballot.objects.filter(proposal=proposal, voter_id=user.pk).first()
+
+
+def may_vote(user: Any, proposal: Proposal) -> bool:
+    return (
+        proposal.status == ProposalStatus.VOTING
+        and ElectorateMember.objects.filter(proposal=proposal, member_id=user.pk).exists()
+    )
+
+
+def changes_table(proposal: Proposal) -> list[dict[str, str]]:
+    """Each rule the proposal changes: its meaning, its value then, and the proposed one."""
+    return [
+        {
+            "name": name,
+            "description": PARAMETERS[name].description if name in PARAMETERS else "",
+            "unit": PARAMETERS[name].unit if name in PARAMETERS else "",
+            "current": proposal.current_values.get(name, ""),
+            "proposed": value,
+        }
+        for name, value in sorted(proposal.changes.items())
+    ]
+
+
+def closed_results() -> list[dict[str, Any]]:
+    """Closed proposals with their counts and turnout, for the public results page."""
+    rows = []
+    for proposal in Proposal.objects.filter(closed_at__isnull=False).order_by("-closed_at"):
+        result = proposal.result
+        electorate = max(int(result.get("electorate", 0)), 1)
+        cast = int(result.get("cast", 0))
+        decided = max(int(result.get("yes", 0)) + int(result.get("no", 0)), 1)
+        rows.append(
+            {
+                "proposal": proposal,
+                "result": result,
+                "turnout": 100 * cast / electorate,
+                "yes_share": 100 * int(result.get("yes", 0)) / decided,
+                "no_share": 100 * int(result.get("no", 0)) / decided,
+            }
+        )
+    return rows

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from commonwork.governance import views
+
+urlpatterns = [
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/new/", views.proposal_new, name="proposal_new"),
+    path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:proposal_id>/vote/", views.vote, name="proposal_vote"),
+    path("results/", views.results, name="results"),
+]

@@ -1,0 +1,109 @@
+"""Proposals, ballots and results: the pages through which members change the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonwork.core import clock
+from commonwork.core.errors import DomainError
+from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.governance import proposals, selectors
+from commonwork.governance.forms import BallotForm, ParameterProposalForm
+from commonwork.members.selectors import require_role
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(
+        request,
+        "governance/proposals.html",
+        {"proposals": selectors.proposals_for(request.user)[:100]},
+    )
+
+
+@login_required
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    now = clock.now().replace(second=0, microsecond=0)
+    form = ParameterProposalForm(
+        request.POST or None,
+        initial={"voting_opens_at": now, "voting_closes_at": now + dt.timedelta(days=3)},
+    )
+    context = {"form": form}
+    if request.method != "POST":
+        return render(request, "governance/proposal_new.html", context)
+    if not form.is_valid():
+        return render_invalid_form(request, "governance/proposal_new.html", context)
+    data = form.cleaned_data
+    try:
+        proposal = proposals.propose_parameter_change(
+            actor=request.user,  # type: ignore[arg-type]
+            title=data["title"],
+            reason=data["reason"],
+            changes={data["parameter"]: data["value"]},
+            voting_opens_at=data["voting_opens_at"],
+            voting_closes_at=data["voting_closes_at"],
+        )
+    except DomainError as error:
+        return render_form_error(request, "governance/proposal_new.html", context, form, error)
+    # A window that opens now opens at once, not at the scheduler's next tick.
+    proposals.open_voting(proposal_id=proposal.pk)
+    messages.success(request, _("Your proposal is published."))
+    return redirect("proposal_detail", proposal_id=proposal.pk)
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    try:
+        require_role(request.user)
+        proposal = selectors.proposal_by_id(proposal_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(
+        request,
+        "governance/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "changes": selectors.changes_table(proposal),
+            "my_ballot": selectors.my_ballot(request.user, proposal),
+            "may_vote": selectors.may_vote(request.user, proposal),
+            "ballot_form": BallotForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    form = BallotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vote yes, no or abstain."))
+        return redirect("proposal_detail", proposal_id=proposal_id)
+    try:
+        proposals.cast_ballot(
+            actor=request.user,  # type: ignore[arg-type]
+            proposal_id=proposal_id,
+            choice=form.cleaned_data["choice"],
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Your vote is recorded. You can change it until voting closes."))
+    return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+def results(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/results.html", {"rows": selectors.closed_results()})

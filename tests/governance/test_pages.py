@@ -1,0 +1,75 @@
+"""The decision pages: propose, vote, see the result; in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+
+from commonwork.core import clock
+from commonwork.governance.models import Ballot, Proposal, ProposalStatus
+from commonwork.governance.proposals import advance_due_proposals
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_member_proposes_members_vote_and_the_result_is_public(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    now = clock.now()
+    form = {
+        "title": "Lower the fee to 6 %",
+        "reason": "Hosting got cheaper.",
+        "parameter": "fee_rate",
+        "value": "0.06",
+        "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
+        "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+    }
+    created = _client(bob).post("/proposals/new/", form)
+    assert created.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.status == ProposalStatus.VOTING  # a window opening now opens at once
+    page = _client(carol).get(f"/proposals/{proposal.pk}/")
+    assert b'data-testid="current-value">0.08' in page.content
+    assert b'data-testid="proposed-value">0.06' in page.content
+    for member in (alice, bob, carol):
+        assert (
+            _client(member).post(f"/proposals/{proposal.pk}/vote/", {"choice": "yes"}).status_code
+            == 302
+        )
+    assert Ballot.objects.count() == 3
+    assert b'data-testid="my-vote"' in _client(bob).get(f"/proposals/{proposal.pk}/").content
+    with clock.set_to(proposal.voting_closes_at + dt.timedelta(seconds=1)):
+        advance_due_proposals()
+    results = Client().get("/results/")
+    assert results.status_code == 200
+    assert "Lower the fee to 6 %" in results.content.decode()
+    chinese = Client().get("/zh-hans/results/")
+    assert "投票结果" in chinese.content.decode()
+
+
+def test_out_of_bounds_values_are_shown_on_the_form(bob: Any) -> None:
+    now = clock.now()
+    response = _client(bob).post(
+        "/proposals/new/",
+        {
+            "title": "Take half",
+            "reason": "No.",
+            "parameter": "fee_rate",
+            "value": "0.9",
+            "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
+            "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    assert "lies outside" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_people_without_a_membership_cannot_see_or_vote(erin: Any, alice: Any) -> None:
+    assert _client(erin).get("/proposals/").status_code == 403
