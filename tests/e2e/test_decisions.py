@@ -1,0 +1,60 @@
+"""Members lower the fee in a real browser: Bob proposes it, three members vote, the
+close applies it, and the next completed task is split with the new fee."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from commonwork.core import clock
+from commonwork.governance.models import Proposal, ProposalStatus
+from commonwork.governance.proposals import advance_due_proposals
+from commonwork.ledger.models import JournalEntry
+from tests.e2e.test_worker_and_client_journey import _log_in, _log_out
+from tests.ledger.conftest import FOUNDED, at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_members_vote_the_fee_down_and_the_next_task_pays_the_new_fee(
+    live_server: Any, page: Any, alice: Any, bob: Any, carol: Any, dan: Any, complete_task: Any
+) -> None:
+    base = live_server.url
+    _log_in(page, base, "bob")
+    page.get_by_role("link", name="Decisions").click()
+    page.get_by_test_id("new-proposal").click()
+    page.get_by_label("Title").fill("Lower the fee to 6 %")
+    page.get_by_label("Why").fill("Hosting got cheaper; the fee should follow.")
+    page.get_by_label("Rule to change").select_option("fee_rate")
+    page.get_by_label("New value").fill("0.06")
+    page.get_by_test_id("submit-proposal").click()
+    expect(page.get_by_test_id("current-value")).to_have_text("0.08")
+    expect(page.get_by_test_id("proposed-value")).to_have_text("0.06")
+    page.get_by_test_id("vote-yes").click()
+    expect(page.get_by_test_id("my-vote")).to_contain_text("yes")
+    proposal_url = page.url
+    for member, button in (("alice", "vote-yes"), ("carol", "vote-no")):
+        _log_out(page)
+        _log_in(page, base, member)
+        page.goto(proposal_url)
+        page.get_by_test_id(button).click()
+        expect(page.get_by_test_id("my-vote")).to_be_visible()
+
+    # The close runs on the scheduler when voting ends; here, at that moment.
+    proposal = Proposal.objects.get()
+    with clock.set_to(proposal.voting_closes_at + dt.timedelta(seconds=1)):
+        advance_due_proposals()
+    page.goto(proposal_url)
+    expect(page.get_by_test_id("result")).to_contain_text("passed")
+    assert Proposal.objects.get().status == ProposalStatus.PASSED
+
+    task = complete_task(bob, start=at(FOUNDED, 10))
+    fee = (
+        -JournalEntry.objects.get(task=task).postings.get(account__name="Income:Fees").amount_minor
+    )
+    assert fee == round(task.price_minor * 6 / 100)
+    page.goto(f"{base}/transparency/")
+    expect(page.get_by_test_id("fee-rate")).to_have_text("6.0 %")
