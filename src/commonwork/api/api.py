@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from commonwork.core.errors import DomainError
+from commonwork.governance.api import router as governance_router
 from commonwork.ledger.api import router as ledger_router
 from commonwork.members.actions import user_for_api_token
 from commonwork.members.api import router as members_router
@@ -39,6 +40,7 @@ api = NinjaAPI(
 api.add_router("/", members_router)
 api.add_router("/", work_router)
 api.add_router("/", ledger_router)
+api.add_router("/", governance_router)
 
 
 def _error(

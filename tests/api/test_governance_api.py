@@ -1,0 +1,61 @@
+"""Proposals and ballots through the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from commonwork.core import clock
+from commonwork.governance.models import Ballot
+from commonwork.governance.proposals import advance_due_proposals
+
+
+def test_propose_vote_change_the_vote_and_read_the_result(
+    as_member: Any, alice: Any, bob: Any
+) -> None:
+    now = clock.now()
+    status, proposal = as_member(bob).post(
+        "/proposals",
+        {
+            "title": "Raise the floor",
+            "reason": "Rents went up.",
+            "changes": {"pay_floor_per_hour": "1700"},
+            "voting_opens_at": now.isoformat(),
+            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+        },
+        key="proposal-1",
+    )
+    assert status == 201
+    assert proposal["status"] == "voting"
+    assert proposal["current_values"] == {"pay_floor_per_hour": "1500"}
+    ballot = f"/proposals/{proposal['id']}/ballot"
+    assert as_member(bob).call("PUT", ballot, {"choice": "no"})[0] == 200
+    assert as_member(bob).call("PUT", ballot, {"choice": "yes"})[1]["choice"] == "yes"
+    assert as_member(alice).call("PUT", ballot, {"choice": "yes"})[0] == 200
+    status, refused = as_member(alice).call("PUT", ballot, {"choice": "maybe"})
+    assert status == 422
+    assert refused["code"]
+    assert Ballot.objects.count() == 2
+    with clock.set_to(now + dt.timedelta(days=1, minutes=1)):
+        advance_due_proposals()
+    status, results = as_member(None).get("/results")
+    assert status == 200
+    assert results[0]["status"] == "passed"
+    assert results[0]["result"]["yes"] == 2
+
+
+def test_an_out_of_bounds_value_is_refused_with_its_field(as_member: Any, bob: Any) -> None:
+    now = clock.now()
+    status, body = as_member(bob).post(
+        "/proposals",
+        {
+            "title": "Take it all",
+            "reason": "No.",
+            "changes": {"fee_rate": "0.99"},
+            "voting_opens_at": now.isoformat(),
+            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert status == 400
+    assert body["field"] == "changes"
+    assert "lies outside" in body["message"]
