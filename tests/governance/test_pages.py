@@ -73,3 +73,12 @@ def test_out_of_bounds_values_are_shown_on_the_form(bob: Any) -> None:
 
 def test_people_without_a_membership_cannot_see_or_vote(erin: Any, alice: Any) -> None:
     assert _client(erin).get("/proposals/").status_code == 403
+
+
+def test_a_member_delegates_and_takes_the_vote_back_from_the_page(bob: Any, carol: Any) -> None:
+    client = _client(carol)
+    assert client.post("/proposals/delegate/", {"delegate": "nobody"}).status_code == 404
+    assert client.post("/proposals/delegate/", {"delegate": "bob"}).status_code == 302
+    assert b'data-testid="delegation"' in client.get("/proposals/").content
+    assert client.post("/proposals/delegate/revoke/").status_code == 302
+    assert b'data-testid="delegation"' not in client.get("/proposals/").content

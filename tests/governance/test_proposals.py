@@ -184,3 +184,39 @@ def test_two_hundred_members_vote_at_once_and_a_double_vote_counts_once(
         closed = proposals.close_voting(proposal_id=proposal.pk)
     assert closed.result["cast"] == 200
     assert closed.status == ProposalStatus.PASSED
+
+
+def test_a_delegated_vote_follows_the_delegate_unless_the_member_votes(
+    alice: Any, bob: Any, carol: Any, sam: Any
+) -> None:
+    proposals.delegate_votes(actor=carol, delegate_id=bob.pk, kind="parameter_change")
+    proposals.delegate_votes(actor=sam, delegate_id=bob.pk, kind="parameter_change")
+    proposal = _propose(alice)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+        proposals.cast_ballot(actor=sam, proposal_id=proposal.pk, choice="no")  # overrides
+        proposals.cast_ballot(actor=alice, proposal_id=proposal.pk, choice="no")
+    with _after_closing(proposal):
+        closed = proposals.close_voting(proposal_id=proposal.pk)
+    assert (closed.result["yes"], closed.result["no"]) == (2, 2)  # bob and carol; sam, alice
+    followed = Ballot.objects.get(proposal=proposal, voter=carol)
+    assert (followed.choice, followed.via_id) == ("yes", bob.pk)
+    assert closed.status == ProposalStatus.FAILED
+    assert proposals.verify_results() == []
+
+
+def test_a_revoked_delegation_no_longer_votes(alice: Any, bob: Any, carol: Any) -> None:
+    proposals.delegate_votes(actor=carol, delegate_id=bob.pk, kind="parameter_change")
+    proposals.revoke_delegation(actor=carol, kind="parameter_change")
+    with pytest.raises(GovernanceError):
+        proposals.revoke_delegation(actor=carol, kind="parameter_change")
+    with pytest.raises(GovernanceError):
+        proposals.delegate_votes(actor=carol, delegate_id=carol.pk, kind="parameter_change")
+    proposal = _propose(alice)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        proposals.cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    with _after_closing(proposal):
+        proposals.close_voting(proposal_id=proposal.pk)
+    assert not Ballot.objects.filter(voter=carol).exists()

@@ -35,3 +35,7 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(
         choices=[("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))]
     )
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.CharField(label=_("Member's user name"), max_length=150)

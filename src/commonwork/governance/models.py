@@ -93,12 +93,17 @@ class ElectorateMember(models.Model):
 
 
 class Ballot(models.Model):
-    """An open ballot: one per member per proposal, changeable until the close."""
+    """An open ballot: one per member per proposal, changeable until the close. A ballot
+    with `via` was not cast by the voter: at the close it followed the vote of the
+    member they had delegated to, because they did not vote themselves."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=10)
     cast_at = models.DateTimeField()
+    via = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -110,3 +115,33 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_id} on {self.proposal_id}: {self.choice}"
+
+
+class Delegation(models.Model):
+    """A member's vote on one kind of proposal, entrusted to another member until taken
+    back. A direct vote always overrides it."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_received"
+    )
+    kind = models.CharField(max_length=20, choices=ProposalKind.choices)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegator", "kind"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_delegation_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delegator=models.F("delegate")), name="no_self_delegation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator_id} → {self.delegate_id} ({self.kind})"

@@ -23,6 +23,7 @@ from commonwork.governance import tally
 from commonwork.governance.actions import GovernanceError
 from commonwork.governance.models import (
     Ballot,
+    Delegation,
     ElectorateMember,
     ParameterSource,
     ParameterValue,
@@ -178,6 +179,7 @@ def close_voting(*, proposal_id: int) -> Proposal:
     proposal = _lock(proposal_id)
     if proposal.status != ProposalStatus.VOTING or proposal.voting_closes_at > clock.now():
         return proposal
+    _follow_delegations(proposal)
     choices = list(Ballot.objects.filter(proposal=proposal).values_list("choice", flat=True))
     result = count(
         choices, electorate=proposal.electorate_size, quorum=Fraction(read_parameter("quorum"))
@@ -206,6 +208,87 @@ def close_voting(*, proposal_id: int) -> Proposal:
                 data={"name": name, "to": row.value, "proposal": proposal.pk},
             )
     return proposal
+
+
+def _follow_delegations(proposal: Proposal) -> None:
+    """Give each voter who did not vote, but had entrusted this kind of decision to a
+    member who did, a ballot following that member's own vote. One step only: a
+    delegate's vote is never itself a delegated one."""
+    voted = set(Ballot.objects.filter(proposal=proposal).values_list("voter_id", flat=True))
+    direct = dict(
+        Ballot.objects.filter(proposal=proposal, via__isnull=True).values_list("voter_id", "choice")
+    )
+    electorate = set(proposal.electorate.values_list("member_id", flat=True))
+    followed = [
+        Ballot(
+            proposal=proposal,
+            voter_id=delegation.delegator_id,
+            choice=direct[delegation.delegate_id],
+            cast_at=proposal.voting_closes_at,
+            via_id=delegation.delegate_id,
+        )
+        for delegation in Delegation.objects.filter(
+            kind=proposal.kind, revoked_at__isnull=True, created_at__lt=proposal.voting_closes_at
+        ).order_by("delegator_id")
+        if delegation.delegator_id in electorate
+        and delegation.delegator_id not in voted
+        and delegation.delegate_id in direct
+    ]
+    Ballot.objects.bulk_create(followed)
+    if followed:
+        audit.record(
+            actor=None,
+            action="ballot.delegated",
+            obj=proposal,
+            data={"ballots": [[b.voter_id, b.via_id, b.choice] for b in followed]},
+        )
+
+
+@transaction.atomic
+def delegate_votes(*, actor: User, delegate_id: int, kind: str) -> Delegation:
+    """Entrust one's vote on a kind of proposal to another member, replacing any earlier
+    delegation of that kind. A direct vote still overrides it."""
+    require_role(actor)
+    if kind not in ProposalKind.values:
+        raise GovernanceError("invalid", "There is no such kind of proposal.", field="kind")
+    if delegate_id == actor.pk:
+        raise GovernanceError("invalid", "You cannot delegate to yourself.", field="delegate")
+    if not Membership.objects.filter(user_id=delegate_id, status=MembershipStatus.ACTIVE).exists():
+        raise NotFound("Member", field="delegate")
+    _end_delegation(actor, kind)
+    delegation = Delegation.objects.create(
+        delegator=actor, delegate_id=delegate_id, kind=kind, created_at=clock.now()
+    )
+    audit.record(
+        actor=actor,
+        action="delegation.given",
+        obj=delegation,
+        data={"delegate": delegate_id, "kind": kind},
+    )
+    return delegation
+
+
+def _end_delegation(actor: User, kind: str) -> Delegation | None:
+    live = (
+        Delegation.objects.select_for_update()
+        .filter(delegator=actor, kind=kind, revoked_at__isnull=True)
+        .first()
+    )
+    if live is not None:
+        live.revoked_at = clock.now()
+        live.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="delegation.revoked", obj=live, data={"kind": kind})
+    return live
+
+
+@transaction.atomic
+def revoke_delegation(*, actor: User, kind: str) -> Delegation:
+    """Take one's vote back, at once."""
+    require_role(actor)
+    ended = _end_delegation(actor, kind)
+    if ended is None:
+        raise GovernanceError("conflict", "You have not delegated this kind of vote.")
+    return ended
 
 
 def advance_due_proposals() -> int:

@@ -7,7 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from commonwork.core.errors import NotFound
-from commonwork.governance.models import Ballot, ElectorateMember, Proposal, ProposalStatus
+from commonwork.governance.models import (
+    Ballot,
+    Delegation,
+    ElectorateMember,
+    Proposal,
+    ProposalStatus,
+)
 from commonwork.governance.registry import PARAMETERS
 
 
@@ -65,3 +71,11 @@ def closed_results() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def live_delegation(user: Any, kind: str) -> Delegation | None:
+    return (
+        Delegation.objects.select_related("delegate")
+        .filter(delegator_id=user.pk, kind=kind, revoked_at__isnull=True)
+        .first()
+    )

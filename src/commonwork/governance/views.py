@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonwork.core import clock
-from commonwork.core.errors import DomainError
+from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.governance import proposals, selectors
-from commonwork.governance.forms import BallotForm, ParameterProposalForm
-from commonwork.members.selectors import require_role
+from commonwork.governance.forms import BallotForm, DelegationForm, ParameterProposalForm
+from commonwork.governance.models import ProposalKind
+from commonwork.members.selectors import require_role, user_by_username
 
 
 @login_required
@@ -25,11 +27,55 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         require_role(request.user)
     except DomainError as error:
         return render_refusal(request, error)
-    return render(
-        request,
-        "governance/proposals.html",
-        {"proposals": selectors.proposals_for(request.user)[:100]},
+    return render(request, "governance/proposals.html", _list_context(request))
+
+
+def _list_context(request: HttpRequest, form: DelegationForm | None = None) -> dict[str, Any]:
+    return {
+        "proposals": selectors.proposals_for(request.user)[:100],
+        "delegation": selectors.live_delegation(request.user, ProposalKind.PARAMETER_CHANGE),
+        "delegation_form": form or DelegationForm(),
+    }
+
+
+@login_required
+@require_POST
+def delegate(request: HttpRequest) -> HttpResponse:
+    form = DelegationForm(request.POST)
+    if not form.is_valid():
+        return render_invalid_form(
+            request, "governance/proposals.html", _list_context(request, form)
+        )
+    try:
+        target = user_by_username(form.cleaned_data["delegate"])
+        if target is None:
+            raise NotFound("Member", field="delegate")
+        proposals.delegate_votes(
+            actor=request.user,  # type: ignore[arg-type]
+            delegate_id=target.pk,
+            kind=ProposalKind.PARAMETER_CHANGE,
+        )
+    except DomainError as error:
+        context = _list_context(request, form)
+        return render_form_error(request, "governance/proposals.html", context, form, error)
+    messages.success(
+        request, _("Your votes on rule changes now follow this member, unless you vote yourself.")
     )
+    return redirect("proposals")
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest) -> HttpResponse:
+    try:
+        proposals.revoke_delegation(
+            actor=request.user,  # type: ignore[arg-type]
+            kind=ProposalKind.PARAMETER_CHANGE,
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Your vote is yours alone again."))
+    return redirect("proposals")
 
 
 @login_required
