@@ -82,3 +82,26 @@ def test_a_member_delegates_and_takes_the_vote_back_from_the_page(bob: Any, caro
     assert b'data-testid="delegation"' in client.get("/proposals/").content
     assert client.post("/proposals/delegate/revoke/").status_code == 302
     assert b'data-testid="delegation"' not in client.get("/proposals/").content
+
+
+def test_notices_show_on_the_decisions_page_until_read(
+    alice: Any, bob: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from commonwork.governance.proposals import open_voting, propose_parameter_change
+
+    now = clock.now()
+    proposal = propose_parameter_change(
+        actor=alice,
+        title="Rest longer",
+        reason="Safety.",
+        changes={"min_rest_hours": "11"},
+        voting_opens_at=now,
+        voting_closes_at=now + dt.timedelta(days=2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        open_voting(proposal_id=proposal.pk)
+    page = _client(bob).get("/proposals/")
+    assert page.content.count(b'data-testid="notice"') == 1
+    assert "Rest longer" in page.content.decode()
+    assert _client(bob).post("/proposals/notices/read/").status_code == 302
+    assert b'data-testid="notice"' not in _client(bob).get("/proposals/").content

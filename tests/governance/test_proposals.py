@@ -220,3 +220,30 @@ def test_a_revoked_delegation_no_longer_votes(alice: Any, bob: Any, carol: Any) 
     with _after_closing(proposal):
         proposals.close_voting(proposal_id=proposal.pk)
     assert not Ballot.objects.filter(voter=carol).exists()
+
+
+def test_members_hear_when_voting_opens_a_day_before_it_closes_and_the_result(
+    alice: Any, bob: Any, carol: Any, django_capture_on_commit_callbacks: Any, mailoutbox: Any
+) -> None:
+    from commonwork.governance.models import Notice, NoticeKind
+
+    carol.preferred_language = "zh-hans"
+    carol.save(update_fields=["preferred_language"])
+    proposal = _propose(bob)
+    with django_capture_on_commit_callbacks(execute=True), _at_opening(proposal):
+        proposals.advance_due_proposals()
+        proposals.cast_ballot(actor=alice, proposal_id=proposal.pk, choice="yes")
+    opened = Notice.objects.filter(kind=NoticeKind.VOTING_OPEN)
+    assert opened.count() == 3  # the whole electorate
+    chinese = next(m for m in mailoutbox if m.to == ["carol@example.org"])
+    assert "投票" in chinese.subject
+    day_before = proposal.voting_closes_at - dt.timedelta(hours=23)
+    with django_capture_on_commit_callbacks(execute=True), clock.set_to(day_before):
+        proposals.advance_due_proposals()
+        proposals.advance_due_proposals()  # reminds once
+    reminded = Notice.objects.filter(kind=NoticeKind.CLOSING_SOON)
+    assert set(reminded.values_list("member_id", flat=True)) == {bob.pk, carol.pk}  # not alice
+    with django_capture_on_commit_callbacks(execute=True), _after_closing(proposal):
+        proposals.advance_due_proposals()
+    assert Notice.objects.filter(kind=NoticeKind.RESULT).count() == 3
+    assert len(mailoutbox) == 3 + 2 + 3

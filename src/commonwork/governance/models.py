@@ -63,6 +63,7 @@ class Proposal(models.Model):
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -145,3 +146,32 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegator_id} → {self.delegate_id} ({self.kind})"
+
+
+class NoticeKind(models.TextChoices):
+    VOTING_OPEN = "voting_open", _("voting has opened")
+    CLOSING_SOON = "closing_soon", _("voting closes within a day")
+    RESULT = "result", _("the result is in")
+
+
+class Notice(models.Model):
+    """An in-app notification about a proposal; the same news goes out by email."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "proposal", "kind"], name="one_notice_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.member_id} on {self.proposal_id}"

@@ -11,7 +11,7 @@ closing run on the scheduler and are idempotent.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -25,18 +25,21 @@ from commonwork.governance.models import (
     Ballot,
     Delegation,
     ElectorateMember,
+    NoticeKind,
     ParameterSource,
     ParameterValue,
     Proposal,
     ProposalKind,
     ProposalStatus,
 )
+from commonwork.governance.notices import notify
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import ParameterError, format_value, spec_of
 from commonwork.members.models import Membership, MembershipStatus, User
 from commonwork.members.selectors import require_role
 
 CHOICES = ("yes", "no", "abstain")
+REMIND_BEFORE = timedelta(hours=24)
 
 
 def _clean_changes(changes: Mapping[str, object]) -> dict[str, str]:
@@ -119,6 +122,7 @@ def open_voting(*, proposal_id: int) -> Proposal:
         obj=proposal,
         data={"electorate": proposal.electorate_size},
     )
+    notify(proposal, NoticeKind.VOTING_OPEN, members)
     return proposal
 
 
@@ -189,6 +193,7 @@ def close_voting(*, proposal_id: int) -> Proposal:
     proposal.closed_at = clock.now()
     proposal.save(update_fields=["status", "result", "closed_at"])
     audit.record(actor=None, action="proposal.closed", obj=proposal, data=result)
+    notify(proposal, NoticeKind.RESULT, proposal.electorate.values_list("member_id", flat=True))
     if proposal.status == ProposalStatus.PASSED:
         for name, value in sorted(proposal.changes.items()):
             # Checked again: the registry's bounds may have changed since it was proposed.
@@ -291,10 +296,32 @@ def revoke_delegation(*, actor: User, kind: str) -> Delegation:
     return ended
 
 
+@transaction.atomic
+def remind_before_close(*, proposal_id: int) -> int:
+    """A day before voting closes, remind the members who have not voted. Once."""
+    proposal = _lock(proposal_id)
+    if proposal.status != ProposalStatus.VOTING or proposal.reminded_at is not None:
+        return 0
+    if proposal.voting_closes_at - REMIND_BEFORE > clock.now():
+        return 0
+    voted = Ballot.objects.filter(proposal=proposal).values_list("voter_id", flat=True)
+    waiting = proposal.electorate.exclude(member_id__in=voted).values_list("member_id", flat=True)
+    proposal.reminded_at = clock.now()
+    proposal.save(update_fields=["reminded_at"])
+    return notify(proposal, NoticeKind.CLOSING_SOON, waiting)
+
+
 def advance_due_proposals() -> int:
-    """Open and close every proposal whose time has come (the scheduled job)."""
+    """Open, remind and close every proposal whose time has come (the scheduled job)."""
     now = clock.now()
     moved = 0
+    for proposal_id in Proposal.objects.filter(
+        status=ProposalStatus.VOTING,
+        reminded_at__isnull=True,
+        voting_closes_at__lte=now + REMIND_BEFORE,
+        voting_closes_at__gt=now,
+    ).values_list("id", flat=True):
+        remind_before_close(proposal_id=proposal_id)
     for proposal_id in Proposal.objects.filter(
         status=ProposalStatus.DISCUSSION, voting_opens_at__lte=now
     ).values_list("id", flat=True):

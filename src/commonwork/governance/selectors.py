@@ -11,6 +11,7 @@ from commonwork.governance.models import (
     Ballot,
     Delegation,
     ElectorateMember,
+    Notice,
     Proposal,
     ProposalStatus,
 )
@@ -79,3 +80,13 @@ def live_delegation(user: Any, kind: str) -> Delegation | None:
         .filter(delegator_id=user.pk, kind=kind, revoked_at__isnull=True)
         .first()
     )
+
+
+def unread_notices(user: Any) -> list[tuple[Notice, str]]:
+    """The member's unread notices with their sentences, newest first."""
+    from commonwork.governance.notices import notice_text
+
+    notices = Notice.objects.select_related("proposal").filter(
+        member_id=user.pk, read_at__isnull=True
+    )[:20]
+    return [(notice, notice_text(notice.kind, notice.proposal)) for notice in notices]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:proposal_id>/vote/", views.vote, name="proposal_vote"),
     path("results/", views.results, name="results"),
+    path("proposals/notices/read/", views.mark_notices_read, name="mark_notices_read"),
     path("proposals/delegate/", views.delegate, name="delegate_votes"),
     path("proposals/delegate/revoke/", views.revoke, name="revoke_delegation"),
 ]

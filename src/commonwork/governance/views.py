@@ -17,7 +17,7 @@ from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.governance import proposals, selectors
 from commonwork.governance.forms import BallotForm, DelegationForm, ParameterProposalForm
-from commonwork.governance.models import ProposalKind
+from commonwork.governance.models import Notice, ProposalKind
 from commonwork.members.selectors import require_role, user_by_username
 
 
@@ -32,6 +32,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 def _list_context(request: HttpRequest, form: DelegationForm | None = None) -> dict[str, Any]:
     return {
+        "notices": selectors.unread_notices(request.user),
         "proposals": selectors.proposals_for(request.user)[:100],
         "delegation": selectors.live_delegation(request.user, ProposalKind.PARAMETER_CHANGE),
         "delegation_form": form or DelegationForm(),
@@ -149,6 +150,15 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
         return render_refusal(request, error)
     messages.success(request, _("Your vote is recorded. You can change it until voting closes."))
     return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+@login_required
+@require_POST
+def mark_notices_read(request: HttpRequest) -> HttpResponse:
+    Notice.objects.filter(member_id=request.user.pk, read_at__isnull=True).update(
+        read_at=clock.now()
+    )
+    return redirect("proposals")
 
 
 def results(request: HttpRequest) -> HttpResponse:
