@@ -105,3 +105,25 @@ def test_notices_show_on_the_decisions_page_until_read(
     assert "Rest longer" in page.content.decode()
     assert _client(bob).post("/proposals/notices/read/").status_code == 302
     assert b'data-testid="notice"' not in _client(bob).get("/proposals/").content
+
+
+def test_members_comment_on_a_proposal(alice: Any, carol: Any) -> None:
+    from commonwork.governance.proposals import propose_parameter_change
+
+    now = clock.now()
+    proposal = propose_parameter_change(
+        actor=alice,
+        title="Rest longer",
+        reason="Safety.",
+        changes={"min_rest_hours": "11"},
+        voting_opens_at=now + dt.timedelta(days=1),
+        voting_closes_at=now + dt.timedelta(days=3),
+    )
+    client = _client(carol)
+    assert (
+        client.post(f"/proposals/{proposal.pk}/comment/", {"body": "Yes, please."}).status_code
+        == 302
+    )
+    page = client.get(f"/zh-hans/proposals/{proposal.pk}/")
+    assert page.content.count(b'data-testid="comment"') == 1
+    assert "讨论" in page.content.decode()

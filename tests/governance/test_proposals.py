@@ -247,3 +247,29 @@ def test_members_hear_when_voting_opens_a_day_before_it_closes_and_the_result(
         proposals.advance_due_proposals()
     assert Notice.objects.filter(kind=NoticeKind.RESULT).count() == 3
     assert len(mailoutbox) == 3 + 2 + 3
+
+
+def test_members_discuss_and_the_author_amends_before_voting_opens(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    proposal = _propose(bob)
+    proposals.comment_on(actor=carol, proposal_id=proposal.pk, body="6 % is too low for us.")
+    with pytest.raises(GovernanceError) as not_author:
+        proposals.amend_proposal(
+            actor=carol, proposal_id=proposal.pk, reason="x", changes={"fee_rate": "0.07"}
+        )
+    assert not_author.value.code == "forbidden"
+    amended = proposals.amend_proposal(
+        actor=bob, proposal_id=proposal.pk, reason="Meet halfway.", changes={"fee_rate": "0.07"}
+    )
+    assert amended.changes == {"fee_rate": "0.07"}
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        with pytest.raises(GovernanceError) as too_late:
+            proposals.amend_proposal(
+                actor=bob, proposal_id=proposal.pk, reason="r", changes={"fee_rate": "0.05"}
+            )
+        assert too_late.value.code == "illegal_transition"
+    with pytest.raises(GovernanceError):
+        proposals.comment_on(actor=carol, proposal_id=proposal.pk, body="   ")
+    assert proposal.comments.count() == 1

@@ -39,3 +39,9 @@ class BallotForm(forms.Form):
 
 class DelegationForm(forms.Form):
     delegate = forms.CharField(label=_("Member's user name"), max_length=150)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -175,3 +175,18 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.member_id} on {self.proposal_id}"
+
+
+class Comment(models.Model):
+    """A member's word in a proposal's discussion."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.proposal_id}"

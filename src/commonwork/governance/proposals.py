@@ -23,6 +23,7 @@ from commonwork.governance import tally
 from commonwork.governance.actions import GovernanceError
 from commonwork.governance.models import (
     Ballot,
+    Comment,
     Delegation,
     ElectorateMember,
     NoticeKind,
@@ -90,6 +91,60 @@ def propose_parameter_change(
     )
     audit.record(
         actor=actor, action="proposal.created", obj=proposal, data={"changes": proposal.changes}
+    )
+    return proposal
+
+
+MAX_COMMENT_LENGTH = 5000
+
+
+@transaction.atomic
+def comment_on(*, actor: User, proposal_id: int, body: str) -> Comment:
+    """Any active member speaks in the discussion, until voting closes."""
+    require_role(actor)
+    proposal = _lock(proposal_id)
+    if proposal.closed_at is not None:
+        raise GovernanceError("illegal_transition", "The discussion ended when voting closed.")
+    text = body.strip()
+    if not 1 <= len(text) <= MAX_COMMENT_LENGTH:
+        raise GovernanceError(
+            "invalid",
+            "A comment is 1 to {limit} characters.",
+            field="body",
+            params={"limit": MAX_COMMENT_LENGTH},
+        )
+    comment = Comment.objects.create(
+        proposal=proposal, author=actor, body=text, created_at=clock.now()
+    )
+    audit.record(actor=actor, action="proposal.commented", obj=comment, data={})
+    return comment
+
+
+@transaction.atomic
+def amend_proposal(
+    *, actor: User, proposal_id: int, reason: str, changes: Mapping[str, object]
+) -> Proposal:
+    """The author amends the proposal in the light of the discussion, before voting
+    opens; nobody can change what is being voted on."""
+    proposal = _lock(proposal_id)
+    if proposal.author_id != actor.pk:
+        raise GovernanceError("forbidden", "Only the author can amend a proposal.")
+    if proposal.status != ProposalStatus.DISCUSSION:
+        raise GovernanceError(
+            "illegal_transition", "A proposal can be amended only before voting opens."
+        )
+    if not reason.strip():
+        raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
+    previous = dict(proposal.changes)
+    proposal.changes = _clean_changes(changes)
+    proposal.current_values = {name: format_value(read_parameter(name)) for name in changes}
+    proposal.body = reason.strip()
+    proposal.save(update_fields=["changes", "current_values", "body"])
+    audit.record(
+        actor=actor,
+        action="proposal.amended",
+        obj=proposal,
+        data={"from": previous, "to": proposal.changes},
     )
     return proposal
 

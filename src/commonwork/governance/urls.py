@@ -7,6 +7,7 @@ urlpatterns = [
     path("proposals/new/", views.proposal_new, name="proposal_new"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:proposal_id>/vote/", views.vote, name="proposal_vote"),
+    path("proposals/<int:proposal_id>/comment/", views.comment, name="proposal_comment"),
     path("results/", views.results, name="results"),
     path("proposals/notices/read/", views.mark_notices_read, name="mark_notices_read"),
     path("proposals/delegate/", views.delegate, name="delegate_votes"),

@@ -16,7 +16,12 @@ from commonwork.core import clock
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.governance import proposals, selectors
-from commonwork.governance.forms import BallotForm, DelegationForm, ParameterProposalForm
+from commonwork.governance.forms import (
+    BallotForm,
+    CommentForm,
+    DelegationForm,
+    ParameterProposalForm,
+)
 from commonwork.governance.models import Notice, ProposalKind
 from commonwork.members.selectors import require_role, user_by_username
 
@@ -129,8 +134,28 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "my_ballot": selectors.my_ballot(request.user, proposal),
             "may_vote": selectors.may_vote(request.user, proposal),
             "ballot_form": BallotForm(),
+            "comments": proposal.comments.select_related("author"),
+            "comment_form": CommentForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write something before sending."))
+        return redirect("proposal_detail", proposal_id=proposal_id)
+    try:
+        proposals.comment_on(
+            actor=request.user,  # type: ignore[arg-type]
+            proposal_id=proposal_id,
+            body=form.cleaned_data["body"],
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    return redirect("proposal_detail", proposal_id=proposal_id)
 
 
 @login_required
