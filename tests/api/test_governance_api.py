@@ -59,3 +59,30 @@ def test_an_out_of_bounds_value_is_refused_with_its_field(as_member: Any, bob: A
     assert status == 400
     assert body["field"] == "changes"
     assert "lies outside" in body["message"]
+
+
+def test_a_secret_vote_through_the_api_answers_with_a_receipt(
+    as_member: Any, alice: Any, bob: Any
+) -> None:
+    now = clock.now()
+    _status, proposal = as_member(alice).post(
+        "/proposals",
+        {
+            "title": "Raise the floor",
+            "reason": "Rents went up.",
+            "changes": {"pay_floor_per_hour": "1700"},
+            "voting_opens_at": now.isoformat(),
+            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+            "secret": True,
+        },
+    )
+    ballot = f"/proposals/{proposal['id']}/ballot"
+    status, first = as_member(bob).call("PUT", ballot, {"choice": "no"})
+    assert status == 200
+    assert len(first["receipt"]) == 19
+    status, again = as_member(bob).call("PUT", ballot, {"choice": "yes"})
+    assert (status, again["field"]) == (409, "receipt")
+    status, changed = as_member(bob).call(
+        "PUT", ballot, {"choice": "yes", "receipt": first["receipt"]}
+    )
+    assert (status, changed["choice"], changed["receipt"]) == (200, "yes", "")

@@ -127,3 +127,39 @@ def test_members_comment_on_a_proposal(alice: Any, carol: Any) -> None:
     page = client.get(f"/zh-hans/proposals/{proposal.pk}/")
     assert page.content.count(b'data-testid="comment"') == 1
     assert "讨论" in page.content.decode()
+
+
+def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
+    alice: Any, bob: Any
+) -> None:
+    import re
+
+    from commonwork.governance.proposals import open_voting, propose_parameter_change
+
+    now = clock.now()
+    proposal = propose_parameter_change(
+        actor=alice,
+        title="Raise the floor",
+        reason="Rents.",
+        changes={"pay_floor_per_hour": "1700"},
+        voting_opens_at=now,
+        voting_closes_at=now + dt.timedelta(days=1),
+        secret=True,
+    )
+    open_voting(proposal_id=proposal.pk)
+    client = _client(bob)
+    voted = client.post(f"/proposals/{proposal.pk}/vote/", {"choice": "no"}, follow=True)
+    match = re.search(r"receipt code is ([0-9A-F]{4}(?:-[0-9A-F]{4}){3})", voted.content.decode())
+    assert match, voted.content.decode()
+    receipt = match.group(1)
+    assert b'data-testid="receipt"' in client.get(f"/proposals/{proposal.pk}/").content
+    changed = client.post(
+        f"/proposals/{proposal.pk}/vote/", {"choice": "yes", "receipt": receipt}, follow=True
+    )
+    assert changed.status_code == 200
+    assert receipt not in changed.content.decode()  # shown once, at the first vote only
+    with clock.set_to(proposal.voting_closes_at + dt.timedelta(seconds=1)):
+        advance_due_proposals()
+    page = client.get(f"/proposals/{proposal.pk}/", {"receipt": receipt})
+    assert b'data-testid="found-ballot"' in page.content
+    assert "counted as: yes" in page.content.decode()

@@ -273,3 +273,49 @@ def test_members_discuss_and_the_author_amends_before_voting_opens(
     with pytest.raises(GovernanceError):
         proposals.comment_on(actor=carol, proposal_id=proposal.pk, body="   ")
     assert proposal.comments.count() == 1
+
+
+def _propose_secret(author: Any) -> Proposal:
+    now = clock.now()
+    return proposals.propose_parameter_change(
+        actor=author,
+        title="Raise the floor",
+        reason="Rents went up.",
+        changes={"pay_floor_per_hour": "1700"},
+        voting_opens_at=now + dt.timedelta(hours=1),
+        voting_closes_at=now + dt.timedelta(days=3),
+        secret=True,
+    )
+
+
+def test_a_secret_ballot_keeps_who_voted_apart_from_what_was_voted(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    from commonwork.governance.models import Participation, SecretBallot
+
+    proposal = _propose_secret(alice)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+        receipt, _ballot = proposals.cast_secret_ballot(
+            actor=bob, proposal_id=proposal.pk, choice="no"
+        )
+        with pytest.raises(GovernanceError) as without_receipt:
+            proposals.cast_secret_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+        assert without_receipt.value.field == "receipt"
+        proposals.cast_secret_ballot(
+            actor=bob, proposal_id=proposal.pk, choice="yes", receipt=receipt.lower()
+        )
+        proposals.cast_secret_ballot(actor=alice, proposal_id=proposal.pk, choice="yes")
+        with pytest.raises(GovernanceError):
+            proposals.cast_ballot(actor=carol, proposal_id=proposal.pk, choice="yes")
+    # Nothing joins a voter to a choice: the ballot table has no voter and no time.
+    ballot_fields = {field.name for field in SecretBallot._meta.get_fields()}
+    assert ballot_fields == {"id", "proposal", "receipt_digest", "choice"}
+    assert Participation.objects.filter(proposal=proposal).count() == 2
+    assert not AuditEntry.objects.filter(data__choice__isnull=False, action__contains="secret")
+    found = SecretBallot.objects.get(receipt_digest=proposals.receipt_digest(receipt))
+    assert found.choice == "yes"
+    with _after_closing(proposal):
+        closed = proposals.close_voting(proposal_id=proposal.pk)
+    assert (closed.result["yes"], closed.result["cast"]) == (2, 2)
+    assert proposals.verify_results() == []

@@ -26,6 +26,7 @@ class ProposalIn(Schema):
     changes: dict[str, str] = Field(description="Governed parameter name → new value.")
     voting_opens_at: dt.datetime
     voting_closes_at: dt.datetime
+    secret: bool = False
 
 
 class ProposalOut(Schema):
@@ -39,6 +40,7 @@ class ProposalOut(Schema):
     voting_opens_at: dt.datetime
     voting_closes_at: dt.datetime
     electorate_size: int
+    secret: bool
     result: dict[str, Any]
 
     @staticmethod
@@ -54,18 +56,20 @@ class ProposalOut(Schema):
             voting_opens_at=proposal.voting_opens_at,
             voting_closes_at=proposal.voting_closes_at,
             electorate_size=proposal.electorate_size,
+            secret=proposal.secret,
             result=proposal.result,
         )
 
 
 class BallotIn(Schema):
     choice: Literal["yes", "no", "abstain"]
+    receipt: str = Field(default="", max_length=40, description="Secret ballots: to change.")
 
 
 class BallotOut(Schema):
     proposal_id: int
     choice: str
-    cast_at: dt.datetime
+    receipt: str = Field(default="", description="Secret ballots: keep it; shown once.")
 
 
 @router.get("/proposals", response=list[ProposalOut])
@@ -86,6 +90,7 @@ def create_proposal(request: HttpRequest, body: ProposalIn) -> Status[Any]:
         changes=body.changes,
         voting_opens_at=body.voting_opens_at,
         voting_closes_at=body.voting_closes_at,
+        secret=body.secret,
     )
     return Status(201, ProposalOut.of(proposals.open_voting(proposal_id=proposal.pk)))
 
@@ -99,11 +104,18 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> ProposalOut:
 @router.put("/proposals/{proposal_id}/ballot", response=BallotOut)
 @idempotent
 def cast_ballot(request: HttpRequest, proposal_id: int, body: BallotIn) -> BallotOut:
-    """Vote, or change your vote, until voting closes."""
+    """Vote, or change your vote, until voting closes. In a secret ballot the first vote
+    answers with a receipt code; send it back to change the vote."""
+    if selectors.proposal_by_id(proposal_id).secret:
+        receipt, secret = proposals.cast_secret_ballot(
+            actor=_actor(request), proposal_id=proposal_id, choice=body.choice, receipt=body.receipt
+        )
+        shown = "" if body.receipt else receipt
+        return BallotOut(proposal_id=proposal_id, choice=secret.choice, receipt=shown)
     ballot = proposals.cast_ballot(
         actor=_actor(request), proposal_id=proposal_id, choice=body.choice
     )
-    return BallotOut(proposal_id=proposal_id, choice=ballot.choice, cast_at=ballot.cast_at)
+    return BallotOut(proposal_id=proposal_id, choice=ballot.choice)
 
 
 @router.get("/results", response=list[ProposalOut], auth=None)

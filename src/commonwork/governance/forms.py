@@ -21,6 +21,9 @@ class ParameterProposalForm(forms.Form):
     voting_closes_at = forms.DateTimeField(
         label=_("Voting closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    secret = forms.BooleanField(
+        label=_("Secret ballot (who voted is kept apart from what was voted)"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,6 +38,7 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(
         choices=[("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))]
     )
+    receipt = forms.CharField(label=_("Your receipt code"), max_length=40, required=False)
 
 
 class DelegationForm(forms.Form):

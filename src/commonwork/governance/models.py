@@ -64,6 +64,11 @@ class Proposal(models.Model):
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    secret = models.BooleanField(
+        _("secret ballot"),
+        default=False,
+        help_text="Who voted is kept apart from what was voted; voters get receipt codes.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -190,3 +195,42 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.proposal_id}"
+
+
+class Participation(models.Model):
+    """That a member voted in a secret ballot, and nothing about how."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="participants")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="one_participation_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} voted on {self.proposal_id}"
+
+
+class SecretBallot(models.Model):
+    """What was voted in a secret ballot, found only by the voter's receipt code (stored
+    as its SHA-256). No voter, no time: nothing ties it to a Participation row."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="secret_ballots")
+    receipt_digest = models.CharField(max_length=64)
+    choice = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["receipt_digest"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "receipt_digest"], name="one_secret_ballot_per_receipt"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=["yes", "no", "abstain"]),
+                name="secret_ballot_choice_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_digest[:16]}: {self.choice}"

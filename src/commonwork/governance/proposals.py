@@ -10,6 +10,8 @@ closing run on the scheduler and are idempotent.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -29,9 +31,11 @@ from commonwork.governance.models import (
     NoticeKind,
     ParameterSource,
     ParameterValue,
+    Participation,
     Proposal,
     ProposalKind,
     ProposalStatus,
+    SecretBallot,
 )
 from commonwork.governance.notices import notify
 from commonwork.governance.parameters import read_parameter
@@ -67,8 +71,10 @@ def propose_parameter_change(
     changes: Mapping[str, object],
     voting_opens_at: datetime,
     voting_closes_at: datetime,
+    secret: bool = False,
 ) -> Proposal:
-    """Any active member proposes new values for governed parameters."""
+    """Any active member proposes new values for governed parameters, by open or by
+    secret ballot."""
     require_role(actor)
     if not title.strip() or not reason.strip():
         raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
@@ -88,6 +94,7 @@ def propose_parameter_change(
         voting_opens_at=voting_opens_at,
         voting_closes_at=voting_closes_at,
         created_at=clock.now(),
+        secret=secret,
     )
     audit.record(
         actor=actor, action="proposal.created", obj=proposal, data={"changes": proposal.changes}
@@ -181,11 +188,8 @@ def open_voting(*, proposal_id: int) -> Proposal:
     return proposal
 
 
-@transaction.atomic
-def cast_ballot(*, actor: User, proposal_id: int, choice: str) -> Ballot:
-    """Vote yes, no or abstain; a member may change their vote until the close."""
-    if choice not in CHOICES:
-        raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+def _open_for(actor: User, proposal_id: int) -> Proposal:
+    """The locked proposal, if voting is open and `actor` is in its electorate."""
     proposal = _lock(proposal_id)
     now = clock.now()
     if proposal.status != ProposalStatus.VOTING or not (
@@ -197,6 +201,69 @@ def cast_ballot(*, actor: User, proposal_id: int, choice: str) -> Ballot:
             "forbidden",
             "Only members who were active when voting opened can vote on this proposal.",
         )
+    return proposal
+
+
+def receipt_digest(receipt: str) -> str:
+    """The stored form of a receipt code; dashes, spaces and case do not matter."""
+    normal = "".join(ch for ch in receipt.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+@transaction.atomic
+def cast_secret_ballot(
+    *, actor: User, proposal_id: int, choice: str, receipt: str = ""
+) -> tuple[str, SecretBallot]:
+    """Vote in a secret ballot. The first vote returns a receipt code, shown once; the
+    voter changes their vote, or finds it in the published list, with that code.
+
+    The database records that the member voted (Participation) and, apart, what was
+    voted under the receipt's digest, with no voter and no time to join them by."""
+    if choice not in CHOICES:
+        raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+    proposal = _open_for(actor, proposal_id)
+    if not proposal.secret:
+        raise GovernanceError("invalid", "This is an open ballot.")
+    voted = Participation.objects.filter(proposal=proposal, voter=actor).exists()
+    if voted:
+        ballot = SecretBallot.objects.filter(
+            proposal=proposal, receipt_digest=receipt_digest(receipt)
+        ).first()
+        if not receipt or ballot is None:
+            raise GovernanceError(
+                "conflict",
+                "You have voted. To change your vote, give the receipt code you were shown.",
+                field="receipt",
+            )
+        ballot.choice = choice
+        ballot.save(update_fields=["choice"])
+        audit.record(actor=actor, action="ballot.secret_changed", obj=proposal, data={})
+        return receipt, ballot
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+    Participation.objects.create(proposal=proposal, voter=actor)
+    ballot = SecretBallot.objects.create(
+        proposal=proposal, receipt_digest=receipt_digest(code), choice=choice
+    )
+    # Audited: that the member voted; never how (the published list shows that).
+    audit.record(actor=actor, action="ballot.secret_cast", obj=proposal, data={})
+    return code, ballot
+
+
+def choices_of(proposal: Proposal) -> list[str]:
+    """Every counted choice: the secret ballots, or the open ones (delegated included)."""
+    ballots = proposal.secret_ballots if proposal.secret else proposal.ballots
+    return list(ballots.values_list("choice", flat=True))
+
+
+@transaction.atomic
+def cast_ballot(*, actor: User, proposal_id: int, choice: str) -> Ballot:
+    """Vote yes, no or abstain; a member may change their vote until the close."""
+    if choice not in CHOICES:
+        raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+    proposal = _open_for(actor, proposal_id)
+    if proposal.secret:
+        raise GovernanceError("invalid", "This is a secret ballot; vote with a receipt.")
+    now = clock.now()
     ballot, created = Ballot.objects.update_or_create(
         proposal=proposal, voter=actor, defaults={"choice": choice, "cast_at": now}
     )
@@ -238,8 +305,9 @@ def close_voting(*, proposal_id: int) -> Proposal:
     proposal = _lock(proposal_id)
     if proposal.status != ProposalStatus.VOTING or proposal.voting_closes_at > clock.now():
         return proposal
-    _follow_delegations(proposal)
-    choices = list(Ballot.objects.filter(proposal=proposal).values_list("choice", flat=True))
+    if not proposal.secret:  # a delegated secret vote would tell whose vote it followed
+        _follow_delegations(proposal)
+    choices = choices_of(proposal)
     result = count(
         choices, electorate=proposal.electorate_size, quorum=Fraction(read_parameter("quorum"))
     )
@@ -359,7 +427,8 @@ def remind_before_close(*, proposal_id: int) -> int:
         return 0
     if proposal.voting_closes_at - REMIND_BEFORE > clock.now():
         return 0
-    voted = Ballot.objects.filter(proposal=proposal).values_list("voter_id", flat=True)
+    voters = proposal.participants if proposal.secret else proposal.ballots
+    voted = voters.values_list("voter_id", flat=True)
     waiting = proposal.electorate.exclude(member_id__in=voted).values_list("member_id", flat=True)
     proposal.reminded_at = clock.now()
     proposal.save(update_fields=["reminded_at"])
@@ -394,9 +463,8 @@ def verify_results() -> list[str]:
     """Recount every closed proposal from its stored ballots; the differences found."""
     differences = []
     for proposal in Proposal.objects.filter(closed_at__isnull=False).order_by("id"):
-        choices = list(Ballot.objects.filter(proposal=proposal).values_list("choice", flat=True))
         recount = count(
-            choices,
+            choices_of(proposal),
             electorate=proposal.electorate_size,
             quorum=Fraction(proposal.result.get("quorum", "0")),
         )

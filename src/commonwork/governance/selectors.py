@@ -12,8 +12,10 @@ from commonwork.governance.models import (
     Delegation,
     ElectorateMember,
     Notice,
+    Participation,
     Proposal,
     ProposalStatus,
+    SecretBallot,
 )
 from commonwork.governance.registry import PARAMETERS
 
@@ -90,3 +92,23 @@ def unread_notices(user: Any) -> list[tuple[Notice, str]]:
         member_id=user.pk, read_at__isnull=True
     )[:20]
     return [(notice, notice_text(notice.kind, notice.proposal)) for notice in notices]
+
+
+def took_part(user: Any, proposal: Proposal) -> bool:
+    """Whether the member has voted in a secret ballot (how is not known here)."""
+    return Participation.objects.filter(proposal=proposal, voter_id=user.pk).exists()
+
+
+def published_secret_ballots(proposal: Proposal) -> list[SecretBallot]:
+    """The secret ballots, by receipt digest, once voting has closed."""
+    if not proposal.secret or proposal.closed_at is None:
+        return []
+    return list(proposal.secret_ballots.order_by("receipt_digest"))
+
+
+def find_secret_ballot(proposal: Proposal, receipt: str) -> SecretBallot | None:
+    from commonwork.governance.proposals import receipt_digest
+
+    if not receipt or not proposal.secret or proposal.closed_at is None:
+        return None
+    return proposal.secret_ballots.filter(receipt_digest=receipt_digest(receipt)).first()

@@ -109,6 +109,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             changes={data["parameter"]: data["value"]},
             voting_opens_at=data["voting_opens_at"],
             voting_closes_at=data["voting_closes_at"],
+            secret=data["secret"],
         )
     except DomainError as error:
         return render_form_error(request, "governance/proposal_new.html", context, form, error)
@@ -135,6 +136,9 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "may_vote": selectors.may_vote(request.user, proposal),
             "ballot_form": BallotForm(),
             "comments": proposal.comments.select_related("author"),
+            "took_part": selectors.took_part(request.user, proposal),
+            "secret_list": selectors.published_secret_ballots(proposal),
+            "found": selectors.find_secret_ballot(proposal, request.GET.get("receipt", "")),
             "comment_form": CommentForm(),
         },
     )
@@ -166,14 +170,36 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
         messages.error(request, _("Vote yes, no or abstain."))
         return redirect("proposal_detail", proposal_id=proposal_id)
     try:
-        proposals.cast_ballot(
-            actor=request.user,  # type: ignore[arg-type]
-            proposal_id=proposal_id,
-            choice=form.cleaned_data["choice"],
-        )
+        if selectors.proposal_by_id(proposal_id).secret:
+            receipt, _ballot = proposals.cast_secret_ballot(
+                actor=request.user,  # type: ignore[arg-type]
+                proposal_id=proposal_id,
+                choice=form.cleaned_data["choice"],
+                receipt=form.cleaned_data["receipt"],
+            )
+            if form.cleaned_data["receipt"]:
+                messages.success(request, _("Your secret vote is changed."))
+                return redirect("proposal_detail", proposal_id=proposal_id)
+            messages.success(
+                request,
+                _(
+                    "Your secret vote is recorded. Your receipt code is %(receipt)s: keep it "
+                    "to change your vote or to find it in the published list. It is shown "
+                    "only now."
+                )
+                % {"receipt": receipt},
+            )
+        else:
+            proposals.cast_ballot(
+                actor=request.user,  # type: ignore[arg-type]
+                proposal_id=proposal_id,
+                choice=form.cleaned_data["choice"],
+            )
+            messages.success(
+                request, _("Your vote is recorded. You can change it until voting closes.")
+            )
     except DomainError as error:
         return render_refusal(request, error)
-    messages.success(request, _("Your vote is recorded. You can change it until voting closes."))
     return redirect("proposal_detail", proposal_id=proposal_id)
 
 
