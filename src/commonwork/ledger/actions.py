@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -441,8 +440,3 @@ def reverse_entry(*, actor: User, entry_id: int, reason: str) -> JournalEntry:
         reverses_id=entry.pk,
     )
     return post_entry(draft, actor=actor)
-
-
-def first_period_start() -> date:
-    cooperative = Cooperative.objects.get(pk=1)
-    return cooperative.founded_on

@@ -217,7 +217,7 @@ def batch_pain001(batch: PayoutBatch, *, execution_date: date | None = None) -> 
         raise LedgerError(
             "invalid", "Enter the co-op's own IBAN before exporting a bank file.", field="bank_iban"
         )
-    if cooperative.currency != "EUR" or money.exponent(cooperative.currency) != 2:
+    if cooperative.currency != "EUR":
         raise LedgerError("invalid", "SEPA transfers are in euros; use the CSV file instead.")
     config: dict[str, object] = {
         "name": cooperative.bank_account_holder or cooperative.name,

@@ -26,8 +26,7 @@ from commonwork.ledger.models import (
     Statement,
 )
 from commonwork.ledger.payouts import owed_by_member
-from commonwork.members.models import Role
-from commonwork.members.selectors import active_membership, is_steward
+from commonwork.members.selectors import is_steward
 
 
 def statements_of(user: Any) -> QuerySet[Statement]:
@@ -239,13 +238,4 @@ def books_overview() -> dict[str, Any]:
         "periods": [(period, batches.get(period.pk)) for period in periods],
         "owed_total_minor": sum(owed.values()),
         "owed_without_details": sorted(m for m in owed if m not in with_details),
-    }
-
-
-def can_see_money(user: Any) -> bool:
-    membership = active_membership(user)
-    return membership is not None and membership.role in {
-        Role.WORKER,
-        Role.STEWARD,
-        Role.CLIENT,
     }

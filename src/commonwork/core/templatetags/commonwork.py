@@ -34,8 +34,8 @@ def translated(message: object) -> str:
 
 @register.filter
 def percent(value: object, places: int = 1) -> str:
-    """A share as a percentage: Fraction(9, 10) or 0.9 → "90.0"; a Fraction of 100
-    already in percent (per_hundred) is shown as it is with `|percent:"raw"`."""
+    """A share as a percentage: Fraction(9, 10) or 0.9 → "90.0". A value already out of
+    100 takes `per_hundred` instead."""
     if value is None:
         return ""
     number = float(value)  # type: ignore[arg-type]
