@@ -85,3 +85,12 @@ def test_currencies_without_minor_units():
     assert format_minor(1500, "JPY") == "1500 JPY"
     assert to_minor("1500", "JPY") == 1500
     assert to_minor("0.125", "EUR") == 12  # half to even
+
+
+def test_major_units_are_exact_and_ungrouped() -> None:
+    from commonwork.core.money import major_units
+
+    assert major_units(123456789, "EUR") == "1234567.89"
+    assert major_units(-5, "EUR") == "-0.05"
+    assert major_units(-5, "JPY") == "-5"
+    assert major_units(1234, "KWD") == "1.234"

@@ -19,6 +19,14 @@ def to_minor(amount: Decimal | str | int, currency: str) -> int:
     return int((Decimal(amount) * scale).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
+def major_units(amount_minor: int, currency: str) -> str:
+    """12345, "EUR" -> "123.45": exact, ungrouped, for files (CSV, beancount)."""
+    places = exponent(currency)
+    sign = "-" if amount_minor < 0 else ""
+    whole, fraction = divmod(abs(amount_minor), 10**places)
+    return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
+
+
 def format_minor(amount_minor: int, currency: str) -> str:
     """12345, "EUR" -> "123.45 EUR"."""
     places = exponent(currency)

@@ -42,11 +42,7 @@ class BookEntry:
 
 
 def _amount(amount_minor: int, currency: str) -> str:
-    places = money.exponent(currency)
-    sign = "-" if amount_minor < 0 else ""
-    whole, fraction = divmod(abs(amount_minor), 10**places)
-    text = f"{whole}.{fraction:0{places}d}" if places else str(whole)
-    return f"{sign}{text} {currency}"
+    return f"{money.major_units(amount_minor, currency)} {currency}"
 
 
 def _quoted(text: str) -> str:

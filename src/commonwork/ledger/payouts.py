@@ -187,14 +187,11 @@ def _reference(batch: PayoutBatch, line: PayoutLine) -> str:
 def batch_csv(batch: PayoutBatch) -> str:
     """The batch as CSV: one row per payment, amounts in major units with a dot."""
     currency = Cooperative.objects.get(pk=1).currency
-    places = money.exponent(currency)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["member", "holder", "iban", "bic", "amount", "currency", "reference"])
     for line in batch.lines.all():
-        amount = (
-            f"{line.amount_minor / 10**places:.{places}f}" if places else str(line.amount_minor)
-        )
+        amount = money.major_units(line.amount_minor, currency)
         writer.writerow(
             [
                 line.member_id,

@@ -114,7 +114,7 @@ def statement_csv(request: HttpRequest, statement_id: int) -> HttpResponse:
     for key, value in statement.figures.items():
         unit = currency if key.endswith("_minor") else ("seconds" if "seconds" in key else "")
         if key.endswith("_minor") and value is not None:
-            value = money.format_minor(int(value), currency).split(" ")[0].replace(",", "")
+            value = money.major_units(int(value), currency)
         writer.writerow([key.removesuffix("_minor"), value, unit])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"statement-{statement.period.starts_on.isoformat()}.csv"
