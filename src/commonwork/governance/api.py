@@ -6,18 +6,13 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from commonwork.api.actor import api_actor
 from commonwork.api.idempotency import idempotent
 from commonwork.governance import proposals, selectors
 from commonwork.governance.models import Proposal
-from commonwork.members.models import User
 from commonwork.members.selectors import require_role
 
 router = Router(tags=["governance"])
-
-
-def _actor(request: HttpRequest) -> User:
-    actor: User = request.auth  # type: ignore[attr-defined]
-    return actor
 
 
 class ProposalIn(Schema):
@@ -74,7 +69,7 @@ class BallotOut(Schema):
 
 @router.get("/proposals", response=list[ProposalOut])
 def list_proposals(request: HttpRequest) -> list[ProposalOut]:
-    actor = _actor(request)
+    actor = api_actor(request)
     require_role(actor)
     return [ProposalOut.of(p) for p in selectors.proposals_for(actor)[:200]]
 
@@ -84,7 +79,7 @@ def list_proposals(request: HttpRequest) -> list[ProposalOut]:
 def create_proposal(request: HttpRequest, body: ProposalIn) -> Status[Any]:
     """Propose new values for governed parameters; voting opens and closes on schedule."""
     proposal = proposals.propose_parameter_change(
-        actor=_actor(request),
+        actor=api_actor(request),
         title=body.title,
         reason=body.reason,
         changes=body.changes,
@@ -97,7 +92,7 @@ def create_proposal(request: HttpRequest, body: ProposalIn) -> Status[Any]:
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut)
 def get_proposal(request: HttpRequest, proposal_id: int) -> ProposalOut:
-    require_role(_actor(request))
+    require_role(api_actor(request))
     return ProposalOut.of(selectors.proposal_by_id(proposal_id))
 
 
@@ -108,12 +103,15 @@ def cast_ballot(request: HttpRequest, proposal_id: int, body: BallotIn) -> Ballo
     answers with a receipt code; send it back to change the vote."""
     if selectors.proposal_by_id(proposal_id).secret:
         receipt, secret = proposals.cast_secret_ballot(
-            actor=_actor(request), proposal_id=proposal_id, choice=body.choice, receipt=body.receipt
+            actor=api_actor(request),
+            proposal_id=proposal_id,
+            choice=body.choice,
+            receipt=body.receipt,
         )
         shown = "" if body.receipt else receipt
         return BallotOut(proposal_id=proposal_id, choice=secret.choice, receipt=shown)
     ballot = proposals.cast_ballot(
-        actor=_actor(request), proposal_id=proposal_id, choice=body.choice
+        actor=api_actor(request), proposal_id=proposal_id, choice=body.choice
     )
     return BallotOut(proposal_id=proposal_id, choice=ballot.choice)
 

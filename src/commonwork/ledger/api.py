@@ -8,25 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from commonwork.api.actor import api_actor
 from commonwork.api.idempotency import idempotent
 from commonwork.governance.registry import format_value
 from commonwork.ledger import payouts, periods, selectors
 from commonwork.ledger.actions import tip_task
 from commonwork.ledger.models import PayoutBatch, PayPeriod, Statement
-from commonwork.members.models import User
-from commonwork.members.selectors import get_cooperative, require_role
+from commonwork.members.selectors import cooperative_currency, require_role
 
 router = Router(tags=["books"])
-
-
-def _actor(request: HttpRequest) -> User:
-    actor: User = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
-def _currency() -> str:
-    coop = get_cooperative()
-    return coop.currency if coop else ""
 
 
 class BalanceOut(Schema):
@@ -47,7 +37,7 @@ class StatementOut(Schema):
             id=statement.pk,
             period_starts_on=statement.period.starts_on,
             period_ends_on=statement.period.ends_on,
-            currency=_currency(),
+            currency=cooperative_currency(),
             figures=statement.figures,
         )
 
@@ -123,14 +113,16 @@ class TransparencyOut(Schema):
 
 @router.get("/money/balance", response=BalanceOut)
 def get_balance(request: HttpRequest) -> BalanceOut:
-    actor = _actor(request)
+    actor = api_actor(request)
     require_role(actor)
-    return BalanceOut(owed_to_member_minor=selectors.balance_of_member(actor), currency=_currency())
+    return BalanceOut(
+        owed_to_member_minor=selectors.balance_of_member(actor), currency=cooperative_currency()
+    )
 
 
 @router.get("/money/statements", response=list[StatementOut])
 def get_statements(request: HttpRequest) -> list[StatementOut]:
-    return [StatementOut.of(s) for s in selectors.statements_of(_actor(request))]
+    return [StatementOut.of(s) for s in selectors.statements_of(api_actor(request))]
 
 
 @router.post("/tasks/{task_id}/tips", response={201: TipOut})
@@ -139,7 +131,7 @@ def post_tip(request: HttpRequest, task_id: int, body: TipIn) -> Status[Any]:
     """Tip the worker of a completed task. Send an Idempotency-Key: a retry tips once."""
     key = request.headers.get("Idempotency-Key") or f"api:{uuid.uuid4().hex}"
     entry = tip_task(
-        actor=_actor(request),
+        actor=api_actor(request),
         task_id=task_id,
         amount_minor=body.amount_minor,
         key=key,
@@ -152,20 +144,20 @@ def post_tip(request: HttpRequest, task_id: int, body: TipIn) -> Status[Any]:
 @idempotent
 def close_period(request: HttpRequest) -> Status[Any]:
     """Close the next pay period (stewards)."""
-    return Status(201, PeriodOut.of(periods.close_period(actor=_actor(request))))
+    return Status(201, PeriodOut.of(periods.close_period(actor=api_actor(request))))
 
 
 @router.post("/books/periods/{period_id}/payout", response={201: BatchOut})
 @idempotent
 def prepare_payout(request: HttpRequest, period_id: int) -> Status[Any]:
-    batch = payouts.prepare_payout_batch(actor=_actor(request), period_id=period_id)
+    batch = payouts.prepare_payout_batch(actor=api_actor(request), period_id=period_id)
     return Status(201, BatchOut.of(batch))
 
 
 @router.post("/books/payouts/{batch_id}/paid", response=BatchOut)
 @idempotent
 def mark_paid(request: HttpRequest, batch_id: int) -> BatchOut:
-    return BatchOut.of(payouts.mark_batch_paid(actor=_actor(request), batch_id=batch_id))
+    return BatchOut.of(payouts.mark_batch_paid(actor=api_actor(request), batch_id=batch_id))
 
 
 @router.get("/transparency", response=TransparencyOut, auth=None)
@@ -184,7 +176,7 @@ def get_transparency(request: HttpRequest) -> TransparencyOut:
         ]
 
     return TransparencyOut(
-        currency=_currency(),
+        currency=cooperative_currency(),
         fee_rate=format_value(numbers["fee_rate"]),
         solidarity_rate=format_value(numbers["solidarity_rate"]),
         pay_floor_per_hour_minor=numbers["floor_per_hour_minor"],

@@ -27,12 +27,7 @@ from commonwork.ledger.forms import (
 )
 from commonwork.ledger.models import PayoutBatch
 from commonwork.members.models import Cooperative, Role
-from commonwork.members.selectors import is_steward, require_role
-
-
-def _currency() -> str:
-    cooperative = Cooperative.objects.filter(pk=1).first()
-    return cooperative.currency if cooperative else "EUR"
+from commonwork.members.selectors import cooperative_currency, is_steward, require_role
 
 
 def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) -> dict[str, Any]:
@@ -105,7 +100,7 @@ def statement_csv(request: HttpRequest, statement_id: int) -> HttpResponse:
         statement = selectors.statement_for(request.user, statement_id)
     except NotFound as error:
         return render_refusal(request, error)
-    currency = _currency()
+    currency = cooperative_currency()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["item", "value", "unit"])
@@ -142,7 +137,7 @@ def tip(request: HttpRequest, task_id: int) -> HttpResponse:
         tip_task(
             actor=request.user,  # type: ignore[arg-type]
             task_id=task_id,
-            amount_minor=money.to_minor(form.cleaned_data["amount"], _currency()),
+            amount_minor=money.to_minor(form.cleaned_data["amount"], cooperative_currency()),
             key=form.cleaned_data["key"],
         )
     except DomainError as error:

@@ -6,9 +6,10 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from commonwork.api.actor import api_actor
 from commonwork.api.idempotency import idempotent
 from commonwork.members import actions, selectors
-from commonwork.members.models import ApiToken, Application, Membership, User
+from commonwork.members.models import ApiToken, Application, Membership
 
 router = Router(tags=["members"])
 
@@ -130,11 +131,6 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The token itself. It is shown this once and never stored.")
 
 
-def _actor(request: HttpRequest) -> User:
-    actor: User = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
 @router.get("/cooperative", response=CooperativeOut, auth=None)
 def get_cooperative(request: HttpRequest) -> CooperativeOut:
     """The co-op this instance serves (public)."""
@@ -155,7 +151,7 @@ def get_cooperative(request: HttpRequest) -> CooperativeOut:
 
 @router.get("/me", response=MeOut)
 def get_me(request: HttpRequest) -> MeOut:
-    actor = _actor(request)
+    actor = api_actor(request)
     membership = selectors.active_membership(actor)
     return MeOut(
         id=actor.pk,
@@ -168,14 +164,14 @@ def get_me(request: HttpRequest) -> MeOut:
 @router.put("/me/skills", response=MembershipOut)
 @idempotent
 def put_my_skills(request: HttpRequest, body: SkillsIn) -> MembershipOut:
-    return MembershipOut.of(actions.update_skills(actor=_actor(request), skills=body.skills))
+    return MembershipOut.of(actions.update_skills(actor=api_actor(request), skills=body.skills))
 
 
 @router.post("/applications", response={201: ApplicationOut})
 @idempotent
 def post_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]:
     application = actions.submit_application(
-        actor=_actor(request), role=body.role, motivation=body.motivation, skills=body.skills
+        actor=api_actor(request), role=body.role, motivation=body.motivation, skills=body.skills
     )
     return Status(201, ApplicationOut.of(application))
 
@@ -183,19 +179,19 @@ def post_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]:
 @router.get("/applications", response=list[ApplicationOut])
 def list_applications(request: HttpRequest) -> list[ApplicationOut]:
     """Stewards: the applications waiting for a decision."""
-    return [ApplicationOut.of(a) for a in selectors.pending_applications(_actor(request))]
+    return [ApplicationOut.of(a) for a in selectors.pending_applications(api_actor(request))]
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut)
 def get_application(request: HttpRequest, application_id: int) -> ApplicationOut:
-    return ApplicationOut.of(selectors.access_application_by_id(_actor(request), application_id))
+    return ApplicationOut.of(selectors.access_application_by_id(api_actor(request), application_id))
 
 
 @router.post("/applications/{application_id}/admit", response=MembershipOut)
 @idempotent
 def admit_application(request: HttpRequest, application_id: int, body: DecisionIn) -> MembershipOut:
     membership = actions.admit_application(
-        actor=_actor(request), application_id=application_id, note=body.note
+        actor=api_actor(request), application_id=application_id, note=body.note
     )
     return MembershipOut.of(membership)
 
@@ -206,7 +202,7 @@ def reject_application(
     request: HttpRequest, application_id: int, body: DecisionIn
 ) -> ApplicationOut:
     application = actions.reject_application(
-        actor=_actor(request), application_id=application_id, note=body.note
+        actor=api_actor(request), application_id=application_id, note=body.note
     )
     return ApplicationOut.of(application)
 
@@ -214,31 +210,34 @@ def reject_application(
 @router.get("/members", response=list[MembershipOut])
 def list_members(request: HttpRequest) -> list[MembershipOut]:
     """Stewards: every membership."""
-    return [MembershipOut.of(m) for m in selectors.list_members(_actor(request))]
+    return [MembershipOut.of(m) for m in selectors.list_members(api_actor(request))]
 
 
 @router.post("/members/{membership_id}/status", response=MembershipOut)
 @idempotent
 def change_member_status(request: HttpRequest, membership_id: int, body: StatusIn) -> MembershipOut:
     membership = actions.change_membership_status(
-        actor=_actor(request), membership_id=membership_id, status=body.status, reason=body.reason
+        actor=api_actor(request),
+        membership_id=membership_id,
+        status=body.status,
+        reason=body.reason,
     )
     return MembershipOut.of(membership)
 
 
 @router.get("/tokens", response=list[TokenOut])
 def list_tokens(request: HttpRequest) -> list[TokenOut]:
-    return [TokenOut.of(t) for t in selectors.api_tokens_of(_actor(request))]
+    return [TokenOut.of(t) for t in selectors.api_tokens_of(api_actor(request))]
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 @idempotent
 def create_token(request: HttpRequest, body: TokenIn) -> Status[Any]:
-    token, plain = actions.create_api_token(actor=_actor(request), name=body.name)
+    token, plain = actions.create_api_token(actor=api_actor(request), name=body.name)
     return Status(201, TokenCreatedOut(**TokenOut.of(token).model_dump(), token=plain))
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
 @idempotent
 def revoke_token(request: HttpRequest, token_id: int) -> TokenOut:
-    return TokenOut.of(actions.revoke_api_token(actor=_actor(request), token_id=token_id))
+    return TokenOut.of(actions.revoke_api_token(actor=api_actor(request), token_id=token_id))

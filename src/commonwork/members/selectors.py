@@ -22,6 +22,12 @@ def get_cooperative() -> Cooperative | None:
     return Cooperative.objects.filter(pk=1).first()
 
 
+def cooperative_currency() -> str:
+    """The ISO 4217 code the co-op keeps its books in ("" before it is founded)."""
+    cooperative = get_cooperative()
+    return cooperative.currency if cooperative else ""
+
+
 def active_membership(user: Any) -> Membership | None:
     """The user's membership if it is active, else None (anonymous users have none)."""
     if not getattr(user, "is_authenticated", False):

@@ -8,23 +8,14 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from commonwork.api.actor import api_actor
 from commonwork.api.idempotency import idempotent
 from commonwork.members.models import User
-from commonwork.members.selectors import get_cooperative
+from commonwork.members.selectors import cooperative_currency
 from commonwork.work import actions, selectors
 from commonwork.work.models import Dispute, Offer, Project, Tariff, Task
 
 router = Router(tags=["work"])
-
-
-def _actor(request: HttpRequest) -> User:
-    actor: User = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
-def _currency() -> str:
-    coop = get_cooperative()
-    return coop.currency if coop else ""
 
 
 class PointSchema(Schema):
@@ -56,7 +47,7 @@ class TariffOut(Schema):
             base_minor=tariff.base_minor,
             per_km_minor=tariff.per_km_minor,
             per_minute_minor=tariff.per_minute_minor,
-            currency=_currency(),
+            currency=cooperative_currency(),
             published_at=tariff.published_at,
         )
 
@@ -145,7 +136,7 @@ class TaskOut(Schema):
             estimated_minutes=task.estimated_minutes,
             deadline=task.deadline,
             price_minor=task.price_minor,
-            currency=_currency(),
+            currency=cooperative_currency(),
             status=task.status,
             worker_id=task.worker_id,
             allowed_actions=selectors.actions_for(actor, task),
@@ -247,7 +238,7 @@ def get_tariff(request: HttpRequest) -> TariffOut:
 @router.post("/tariffs", response={201: TariffOut})
 @idempotent
 def publish_tariff(request: HttpRequest, body: TariffIn) -> Status[Any]:
-    tariff = actions.publish_tariff(actor=_actor(request), **body.model_dump())
+    tariff = actions.publish_tariff(actor=api_actor(request), **body.model_dump())
     return Status(201, TariffOut.of(tariff))
 
 
@@ -255,13 +246,13 @@ def publish_tariff(request: HttpRequest, body: TariffIn) -> Status[Any]:
 @idempotent
 def create_project(request: HttpRequest, body: ProjectIn) -> Status[Any]:
     return Status(
-        201, ProjectOut.of(actions.create_project(actor=_actor(request), **body.model_dump()))
+        201, ProjectOut.of(actions.create_project(actor=api_actor(request), **body.model_dump()))
     )
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
 def get_project(request: HttpRequest, project_id: int) -> ProjectOut:
-    return ProjectOut.of(selectors.access_project_by_id(_actor(request), project_id))
+    return ProjectOut.of(selectors.access_project_by_id(api_actor(request), project_id))
 
 
 # --- tasks ---------------------------------------------------------------------------
@@ -270,7 +261,7 @@ def get_project(request: HttpRequest, project_id: int) -> ProjectOut:
 @router.post("/tasks", response={201: TaskOut})
 @idempotent
 def post_task(request: HttpRequest, body: TaskIn) -> Status[Any]:
-    actor = _actor(request)
+    actor = api_actor(request)
     task = actions.post_task(
         actor=actor,
         project_id=body.project_id,
@@ -291,27 +282,27 @@ def post_task(request: HttpRequest, body: TaskIn) -> Status[Any]:
 @router.get("/board", response=list[TaskOut])
 def get_board(request: HttpRequest) -> list[TaskOut]:
     """Open tasks any worker may take."""
-    actor = _actor(request)
+    actor = api_actor(request)
     return [TaskOut.of(task, actor) for task in selectors.open_board(actor)]
 
 
 @router.get("/tasks/mine", response=list[TaskOut])
 def get_my_tasks(request: HttpRequest) -> list[TaskOut]:
     """Tasks the caller is doing or did."""
-    actor = _actor(request)
+    actor = api_actor(request)
     return [TaskOut.of(task, actor) for task in selectors.tasks_of_worker(actor)]
 
 
 @router.get("/tasks/posted", response=list[TaskOut])
 def get_posted_tasks(request: HttpRequest) -> list[TaskOut]:
     """Tasks the caller posted as a client."""
-    actor = _actor(request)
+    actor = api_actor(request)
     return [TaskOut.of(task, actor) for task in selectors.tasks_of_client(actor)]
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
 def get_task(request: HttpRequest, task_id: int) -> TaskOut:
-    actor = _actor(request)
+    actor = api_actor(request)
     return TaskOut.of(selectors.access_task_by_id(actor, task_id), actor)
 
 
@@ -325,7 +316,7 @@ def get_task_history(request: HttpRequest, task_id: int) -> list[HistoryEntryOut
             action=entry.action,
             data=entry.data,
         )
-        for entry in selectors.task_history(_actor(request), task_id)
+        for entry in selectors.task_history(api_actor(request), task_id)
     ]
 
 
@@ -333,7 +324,7 @@ def _task_transition(name: str, action: actions.TaskAction) -> None:
     @router.post(f"/tasks/{{task_id}}/{name}", response=TaskOut, operation_id=f"task_{name}")
     @idempotent
     def transition(request: HttpRequest, task_id: int) -> TaskOut:
-        actor = _actor(request)
+        actor = api_actor(request)
         return TaskOut.of(action(actor=actor, task_id=task_id), actor)
 
     transition.__doc__ = f"Fire the task's `{name}` transition."
@@ -346,14 +337,14 @@ for _name, _action in actions.SIMPLE_TRANSITIONS.items():
 @router.post("/tasks/{task_id}/cancel", response=TaskOut)
 @idempotent
 def cancel_task(request: HttpRequest, task_id: int, body: CancelIn) -> TaskOut:
-    actor = _actor(request)
+    actor = api_actor(request)
     return TaskOut.of(actions.cancel_task(actor=actor, task_id=task_id, reason=body.reason), actor)
 
 
 @router.post("/tasks/{task_id}/dispute", response={201: DisputeOut})
 @idempotent
 def dispute_task(request: HttpRequest, task_id: int, body: ReasonIn) -> Status[Any]:
-    dispute = actions.dispute_task(actor=_actor(request), task_id=task_id, reason=body.reason)
+    dispute = actions.dispute_task(actor=api_actor(request), task_id=task_id, reason=body.reason)
     return Status(201, DisputeOut.of(dispute))
 
 
@@ -361,7 +352,7 @@ def dispute_task(request: HttpRequest, task_id: int, body: ReasonIn) -> Status[A
 @idempotent
 def offer_task(request: HttpRequest, task_id: int, body: OfferIn) -> Status[Any]:
     """Stewards: offer an open task to one available worker."""
-    offer = actions.offer_task(actor=_actor(request), task_id=task_id, worker_id=body.worker_id)
+    offer = actions.offer_task(actor=api_actor(request), task_id=task_id, worker_id=body.worker_id)
     return Status(201, OfferOut.of(offer))
 
 
@@ -370,13 +361,13 @@ def offer_task(request: HttpRequest, task_id: int, body: OfferIn) -> Status[Any]
 
 @router.get("/offers", response=list[OfferOut])
 def get_my_offers(request: HttpRequest) -> list[OfferOut]:
-    return [OfferOut.of(offer) for offer in selectors.pending_offers_for(_actor(request))]
+    return [OfferOut.of(offer) for offer in selectors.pending_offers_for(api_actor(request))]
 
 
 @router.post("/offers/{offer_id}/accept", response=TaskOut)
 @idempotent
 def accept_offer(request: HttpRequest, offer_id: int) -> TaskOut:
-    actor = _actor(request)
+    actor = api_actor(request)
     return TaskOut.of(actions.accept_offer(actor=actor, offer_id=offer_id), actor)
 
 
@@ -384,27 +375,27 @@ def accept_offer(request: HttpRequest, offer_id: int) -> TaskOut:
 @idempotent
 def decline_offer(request: HttpRequest, offer_id: int) -> OfferOut:
     """Decline an offer. It is never held against you."""
-    return OfferOut.of(actions.decline_offer(actor=_actor(request), offer_id=offer_id))
+    return OfferOut.of(actions.decline_offer(actor=api_actor(request), offer_id=offer_id))
 
 
 @router.get("/disputes", response=list[DisputeOut])
 def get_open_disputes(request: HttpRequest) -> list[DisputeOut]:
     """Stewards: disputes waiting for a decision."""
-    return [DisputeOut.of(d) for d in selectors.open_disputes(_actor(request))]
+    return [DisputeOut.of(d) for d in selectors.open_disputes(api_actor(request))]
 
 
 @router.post("/disputes/{dispute_id}/resolve", response=DisputeOut)
 @idempotent
 def resolve_dispute(request: HttpRequest, dispute_id: int, body: ResolveIn) -> DisputeOut:
     dispute = actions.resolve_dispute(
-        actor=_actor(request), dispute_id=dispute_id, outcome=body.outcome, note=body.note
+        actor=api_actor(request), dispute_id=dispute_id, outcome=body.outcome, note=body.note
     )
     return DisputeOut.of(dispute)
 
 
 @router.get("/availability", response=AvailabilityOut)
 def get_availability(request: HttpRequest) -> AvailabilityOut:
-    period = selectors.open_availability(_actor(request))
+    period = selectors.open_availability(api_actor(request))
     return AvailabilityOut(
         available=period is not None, since=period.started_at if period else None
     )
@@ -414,7 +405,7 @@ def get_availability(request: HttpRequest) -> AvailabilityOut:
 @idempotent
 def set_availability(request: HttpRequest, body: AvailabilityIn) -> AvailabilityOut:
     """Only you switch your availability."""
-    period = actions.set_availability(actor=_actor(request), available=body.available)
+    period = actions.set_availability(actor=api_actor(request), available=body.available)
     return AvailabilityOut(
         available=period is not None, since=period.started_at if period else None
     )
