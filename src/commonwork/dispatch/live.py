@@ -25,7 +25,7 @@ from commonwork.work.models import (
     TaskKind,
     WorkerPreferences,
 )
-from commonwork.work.selectors import WORKING_ROLES
+from commonwork.work.selectors import WORKING_ROLES, on_task_spans
 
 BUSY_STATUSES = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
 # A phone's position older than this says too little about where the worker is now.
@@ -158,16 +158,7 @@ def build_round(
     ).values_list("account__owner_id", "amount_minor"):
         earnings[owner_id] -= amount
     # Engaged time counts on-task stretches too, as the pay floor does.
-    on_task: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {w: [] for w in worker_ids}
-    for worker_id, began, delivered in Task.objects.filter(
-        Q(delivered_at__isnull=True) | Q(delivered_at__gte=week_start),
-        worker_id__in=worker_ids,
-        started_at__isnull=False,
-    ).values_list("worker_id", "started_at", "delivered_at"):
-        if began is None:  # filtered out above; this tells the type checker
-            continue
-        finished = delivered if delivered is not None and delivered > began else now
-        on_task[worker_id].append((began, finished))
+    on_task = on_task_spans(since=week_start, until=now, worker_ids=worker_ids)
     preferences = {
         p.worker_id: p for p in WorkerPreferences.objects.filter(worker_id__in=worker_ids)
     }
@@ -188,14 +179,14 @@ def build_round(
                 x1, y1 = project_latlon(north, east, origin)
                 boxes.append((x0, y0, x1, y1))
             areas = tuple(boxes)
-        week_hours = _engaged_hours(spans, on_task[worker_id], week_start, now)
+        week_hours = _engaged_hours(spans, on_task.get(worker_id, []), week_start, now)
         worker_inputs.append(
             WorkerIn(
                 id=worker_id,
                 x_km=x,
                 y_km=y,
                 skills=frozenset(memberships[worker_id].skills),
-                hours_today=_engaged_hours(spans, on_task[worker_id], day_start, now),
+                hours_today=_engaged_hours(spans, on_task.get(worker_id, []), day_start, now),
                 hours_week=week_hours,
                 rest_hours=rest,
                 earnings_week_minor=earnings[worker_id],

@@ -59,7 +59,8 @@ def _seconds(moment: datetime, start: datetime) -> int:
 def gather_member_periods(start: datetime, end: datetime) -> dict[int, rules.MemberPeriod]:
     """Each member's availability, on-task time and money in [start, end), from the
     availability records, the tasks and the books."""
-    from commonwork.work.models import AvailabilityPeriod, Task
+    from commonwork.work.models import AvailabilityPeriod
+    from commonwork.work.selectors import on_task_spans
 
     available: dict[int, list[rules.Interval]] = defaultdict(list)
     for worker_id, began, ended in AvailabilityPeriod.objects.filter(
@@ -67,19 +68,12 @@ def gather_member_periods(start: datetime, end: datetime) -> dict[int, rules.Mem
     ).values_list("worker_id", "started_at", "ended_at"):
         available[worker_id].append((_seconds(began, start), _seconds(ended or end, start)))
 
-    on_task: dict[int, list[rules.Interval]] = defaultdict(list)
-    for worker_id, task_began, delivered in Task.objects.filter(
-        Q(delivered_at__isnull=True) | Q(delivered_at__gt=start),
-        worker__isnull=False,
-        started_at__lt=end,
-    ).values_list("worker_id", "started_at", "delivered_at"):
-        if task_began is None:  # filtered out above; this tells the type checker
-            continue
-        began = task_began
-        # A task still in progress, or sent back for rework after its last delivery,
-        # is on-task time until the period ends.
-        finished = delivered if delivered is not None and delivered > began else end
-        on_task[worker_id].append((_seconds(began, start), _seconds(finished, start)))
+    on_task = {
+        worker_id: [
+            (_seconds(began, start), _seconds(finished, start)) for began, finished in spans
+        ]
+        for worker_id, spans in on_task_spans(since=start, until=end).items()
+    }
 
     money: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_entry: dict[int, dict[str, Any]] = defaultdict(dict)

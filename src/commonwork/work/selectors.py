@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -26,6 +29,32 @@ from commonwork.work.models import (
 )
 
 WORKING_ROLES = (Role.WORKER, Role.STEWARD)
+
+
+Span = tuple[datetime, datetime]
+
+
+def on_task_spans(
+    *, since: datetime, until: datetime, worker_ids: Iterable[int] | None = None
+) -> dict[int, list[Span]]:
+    """Each worker's on-task time overlapping [since, until): from a task's first start to
+    its last delivery. A task still in progress, or sent back for rework after its last
+    delivery, runs until `until`. The pay floor and dispatch's hour caps count this same
+    time, so it is defined once, here."""
+    tasks = Task.objects.filter(
+        Q(delivered_at__isnull=True) | Q(delivered_at__gt=since),
+        worker__isnull=False,
+        started_at__lt=until,
+    )
+    if worker_ids is not None:
+        tasks = tasks.filter(worker_id__in=list(worker_ids))
+    spans: dict[int, list[Span]] = defaultdict(list)
+    for worker_id, began, delivered in tasks.values_list("worker_id", "started_at", "delivered_at"):
+        if began is None or worker_id is None:  # filtered out above; for the type checker
+            continue
+        finished = delivered if delivered is not None and delivered > began else until
+        spans[worker_id].append((began, finished))
+    return dict(spans)
 
 
 def current_tariff() -> Tariff | None:
