@@ -163,3 +163,21 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
     page = client.get(f"/proposals/{proposal.pk}/", {"receipt": receipt})
     assert b'data-testid="found-ballot"' in page.content
     assert "counted as: yes" in page.content.decode()
+
+
+def test_a_members_vote_is_shown_in_their_language(alice: Any, bob: Any) -> None:
+    from commonwork.governance.proposals import cast_ballot, open_voting, propose_parameter_change
+
+    now = clock.now()
+    proposal = propose_parameter_change(
+        actor=alice,
+        title="Rest longer",
+        reason="Safety.",
+        changes={"min_rest_hours": "11"},
+        voting_opens_at=now,
+        voting_closes_at=now + dt.timedelta(days=1),
+    )
+    open_voting(proposal_id=proposal.pk)
+    cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
+    page = _client(bob).get(f"/zh-hans/proposals/{proposal.pk}/").content.decode()
+    assert "你投了：赞成" in page

@@ -37,6 +37,12 @@ class ProposalKind(models.TextChoices):
     PARAMETER_CHANGE = "parameter_change", _("parameter change")
 
 
+class BallotChoice(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    ABSTAIN = "abstain", _("abstain")
+
+
 class ProposalStatus(models.TextChoices):
     DISCUSSION = "discussion", _("in discussion")
     VOTING = "voting", _("voting open")
@@ -105,7 +111,7 @@ class Ballot(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    choice = models.CharField(max_length=10)
+    choice = models.CharField(max_length=10, choices=BallotChoice.choices)
     cast_at = models.DateTimeField()
     via = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -218,7 +224,7 @@ class SecretBallot(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="secret_ballots")
     receipt_digest = models.CharField(max_length=64)
-    choice = models.CharField(max_length=10)
+    choice = models.CharField(max_length=10, choices=BallotChoice.choices)
 
     class Meta:
         ordering = ["receipt_digest"]

@@ -25,6 +25,7 @@ from commonwork.governance import tally
 from commonwork.governance.actions import GovernanceError
 from commonwork.governance.models import (
     Ballot,
+    BallotChoice,
     Comment,
     Delegation,
     ElectorateMember,
@@ -43,7 +44,7 @@ from commonwork.governance.registry import ParameterError, format_value, spec_of
 from commonwork.members.models import Membership, MembershipStatus, User
 from commonwork.members.selectors import require_role
 
-CHOICES = ("yes", "no", "abstain")
+CHOICES = tuple(BallotChoice.values)
 REMIND_BEFORE = timedelta(hours=24)
 
 
