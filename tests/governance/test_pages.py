@@ -181,3 +181,25 @@ def test_a_members_vote_is_shown_in_their_language(alice: Any, bob: Any) -> None
     cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
     page = _client(bob).get(f"/zh-hans/proposals/{proposal.pk}/").content.decode()
     assert "你投了：赞成" in page
+
+
+def test_a_proposal_or_comment_form_sent_twice_takes_effect_once(alice: Any, bob: Any) -> None:
+    now = clock.now()
+    form = {
+        "key": "form-once",
+        "title": "Rest longer",
+        "reason": "Safety.",
+        "parameter": "min_rest_hours",
+        "value": "11",
+        "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
+        "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+    }
+    first = _client(bob).post("/proposals/new/", form)
+    again = _client(bob).post("/proposals/new/", form)
+    assert first["Location"] == again["Location"]
+    assert Proposal.objects.count() == 1
+    proposal = Proposal.objects.get()
+    comment = {"key": "comment-once", "body": "Agreed."}
+    for _attempt in range(2):
+        assert _client(alice).post(f"/proposals/{proposal.pk}/comment/", comment).status_code == 302
+    assert proposal.comments.count() == 1

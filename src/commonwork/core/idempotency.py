@@ -11,10 +11,13 @@ transaction rolls back, and it answers with the winner's stored response.
 from __future__ import annotations
 
 import hashlib
+import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
 from commonwork.core import clock
 from commonwork.core.errors import DomainError
@@ -70,3 +73,34 @@ def run_once(
             raise
         return _stored(winner, request_fingerprint)
     return status, body
+
+
+def new_form_key() -> str:
+    """Rendered into a form as a hidden field, so a resubmitted form (a double click, a
+    reload) takes effect once."""
+    return uuid.uuid4().hex
+
+
+def once_per_form(request: HttpRequest, form_key: str, create: Callable[[], int]) -> int:
+    """Run a page's write at most once per rendered form and return the id it made; the
+    same form sent again returns the first id and changes nothing. A form sent without
+    its key (not from our page) simply runs."""
+    if not form_key or request.user.pk is None:
+        return create()
+    _status, body = run_once(
+        user_id=request.user.pk,
+        key=f"form:{form_key}",
+        request_fingerprint=fingerprint(
+            method=request.method or "POST", path=request.path, body=_form_content(request)
+        ),
+        operation=lambda: (201, {"id": create()}),
+    )
+    return int(body["id"])
+
+
+def _form_content(request: HttpRequest) -> bytes:
+    """What the form said, whatever its encoding (a multipart body cannot be re-read)."""
+    fields = sorted(
+        (name, values) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+    )
+    return json.dumps(fields, ensure_ascii=False).encode()

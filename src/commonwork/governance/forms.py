@@ -11,6 +11,7 @@ from commonwork.governance.registry import PARAMETERS
 
 
 class ParameterProposalForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     title = forms.CharField(label=_("Title"), max_length=160)
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
     parameter = forms.ChoiceField(label=_("Rule to change"))
@@ -46,6 +47,7 @@ class DelegationForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     body = forms.CharField(
         label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from commonwork.core import clock
 from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.governance import proposals, selectors
 from commonwork.governance.forms import (
@@ -93,7 +94,11 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     now = clock.now().replace(second=0, microsecond=0)
     form = ParameterProposalForm(
         request.POST or None,
-        initial={"voting_opens_at": now, "voting_closes_at": now + dt.timedelta(days=3)},
+        initial={
+            "key": new_form_key(),
+            "voting_opens_at": now,
+            "voting_closes_at": now + dt.timedelta(days=3),
+        },
     )
     context = {"form": form}
     if request.method != "POST":
@@ -101,7 +106,8 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_invalid_form(request, "governance/proposal_new.html", context)
     data = form.cleaned_data
-    try:
+
+    def create() -> int:
         proposal = proposals.propose_parameter_change(
             actor=request.user,  # type: ignore[arg-type]
             title=data["title"],
@@ -111,12 +117,16 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             voting_closes_at=data["voting_closes_at"],
             secret=data["secret"],
         )
+        # A window that opens now opens at once, not at the scheduler's next tick.
+        proposals.open_voting(proposal_id=proposal.pk)
+        return proposal.pk
+
+    try:
+        proposal_id = once_per_form(request, data["key"], create)
     except DomainError as error:
         return render_form_error(request, "governance/proposal_new.html", context, form, error)
-    # A window that opens now opens at once, not at the scheduler's next tick.
-    proposals.open_voting(proposal_id=proposal.pk)
     messages.success(request, _("Your proposal is published."))
-    return redirect("proposal_detail", proposal_id=proposal.pk)
+    return redirect("proposal_detail", proposal_id=proposal_id)
 
 
 @login_required
@@ -139,7 +149,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "took_part": selectors.took_part(request.user, proposal),
             "secret_list": selectors.published_secret_ballots(proposal),
             "found": selectors.find_secret_ballot(proposal, request.GET.get("receipt", "")),
-            "comment_form": CommentForm(),
+            "comment_form": CommentForm(initial={"key": new_form_key()}),
         },
     )
 
@@ -152,10 +162,16 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
         messages.error(request, _("Write something before sending."))
         return redirect("proposal_detail", proposal_id=proposal_id)
     try:
-        proposals.comment_on(
-            actor=request.user,  # type: ignore[arg-type]
-            proposal_id=proposal_id,
-            body=form.cleaned_data["body"],
+        once_per_form(
+            request,
+            form.cleaned_data["key"],
+            lambda: (
+                proposals.comment_on(
+                    actor=request.user,  # type: ignore[arg-type]
+                    proposal_id=proposal_id,
+                    body=form.cleaned_data["body"],
+                ).pk
+            ),
         )
     except DomainError as error:
         return render_refusal(request, error)

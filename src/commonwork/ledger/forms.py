@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-
-def new_idempotency_key() -> str:
-    """Rendered into a form so a resubmitted form (a double click, a reload) posts once."""
-    return uuid.uuid4().hex
 
 
 class PayoutAccountForm(forms.Form):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from commonwork.core import money
 from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.idempotency import new_form_key
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.ledger import payouts, periods, selectors
 from commonwork.ledger.actions import tip_task
@@ -23,7 +24,6 @@ from commonwork.ledger.forms import (
     CoopBankForm,
     PayoutAccountForm,
     TipForm,
-    new_idempotency_key,
 )
 from commonwork.ledger.models import PayoutBatch
 from commonwork.members.models import Cooperative, Role
@@ -147,7 +147,7 @@ def tip(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def tip_form() -> TipForm:
-    return TipForm(initial={"key": new_idempotency_key()})
+    return TipForm(initial={"key": new_form_key()})
 
 
 # --- stewards -----------------------------------------------------------------------
