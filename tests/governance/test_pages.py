@@ -203,3 +203,20 @@ def test_a_proposal_or_comment_form_sent_twice_takes_effect_once(alice: Any, bob
     for _attempt in range(2):
         assert _client(alice).post(f"/proposals/{proposal.pk}/comment/", comment).status_code == 302
     assert proposal.comments.count() == 1
+
+
+def test_an_out_of_bounds_value_is_explained_in_chinese(bob: Any) -> None:
+    now = clock.now()
+    response = _client(bob).post(
+        "/zh-hans/proposals/new/",
+        {
+            "title": "Take half",
+            "reason": "No.",
+            "parameter": "fee_rate",
+            "value": "0.9",
+            "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
+            "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    assert "fee_rate：0.9 超出允许范围 0..0.5" in response.content.decode()

@@ -27,7 +27,7 @@ def set_parameter(*, actor: User, name: str, value: str, reason: str) -> Paramet
         spec = spec_of(name)
         parsed = spec.parse(value)
     except ParameterError as exc:
-        raise GovernanceError("invalid", str(exc), field="value") from exc
+        raise GovernanceError("invalid", exc.template, field="value", params=exc.params) from exc
     previous = read_parameter(name)
     row = ParameterValue.objects.create(
         name=name,

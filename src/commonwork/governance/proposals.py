@@ -58,7 +58,7 @@ def _clean_changes(changes: Mapping[str, object]) -> dict[str, str]:
             cleaned[name] = format_value(spec_of(name).parse(raw))
         except ParameterError as exc:
             raise GovernanceError(
-                "invalid", "{problem}", field="changes", params={"problem": str(exc)}
+                "invalid", exc.template, field="changes", params=exc.params
             ) from exc
     return cleaned
 

@@ -20,10 +20,14 @@ Value = int | Fraction
 
 
 class ParameterError(ValueError):
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
+    """A value a parameter cannot take. `template` and `params` let a page translate it."""
+
+    def __init__(self, name: str, template: str, **params: object) -> None:
         self.name = name
-        self.message = message
+        self.template = template
+        self.params: dict[str, object] = {"name": name, **params}
+        self.message = template.format(**self.params)
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,17 @@ class ParameterSpec:
             else:
                 value = Fraction(str(raw)) if not isinstance(raw, Fraction) else raw
         except (ValueError, ZeroDivisionError) as exc:
-            raise ParameterError(self.name, f"{raw!r} is not a valid {self.kind}") from exc
+            raise ParameterError(
+                self.name, "{name}: {raw} is not a valid {kind}", raw=repr(raw), kind=self.kind
+            ) from exc
         low, high = Fraction(self.minimum), Fraction(self.maximum)
         if not low <= value <= high:
             raise ParameterError(
-                self.name, f"{format_value(value)} lies outside {self.minimum}..{self.maximum}"
+                self.name,
+                "{name}: {value} lies outside {low}..{high}",
+                value=format_value(value),
+                low=self.minimum,
+                high=self.maximum,
             )
         return value
 
@@ -317,4 +327,4 @@ def spec_of(name: str) -> ParameterSpec:
     try:
         return PARAMETERS[name]
     except KeyError as exc:
-        raise ParameterError(name, "no such governed parameter") from exc
+        raise ParameterError(name, "{name}: no such governed parameter") from exc
