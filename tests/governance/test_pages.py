@@ -8,8 +8,9 @@ from typing import Any
 from django.test import Client
 
 from commonwork.core import clock
+from commonwork.governance import proposals
 from commonwork.governance.models import Ballot, Proposal, ProposalStatus
-from commonwork.governance.proposals import advance_due_proposals
+from commonwork.governance.proposals import ProposalContent, advance_due_proposals
 
 
 def _client(user: Any) -> Client:
@@ -77,24 +78,29 @@ def test_people_without_a_membership_cannot_see_or_vote(erin: Any, alice: Any) -
 
 def test_a_member_delegates_and_takes_the_vote_back_from_the_page(bob: Any, carol: Any) -> None:
     client = _client(carol)
-    assert client.post("/proposals/delegate/", {"delegate": "nobody"}).status_code == 404
-    assert client.post("/proposals/delegate/", {"delegate": "bob"}).status_code == 302
+    kind = "parameter_change"
+    assert client.post("/proposals/delegate/", {"delegate": "bob"}).status_code == 400  # no kind
+    nobody = {"delegate": "nobody", "kind": kind}
+    assert client.post("/proposals/delegate/", nobody).status_code == 404
+    assert client.post("/proposals/delegate/", {"delegate": "bob", "kind": kind}).status_code == 302
     assert b'data-testid="delegation"' in client.get("/proposals/").content
-    assert client.post("/proposals/delegate/revoke/").status_code == 302
+    assert client.post("/proposals/delegate/revoke/", {"kind": "removal"}).status_code == 409
+    assert client.post("/proposals/delegate/revoke/", {"kind": kind}).status_code == 302
     assert b'data-testid="delegation"' not in client.get("/proposals/").content
 
 
 def test_notices_show_on_the_decisions_page_until_read(
     alice: Any, bob: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from commonwork.governance.proposals import open_voting, propose_parameter_change
+    from commonwork.governance.proposals import open_voting
 
     now = clock.now()
-    proposal = propose_parameter_change(
+    proposal = proposals.propose(
+        kind="parameter_change",
         actor=alice,
         title="Rest longer",
         reason="Safety.",
-        changes={"min_rest_hours": "11"},
+        content=ProposalContent(changes={"min_rest_hours": "11"}),
         voting_opens_at=now,
         voting_closes_at=now + dt.timedelta(days=2),
     )
@@ -108,14 +114,14 @@ def test_notices_show_on_the_decisions_page_until_read(
 
 
 def test_members_comment_on_a_proposal(alice: Any, carol: Any) -> None:
-    from commonwork.governance.proposals import propose_parameter_change
 
     now = clock.now()
-    proposal = propose_parameter_change(
+    proposal = proposals.propose(
+        kind="parameter_change",
         actor=alice,
         title="Rest longer",
         reason="Safety.",
-        changes={"min_rest_hours": "11"},
+        content=ProposalContent(changes={"min_rest_hours": "11"}),
         voting_opens_at=now + dt.timedelta(days=1),
         voting_closes_at=now + dt.timedelta(days=3),
     )
@@ -134,14 +140,15 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
 ) -> None:
     import re
 
-    from commonwork.governance.proposals import open_voting, propose_parameter_change
+    from commonwork.governance.proposals import open_voting
 
     now = clock.now()
-    proposal = propose_parameter_change(
+    proposal = proposals.propose(
+        kind="parameter_change",
         actor=alice,
         title="Raise the floor",
         reason="Rents.",
-        changes={"pay_floor_per_hour": "1700"},
+        content=ProposalContent(changes={"pay_floor_per_hour": "1700"}),
         voting_opens_at=now,
         voting_closes_at=now + dt.timedelta(days=1),
         secret=True,
@@ -166,14 +173,15 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
 
 
 def test_a_members_vote_is_shown_in_their_language(alice: Any, bob: Any) -> None:
-    from commonwork.governance.proposals import cast_ballot, open_voting, propose_parameter_change
+    from commonwork.governance.proposals import cast_ballot, open_voting
 
     now = clock.now()
-    proposal = propose_parameter_change(
+    proposal = proposals.propose(
+        kind="parameter_change",
         actor=alice,
         title="Rest longer",
         reason="Safety.",
-        changes={"min_rest_hours": "11"},
+        content=ProposalContent(changes={"min_rest_hours": "11"}),
         voting_opens_at=now,
         voting_closes_at=now + dt.timedelta(days=1),
     )

@@ -17,6 +17,7 @@ from commonwork.governance import proposals
 from commonwork.governance.actions import GovernanceError
 from commonwork.governance.models import Ballot, ParameterValue, Proposal, ProposalStatus
 from commonwork.governance.parameters import read_parameter
+from commonwork.governance.proposals import ProposalContent
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.models import JournalEntry
 from tests.ledger.conftest import FOUNDED, at
@@ -24,11 +25,12 @@ from tests.ledger.conftest import FOUNDED, at
 
 def _propose(author: Any, changes: dict[str, str] | None = None) -> Proposal:
     now = clock.now()
-    return proposals.propose_parameter_change(
+    return proposals.propose(
+        kind="parameter_change",
         actor=author,
         title="Lower the fee",
         reason="Our costs fell; the fee should follow.",
-        changes=changes or {"fee_rate": "0.06"},
+        content=ProposalContent(changes=changes or {"fee_rate": "0.06"}),
         voting_opens_at=now + dt.timedelta(hours=1),
         voting_closes_at=now + dt.timedelta(days=3),
     )
@@ -256,18 +258,27 @@ def test_members_discuss_and_the_author_amends_before_voting_opens(
     proposals.comment_on(actor=carol, proposal_id=proposal.pk, body="6 % is too low for us.")
     with pytest.raises(GovernanceError) as not_author:
         proposals.amend_proposal(
-            actor=carol, proposal_id=proposal.pk, reason="x", changes={"fee_rate": "0.07"}
+            actor=carol,
+            proposal_id=proposal.pk,
+            reason="x",
+            content=ProposalContent(changes={"fee_rate": "0.07"}),
         )
     assert not_author.value.code == "forbidden"
     amended = proposals.amend_proposal(
-        actor=bob, proposal_id=proposal.pk, reason="Meet halfway.", changes={"fee_rate": "0.07"}
+        actor=bob,
+        proposal_id=proposal.pk,
+        reason="Meet halfway.",
+        content=ProposalContent(changes={"fee_rate": "0.07"}),
     )
     assert amended.changes == {"fee_rate": "0.07"}
     with _at_opening(proposal):
         proposals.open_voting(proposal_id=proposal.pk)
         with pytest.raises(GovernanceError) as too_late:
             proposals.amend_proposal(
-                actor=bob, proposal_id=proposal.pk, reason="r", changes={"fee_rate": "0.05"}
+                actor=bob,
+                proposal_id=proposal.pk,
+                reason="r",
+                content=ProposalContent(changes={"fee_rate": "0.05"}),
             )
         assert too_late.value.code == "illegal_transition"
     with pytest.raises(GovernanceError):
@@ -277,11 +288,12 @@ def test_members_discuss_and_the_author_amends_before_voting_opens(
 
 def _propose_secret(author: Any) -> Proposal:
     now = clock.now()
-    return proposals.propose_parameter_change(
+    return proposals.propose(
+        kind="parameter_change",
         actor=author,
         title="Raise the floor",
         reason="Rents went up.",
-        changes={"pay_floor_per_hour": "1700"},
+        content=ProposalContent(changes={"pay_floor_per_hour": "1700"}),
         voting_opens_at=now + dt.timedelta(hours=1),
         voting_closes_at=now + dt.timedelta(days=3),
         secret=True,
@@ -310,7 +322,7 @@ def test_a_secret_ballot_keeps_who_voted_apart_from_what_was_voted(
             proposals.cast_ballot(actor=carol, proposal_id=proposal.pk, choice="yes")
     # Nothing joins a voter to a choice: the ballot table has no voter and no time.
     ballot_fields = {field.name for field in SecretBallot._meta.get_fields()}
-    assert ballot_fields == {"id", "proposal", "receipt_digest", "choice"}
+    assert ballot_fields == {"id", "proposal", "receipt_digest", "choice", "answer"}
     assert Participation.objects.filter(proposal=proposal).count() == 2
     assert not AuditEntry.objects.filter(data__choice__isnull=False, action__contains="secret")
     found = SecretBallot.objects.get(receipt_digest=proposals.receipt_digest(receipt))

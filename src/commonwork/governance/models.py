@@ -35,15 +35,38 @@ class ParameterValue(models.Model):
 
 class ProposalKind(models.TextChoices):
     PARAMETER_CHANGE = "parameter_change", _("parameter change")
+    ADMISSION = "admission", _("admission of an applicant")
+    REMOVAL = "removal", _("removal of a member")
+    SURPLUS_ALLOCATION = "surplus_allocation", _("surplus allocation")
+    BYLAW_AMENDMENT = "bylaw_amendment", _("bylaw amendment")
+    ELECTION = "election", _("election of stewards")
+    FREE_DECISION = "free_decision", _("free decision")
+
+
+class BallotMethod(models.TextChoices):
+    YES_NO = "yes_no", _("yes or no")
+    CONSENT = "consent", _("consent: passes unless objections reach the threshold")
+    RANKED = "ranked", _("ranked choice")
+    SINGLE = "single", _("single choice")
+    MULTIPLE = "multiple", _("multiple choice")
+    SCORE = "score", _("score each option from 0 to 5")
 
 
 class BallotChoice(models.TextChoices):
     YES = "yes", _("yes")
     NO = "no", _("no")
     ABSTAIN = "abstain", _("abstain")
+    CONSENT = "consent", _("consent")
+    OBJECT = "object", _("object")
+    # A ranking, the chosen options or the scores, held in the ballot's `answer`.
+    ANSWER = "answer", _("answered")
+
+
+_KNOWN_CHOICE = models.Q(choice__in=BallotChoice.values)
 
 
 class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
     DISCUSSION = "discussion", _("in discussion")
     VOTING = "voting", _("voting open")
     PASSED = "passed", _("passed")
@@ -61,8 +84,30 @@ class Proposal(models.Model):
     status = models.CharField(
         max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.DISCUSSION
     )
+    method = models.CharField(
+        _("how members vote"),
+        max_length=10,
+        choices=BallotMethod.choices,
+        default=BallotMethod.YES_NO,
+    )
     changes = models.JSONField(default=dict, help_text="Parameter name → proposed value.")
     current_values = models.JSONField(default=dict, help_text="The values when proposed.")
+    options = models.JSONField(
+        default=list, help_text='Candidates or options, in ballot order: [{"key", "label"}].'
+    )
+    seats = models.PositiveSmallIntegerField(default=1)
+    # Admission: the application voted on. Removal: the member whose removal is voted on.
+    application = models.ForeignKey(
+        "members.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appeal_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="appeal"
+    )
+    bylaws_before = models.TextField(blank=True)
+    bylaws_after = models.TextField(_("the amended bylaws"), blank=True)
     voting_opens_at = models.DateTimeField(_("voting opens"))
     voting_closes_at = models.DateTimeField(_("voting closes"))
     electorate_size = models.PositiveIntegerField(default=0)
@@ -112,6 +157,7 @@ class Ballot(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=10, choices=BallotChoice.choices)
+    answer = models.JSONField(null=True, blank=True)
     cast_at = models.DateTimeField()
     via = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -120,9 +166,7 @@ class Ballot(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["proposal", "voter"], name="one_ballot_each"),
-            models.CheckConstraint(
-                condition=models.Q(choice__in=["yes", "no", "abstain"]), name="ballot_choice_known"
-            ),
+            models.CheckConstraint(condition=_KNOWN_CHOICE, name="ballot_choice_known"),
         ]
 
     def __str__(self) -> str:
@@ -225,6 +269,7 @@ class SecretBallot(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="secret_ballots")
     receipt_digest = models.CharField(max_length=64)
     choice = models.CharField(max_length=10, choices=BallotChoice.choices)
+    answer = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["receipt_digest"]
@@ -232,10 +277,7 @@ class SecretBallot(models.Model):
             models.UniqueConstraint(
                 fields=["proposal", "receipt_digest"], name="one_secret_ballot_per_receipt"
             ),
-            models.CheckConstraint(
-                condition=models.Q(choice__in=["yes", "no", "abstain"]),
-                name="secret_ballot_choice_known",
-            ),
+            models.CheckConstraint(condition=_KNOWN_CHOICE, name="secret_ballot_choice_known"),
         ]
 
     def __str__(self) -> str:

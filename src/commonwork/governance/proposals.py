@@ -1,18 +1,23 @@
-"""Proposals that change the platform: open, vote, close, and apply — the first kind
-being a change of governed parameters (the fee, the floor, dispatch weights...).
+"""Proposals that change the platform: propose, discuss, vote, close, and apply.
 
-Lifecycle: discussion → voting (opens at `voting_opens_at`; the electorate is fixed
-then: the active members at that moment) → closed at `voting_closes_at` as passed,
-failed, or void (quorum missed). A passed parameter change is applied in the same
-transaction that closes it, each new value pointing back at the proposal. Opening and
-closing run on the scheduler and are idempotent.
+Kinds: parameter change, admission, removal (with an appeal), surplus allocation,
+bylaw amendment, election of stewards, free decision (see ProposalKind); each kind
+has one ballot method (BallotMethod): yes/no under a governed threshold, ranked
+choice, single or multiple choice, score, or consent.
+
+Lifecycle: draft (seen by its author only) → discussion (comments; the author may
+amend) → voting (opens at `voting_opens_at`; the electorate is fixed then: the active
+members at that moment) → closed at `voting_closes_at` as passed, failed, or void
+(quorum missed). The effect (governance.effects) is applied in the same transaction
+that closes the vote. Opening and closing run on the scheduler and are idempotent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
@@ -23,15 +28,15 @@ from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
 from commonwork.governance import tally
 from commonwork.governance.actions import GovernanceError
+from commonwork.governance.effects import apply_outcome
 from commonwork.governance.models import (
     Ballot,
     BallotChoice,
+    BallotMethod,
     Comment,
     Delegation,
     ElectorateMember,
     NoticeKind,
-    ParameterSource,
-    ParameterValue,
     Participation,
     Proposal,
     ProposalKind,
@@ -41,14 +46,19 @@ from commonwork.governance.models import (
 from commonwork.governance.notices import notify
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import ParameterError, format_value, spec_of
-from commonwork.members.models import Membership, MembershipStatus, User
-from commonwork.members.selectors import require_role
+from commonwork.members.models import (
+    Application,
+    ApplicationStatus,
+    Membership,
+    MembershipStatus,
+    User,
+)
+from commonwork.members.selectors import get_cooperative, require_role
 
-CHOICES = tuple(BallotChoice.values)
 REMIND_BEFORE = timedelta(hours=24)
 
 
-def _clean_changes(changes: Mapping[str, object]) -> dict[str, str]:
+def _clean_changes(changes: Mapping[str, object] | None) -> dict[str, str]:
     """Each named parameter exists and its new value lies within its bounds."""
     if not changes:
         raise GovernanceError("invalid", "Name at least one parameter to change.", field="changes")
@@ -63,43 +73,237 @@ def _clean_changes(changes: Mapping[str, object]) -> dict[str, str]:
     return cleaned
 
 
-@transaction.atomic
-def propose_parameter_change(
-    *,
-    actor: User,
-    title: str,
-    reason: str,
-    changes: Mapping[str, object],
-    voting_opens_at: datetime,
-    voting_closes_at: datetime,
-    secret: bool = False,
-) -> Proposal:
-    """Any active member proposes new values for governed parameters, by open or by
-    secret ballot."""
-    require_role(actor)
-    if not title.strip() or not reason.strip():
-        raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
-    # A window that would open in the past opens now.
-    voting_opens_at = max(voting_opens_at, clock.now())
-    if voting_closes_at <= voting_opens_at:
+SURPLUS_SHARES = ("surplus.reserves_share", "surplus.patronage_share", "surplus.community_share")
+MAX_OPTIONS = 20
+MAX_BYLAWS_LENGTH = 100_000
+
+
+def _surplus_changes(changes: Mapping[str, object] | None) -> dict[str, str]:
+    """Only surplus parameters, and the three shares still add up to the whole surplus."""
+    cleaned = _clean_changes(changes)
+    if any(not name.startswith("surplus.") for name in cleaned):
+        raise GovernanceError(
+            "invalid", "A surplus allocation changes only the surplus rules.", field="changes"
+        )
+    shares = {name: Fraction(read_parameter(name)) for name in SURPLUS_SHARES}
+    shares.update({n: Fraction(v) for n, v in cleaned.items() if n in SURPLUS_SHARES})
+    if sum(shares.values()) != 1:
+        raise GovernanceError(
+            "invalid",
+            "The reserves, patronage and community shares must add up to 1, not {total}.",
+            field="changes",
+            params={"total": format_value(sum(shares.values(), Fraction(0)))},
+        )
+    return cleaned
+
+
+def _clean_options(labels: Sequence[str] | None, *, least: int) -> list[dict[str, str]]:
+    cleaned = [label.strip() for label in labels or () if label.strip()]
+    if not least <= len(cleaned) <= MAX_OPTIONS or len(set(cleaned)) != len(cleaned):
+        raise GovernanceError(
+            "invalid",
+            "Give {least} to {most} different options.",
+            field="options",
+            params={"least": least, "most": MAX_OPTIONS},
+        )
+    if any(len(label) > 120 for label in cleaned):
+        raise GovernanceError("invalid", "An option is at most 120 characters.", field="options")
+    return [{"key": str(number), "label": label} for number, label in enumerate(cleaned, 1)]
+
+
+def _active_member(user_id: int | None, *, field: str) -> User:
+    if user_id is None:
+        raise NotFound("Member", field=field)
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(user_id=user_id, status=MembershipStatus.ACTIVE)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("Member", field=field)
+    return membership.user
+
+
+def _still_undecided(amending: int | None, **match: Any) -> bool:
+    """Whether another proposal on the same matter is not closed yet."""
+    return (
+        Proposal.objects.filter(closed_at__isnull=True, **match)
+        .exclude(pk__in=[amending] if amending else [])
+        .exists()
+    )
+
+
+def _content(
+    actor: User, kind: str, content: ProposalContent, *, amending: int | None = None
+) -> dict[str, Any]:
+    """The fields of a proposal of `kind`, checked: what it would change or decide.
+    `amending` is the proposal being amended, not a rival on the same matter."""
+    yes_no = BallotMethod.YES_NO
+    if kind == ProposalKind.PARAMETER_CHANGE:
+        changes = _clean_changes(content.changes)
+        return {"method": yes_no, "changes": changes, "current_values": _current(changes)}
+    if kind == ProposalKind.SURPLUS_ALLOCATION:
+        changes = _surplus_changes(content.changes)
+        return {"method": yes_no, "changes": changes, "current_values": _current(changes)}
+    if kind == ProposalKind.ADMISSION:
+        application = Application.objects.filter(
+            pk=content.application_id or 0, status=ApplicationStatus.PENDING
+        ).first()
+        if application is None:
+            raise NotFound("Application", field="application")
+        if _still_undecided(amending, application=application):
+            raise GovernanceError("conflict", "This application is already being voted on.")
+        return {"method": yes_no, "application": application, "subject": application.applicant}
+    if kind == ProposalKind.REMOVAL:
+        subject = _active_member(content.subject_id, field="subject")
+        if subject.pk == actor.pk:
+            raise GovernanceError("invalid", "To leave the co-op, you need no vote.")
+        if _still_undecided(amending, kind=ProposalKind.REMOVAL, subject=subject):
+            raise GovernanceError("conflict", "This member's removal is already being voted on.")
+        return {"method": yes_no, "subject": subject}
+    if kind == ProposalKind.BYLAW_AMENDMENT:
+        cooperative = get_cooperative()
+        current = cooperative.bylaws if cooperative else ""
+        text = content.bylaws_after.strip()
+        if not text or len(text) > MAX_BYLAWS_LENGTH:
+            raise GovernanceError(
+                "invalid", "Give the whole amended text of the bylaws.", field="bylaws_after"
+            )
+        if text == current.strip():
+            raise GovernanceError(
+                "invalid",
+                "The amended bylaws are the same as the current ones.",
+                field="bylaws_after",
+            )
+        return {"method": yes_no, "bylaws_before": current, "bylaws_after": text}
+    if kind == ProposalKind.ELECTION:
+        ids = list(dict.fromkeys(content.candidate_ids))
+        candidates = [_active_member(pk, field="candidates") for pk in ids]
+        if not 1 <= content.seats <= len(candidates) or len(candidates) > MAX_OPTIONS:
+            raise GovernanceError(
+                "invalid",
+                "An election needs at least as many candidates as seats, and at most {most}.",
+                field="candidates",
+                params={"most": MAX_OPTIONS},
+            )
+        return {
+            "method": BallotMethod.RANKED,
+            "seats": content.seats,
+            "options": [{"key": str(c.pk), "label": str(c)} for c in candidates],
+        }
+    if kind == ProposalKind.FREE_DECISION:
+        if content.method not in FREE_METHODS:
+            raise GovernanceError(
+                "invalid", "Choose how members answer a free decision.", field="method"
+            )
+        least = 0 if content.method == BallotMethod.CONSENT else 2
+        options = _clean_options(content.options, least=least) if least else []
+        return {"method": content.method, "options": options}
+    raise GovernanceError("invalid", "There is no such kind of proposal.", field="kind")
+
+
+def _current(changes: Mapping[str, str]) -> dict[str, str]:
+    return {name: format_value(read_parameter(name)) for name in changes}
+
+
+FREE_METHODS = (
+    BallotMethod.SINGLE,
+    BallotMethod.MULTIPLE,
+    BallotMethod.SCORE,
+    BallotMethod.CONSENT,
+)
+
+
+@dataclass(frozen=True)
+class ProposalContent:
+    """What a proposal decides; each kind reads its own fields."""
+
+    changes: Mapping[str, object] | None = None  # parameter change, surplus allocation
+    application_id: int | None = None  # admission
+    subject_id: int | None = None  # removal
+    bylaws_after: str = ""  # bylaw amendment: the whole amended text
+    candidate_ids: Sequence[int] = ()  # election
+    seats: int = 1  # election
+    method: str = ""  # free decision: single, multiple, score or consent
+    options: Sequence[str] = ()  # free decision
+
+
+def _check_window(opens: datetime, closes: datetime) -> datetime:
+    """The opening time (a window that would open in the past opens now)."""
+    opens = max(opens, clock.now())
+    if closes <= opens:
         raise GovernanceError(
             "invalid", "Voting must close after it opens.", field="voting_closes_at"
         )
+    return opens
+
+
+@transaction.atomic
+def propose(
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    reason: str,
+    voting_opens_at: datetime,
+    voting_closes_at: datetime,
+    content: ProposalContent,
+    secret: bool = False,
+    draft: bool = False,
+) -> Proposal:
+    """Any active member proposes: published for discussion at once, or kept as a draft
+    only its author sees until they publish it."""
+    require_role(actor)
+    if not title.strip() or not reason.strip():
+        raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
+    fields = _content(actor, kind, content)
     proposal = Proposal.objects.create(
-        kind=ProposalKind.PARAMETER_CHANGE,
+        kind=kind,
         title=title.strip(),
         body=reason.strip(),
         author=actor,
-        changes=_clean_changes(changes),
-        current_values={name: format_value(read_parameter(name)) for name in changes},
-        voting_opens_at=voting_opens_at,
+        status=ProposalStatus.DRAFT if draft else ProposalStatus.DISCUSSION,
+        voting_opens_at=_check_window(voting_opens_at, voting_closes_at),
         voting_closes_at=voting_closes_at,
         created_at=clock.now(),
         secret=secret,
+        **fields,
     )
     audit.record(
-        actor=actor, action="proposal.created", obj=proposal, data={"changes": proposal.changes}
+        actor=actor,
+        action="proposal.created",
+        obj=proposal,
+        data={"kind": kind, "draft": draft, "content": _audited(proposal)},
     )
+    return proposal
+
+
+def _audited(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "changes": proposal.changes,
+        "options": proposal.options,
+        "seats": proposal.seats,
+        "application": proposal.application_id,
+        "subject": proposal.subject_id,
+        "bylaws_after": hashlib.sha256(proposal.bylaws_after.encode()).hexdigest()
+        if proposal.bylaws_after
+        else "",
+    }
+
+
+@transaction.atomic
+def publish(*, actor: User, proposal_id: int) -> Proposal:
+    """The author publishes their draft for discussion; voting opens as planned, or at
+    once if that time has passed."""
+    proposal = _lock(proposal_id)
+    if proposal.author_id != actor.pk:
+        raise NotFound("Proposal")
+    if proposal.status != ProposalStatus.DRAFT:
+        raise GovernanceError("illegal_transition", "Only a draft can be published.")
+    proposal.voting_opens_at = _check_window(proposal.voting_opens_at, proposal.voting_closes_at)
+    proposal.status = ProposalStatus.DISCUSSION
+    proposal.save(update_fields=["voting_opens_at", "status"])
+    audit.record(actor=actor, action="proposal.published", obj=proposal, data={})
     return proposal
 
 
@@ -108,9 +312,13 @@ MAX_COMMENT_LENGTH = 5000
 
 @transaction.atomic
 def comment_on(*, actor: User, proposal_id: int, body: str) -> Comment:
-    """Any active member speaks in the discussion, until voting closes."""
-    require_role(actor)
+    """Any active member speaks in the discussion, until voting closes; so does the
+    member a removal is about, even once removed (to answer in their appeal)."""
     proposal = _lock(proposal_id)
+    if proposal.subject_id != actor.pk or proposal.kind != ProposalKind.REMOVAL:
+        require_role(actor)
+    if proposal.status == ProposalStatus.DRAFT:
+        raise NotFound("Proposal")
     if proposal.closed_at is not None:
         raise GovernanceError("illegal_transition", "The discussion ended when voting closed.")
     text = body.strip()
@@ -130,31 +338,76 @@ def comment_on(*, actor: User, proposal_id: int, body: str) -> Comment:
 
 @transaction.atomic
 def amend_proposal(
-    *, actor: User, proposal_id: int, reason: str, changes: Mapping[str, object]
+    *, actor: User, proposal_id: int, reason: str, content: ProposalContent
 ) -> Proposal:
     """The author amends the proposal in the light of the discussion, before voting
     opens; nobody can change what is being voted on."""
     proposal = _lock(proposal_id)
     if proposal.author_id != actor.pk:
         raise GovernanceError("forbidden", "Only the author can amend a proposal.")
-    if proposal.status != ProposalStatus.DISCUSSION:
+    if proposal.status not in (ProposalStatus.DRAFT, ProposalStatus.DISCUSSION):
         raise GovernanceError(
             "illegal_transition", "A proposal can be amended only before voting opens."
         )
     if not reason.strip():
         raise GovernanceError("invalid", "A proposal needs a title and a reason.", field="title")
-    previous = dict(proposal.changes)
-    proposal.changes = _clean_changes(changes)
-    proposal.current_values = {name: format_value(read_parameter(name)) for name in changes}
+    if proposal.appeal_of_id is not None:
+        raise GovernanceError("invalid", "An appeal votes again on the same removal.")
+    previous = _audited(proposal)
+    fields = _content(actor, proposal.kind, content, amending=proposal.pk)
+    for name, value in fields.items():
+        setattr(proposal, name, value)
     proposal.body = reason.strip()
-    proposal.save(update_fields=["changes", "current_values", "body"])
+    proposal.save(update_fields=[*fields, "body"])
     audit.record(
         actor=actor,
         action="proposal.amended",
         obj=proposal,
-        data={"from": previous, "to": proposal.changes},
+        data={"from": previous, "to": _audited(proposal)},
     )
     return proposal
+
+
+APPEAL_DISCUSSION = timedelta(days=2)
+
+
+@transaction.atomic
+def appeal_removal(*, actor: User, proposal_id: int, reason: str) -> Proposal:
+    """A removed member appeals, once, within `removal.appeal_days` of the vote: the
+    members vote a second time whether to confirm the removal, under the same threshold.
+    Confirmed, the removal stands; otherwise (or without quorum) the member is back.
+
+    Voting opens after two days of discussion, where the member may answer, and stays
+    open as long as the first vote did."""
+    original = _lock(proposal_id)
+    if original.kind != ProposalKind.REMOVAL or original.subject_id != actor.pk:
+        raise NotFound("Proposal")
+    if original.status != ProposalStatus.PASSED or original.appeal_of_id is not None:
+        raise GovernanceError("illegal_transition", "Only a passed removal can be appealed.")
+    if Proposal.objects.filter(appeal_of=original).exists():
+        raise GovernanceError("conflict", "This removal has already been appealed.")
+    assert original.closed_at is not None  # noqa: S101 - passed proposals are closed
+    deadline = original.closed_at + timedelta(days=int(read_parameter("removal.appeal_days")))
+    if clock.now() > deadline:
+        raise GovernanceError("illegal_transition", "The time to appeal this removal is over.")
+    if not reason.strip():
+        raise GovernanceError("invalid", "Say why the removal should not stand.", field="reason")
+    opens = clock.now() + APPEAL_DISCUSSION
+    appeal = Proposal.objects.create(
+        kind=ProposalKind.REMOVAL,
+        method=BallotMethod.YES_NO,
+        title=original.title,
+        body=reason.strip(),
+        author=actor,
+        subject=actor,
+        appeal_of=original,
+        voting_opens_at=opens,
+        voting_closes_at=opens + (original.voting_closes_at - original.voting_opens_at),
+        created_at=clock.now(),
+        secret=original.secret,
+    )
+    audit.record(actor=actor, action="removal.appealed", obj=appeal, data={"of": original.pk})
+    return appeal
 
 
 def _lock(proposal_id: int) -> Proposal:
@@ -170,8 +423,11 @@ def open_voting(*, proposal_id: int) -> Proposal:
     proposal = _lock(proposal_id)
     if proposal.status != ProposalStatus.DISCUSSION or proposal.voting_opens_at > clock.now():
         return proposal
-    members = Membership.objects.filter(status=MembershipStatus.ACTIVE).values_list(
-        "user_id", flat=True
+    # Nobody votes on their own removal.
+    members = list(
+        Membership.objects.filter(status=MembershipStatus.ACTIVE)
+        .exclude(user_id__in=[] if proposal.subject_id is None else [proposal.subject_id])
+        .values_list("user_id", flat=True)
     )
     ElectorateMember.objects.bulk_create(
         ElectorateMember(proposal=proposal, member_id=member) for member in members
@@ -211,20 +467,66 @@ def receipt_digest(receipt: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
+def check_ballot(proposal: Proposal, choice: str, answer: object) -> tuple[str, Any]:
+    """The ballot as it will be stored, if it fits the proposal's method; else a clear
+    refusal. An answer (a ranking, chosen options, or scores) is stored as choice
+    "answer"; abstaining is possible under every method."""
+    method = proposal.method
+    if choice == BallotChoice.ABSTAIN:
+        return choice, None
+    if method == BallotMethod.YES_NO:
+        if choice not in (BallotChoice.YES, BallotChoice.NO):
+            raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+        return choice, None
+    if method == BallotMethod.CONSENT:
+        if choice not in (BallotChoice.CONSENT, BallotChoice.OBJECT):
+            raise GovernanceError("invalid", "Consent, object or abstain.", field="choice")
+        return choice, None
+    keys = [option["key"] for option in proposal.options]
+    if method == BallotMethod.SCORE:
+        if not isinstance(answer, Mapping) or not answer:
+            raise GovernanceError("invalid", "Score at least one option.", field="answer")
+        scores: dict[str, int] = {}
+        low, high = tally.SCORE_RANGE
+        for key, score in answer.items():
+            if str(key) not in keys:
+                raise GovernanceError(
+                    "invalid", "That option is not on the ballot.", field="answer"
+                )
+            if not isinstance(score, int) or isinstance(score, bool) or not low <= score <= high:
+                raise GovernanceError(
+                    "invalid",
+                    "A score is a whole number from {low} to {high}.",
+                    field="answer",
+                    params={"low": low, "high": high},
+                )
+            scores[str(key)] = score
+        return BallotChoice.ANSWER, scores
+    if not isinstance(answer, Sequence) or isinstance(answer, str) or not answer:
+        raise GovernanceError("invalid", "Choose at least one option.", field="answer")
+    picked = [str(key) for key in answer]
+    if any(key not in keys for key in picked):
+        raise GovernanceError("invalid", "That option is not on the ballot.", field="answer")
+    if len(set(picked)) != len(picked):
+        raise GovernanceError("invalid", "A ballot names each option at most once.", field="answer")
+    if method == BallotMethod.SINGLE and len(picked) != 1:
+        raise GovernanceError("invalid", "Choose exactly one option.", field="answer")
+    return BallotChoice.ANSWER, picked
+
+
 @transaction.atomic
 def cast_secret_ballot(
-    *, actor: User, proposal_id: int, choice: str, receipt: str = ""
+    *, actor: User, proposal_id: int, choice: str, answer: object = None, receipt: str = ""
 ) -> tuple[str, SecretBallot]:
     """Vote in a secret ballot. The first vote returns a receipt code, shown once; the
     voter changes their vote, or finds it in the published list, with that code.
 
     The database records that the member voted (Participation) and, apart, what was
     voted under the receipt's digest, with no voter and no time to join them by."""
-    if choice not in CHOICES:
-        raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
     proposal = _open_for(actor, proposal_id)
     if not proposal.secret:
         raise GovernanceError("invalid", "This is an open ballot.")
+    choice, answer = check_ballot(proposal, choice, answer)
     voted = Participation.objects.filter(proposal=proposal, voter=actor).exists()
     if voted:
         ballot = SecretBallot.objects.filter(
@@ -236,106 +538,97 @@ def cast_secret_ballot(
                 "You have voted. To change your vote, give the receipt code you were shown.",
                 field="receipt",
             )
-        ballot.choice = choice
-        ballot.save(update_fields=["choice"])
+        ballot.choice, ballot.answer = choice, answer
+        ballot.save(update_fields=["choice", "answer"])
         audit.record(actor=actor, action="ballot.secret_changed", obj=proposal, data={})
         return receipt, ballot
     code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
     Participation.objects.create(proposal=proposal, voter=actor)
     ballot = SecretBallot.objects.create(
-        proposal=proposal, receipt_digest=receipt_digest(code), choice=choice
+        proposal=proposal, receipt_digest=receipt_digest(code), choice=choice, answer=answer
     )
     # Audited: that the member voted; never how (the published list shows that).
     audit.record(actor=actor, action="ballot.secret_cast", obj=proposal, data={})
     return code, ballot
 
 
-def choices_of(proposal: Proposal) -> list[str]:
-    """Every counted choice: the secret ballots, or the open ones (delegated included)."""
+def ballots_of(proposal: Proposal) -> list[tuple[str, Any]]:
+    """Every counted ballot as (choice, answer): the secret ballots, or the open ones
+    (delegated included), in a fixed order."""
     ballots = proposal.secret_ballots if proposal.secret else proposal.ballots
-    return list(ballots.values_list("choice", flat=True))
+    return [(b.choice, b.answer) for b in ballots.order_by("pk")]
 
 
 @transaction.atomic
-def cast_ballot(*, actor: User, proposal_id: int, choice: str) -> Ballot:
-    """Vote yes, no or abstain; a member may change their vote until the close."""
-    if choice not in CHOICES:
-        raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+def cast_ballot(*, actor: User, proposal_id: int, choice: str, answer: object = None) -> Ballot:
+    """Vote; a member may change their vote until the close."""
     proposal = _open_for(actor, proposal_id)
     if proposal.secret:
         raise GovernanceError("invalid", "This is a secret ballot; vote with a receipt.")
+    choice, answer = check_ballot(proposal, choice, answer)
     now = clock.now()
     ballot, created = Ballot.objects.update_or_create(
-        proposal=proposal, voter=actor, defaults={"choice": choice, "cast_at": now}
+        proposal=proposal,
+        voter=actor,
+        defaults={"choice": choice, "answer": answer, "cast_at": now, "via": None},
     )
     audit.record(
         actor=actor,
         action="ballot.cast" if created else "ballot.changed",
         obj=ballot,
-        data={"proposal": proposal.pk, "choice": choice},
+        data={"proposal": proposal.pk, "choice": choice, "answer": answer},
     )
     return ballot
 
 
-def count(choices: list[str], *, electorate: int, quorum: Fraction) -> dict[str, Any]:
-    """The result of a parameter change: void without quorum, else a simple majority."""
-    majority = tally.simple_majority(choices)
-    reached = tally.quorum_met(cast=len(choices), electorate=electorate, quorum=quorum)
-    outcome = (
-        ProposalStatus.VOID
-        if not reached
-        else (ProposalStatus.PASSED if majority.passed else ProposalStatus.FAILED)
+def rules_for(proposal: Proposal) -> tally.DecisionRules:
+    """The counting rules in force now for this proposal (read at its close)."""
+    threshold = Fraction(1, 2)
+    if proposal.method == BallotMethod.YES_NO:
+        threshold = Fraction(read_parameter(f"threshold.{proposal.kind}"))
+    return tally.DecisionRules(
+        method=proposal.method,
+        electorate=proposal.electorate_size,
+        quorum=Fraction(read_parameter("quorum")),
+        threshold=threshold,
+        objection_threshold=Fraction(read_parameter("consent.objection_threshold")),
+        options=tuple(option["key"] for option in proposal.options),
+        seats=proposal.seats,
     )
-    return {
-        "yes": majority.yes,
-        "no": majority.no,
-        "abstain": majority.abstain,
-        "cast": len(choices),
-        "electorate": electorate,
-        "quorum": format_value(quorum),
-        "quorum_met": reached,
-        "rule": majority.rule,
-        "outcome": str(outcome),
-    }
+
+
+def stored_rules(proposal: Proposal) -> tally.DecisionRules:
+    """The counting rules a closed proposal's result records, to recount it by."""
+    result = proposal.result
+    return tally.DecisionRules(
+        method=proposal.method,
+        electorate=proposal.electorate_size,
+        quorum=Fraction(result.get("quorum", "0")),
+        threshold=Fraction(result.get("threshold", "1/2")),
+        objection_threshold=Fraction(result.get("objection_threshold", "1/10")),
+        options=tuple(option["key"] for option in proposal.options),
+        seats=proposal.seats,
+    )
 
 
 @transaction.atomic
 def close_voting(*, proposal_id: int) -> Proposal:
-    """Close a proposal whose voting time is over: count, decide and, when it passed,
-    apply its changes in this same transaction. Closing twice changes nothing."""
+    """Close a proposal whose voting time is over: count, decide and apply its effect in
+    this same transaction. Closing twice changes nothing."""
     proposal = _lock(proposal_id)
     if proposal.status != ProposalStatus.VOTING or proposal.voting_closes_at > clock.now():
         return proposal
     if not proposal.secret:  # a delegated secret vote would tell whose vote it followed
         _follow_delegations(proposal)
-    choices = choices_of(proposal)
-    result = count(
-        choices, electorate=proposal.electorate_size, quorum=Fraction(read_parameter("quorum"))
-    )
+    result = tally.decide(ballots_of(proposal), rules_for(proposal))
     proposal.status = result["outcome"]
-    proposal.result = result
     proposal.closed_at = clock.now()
+    # The effect may add to the result (whether it could be applied, and why not).
+    result.update(apply_outcome(proposal, result))
+    proposal.result = result
     proposal.save(update_fields=["status", "result", "closed_at"])
     audit.record(actor=None, action="proposal.closed", obj=proposal, data=result)
     notify(proposal, NoticeKind.RESULT, proposal.electorate.values_list("member_id", flat=True))
-    if proposal.status == ProposalStatus.PASSED:
-        for name, value in sorted(proposal.changes.items()):
-            # Checked again: the registry's bounds may have changed since it was proposed.
-            parsed = spec_of(name).parse(value)
-            row = ParameterValue.objects.create(
-                name=name,
-                value=format_value(parsed),
-                set_at=proposal.closed_at,
-                source=ParameterSource.PROPOSAL,
-                reason=proposal.title,
-                proposal_ref=f"proposal:{proposal.pk}",
-            )
-            audit.record(
-                actor=None,
-                action="parameter.changed",
-                obj=row,
-                data={"name": name, "to": row.value, "proposal": proposal.pk},
-            )
     return proposal
 
 
@@ -344,15 +637,19 @@ def _follow_delegations(proposal: Proposal) -> None:
     member who did, a ballot following that member's own vote. One step only: a
     delegate's vote is never itself a delegated one."""
     voted = set(Ballot.objects.filter(proposal=proposal).values_list("voter_id", flat=True))
-    direct = dict(
-        Ballot.objects.filter(proposal=proposal, via__isnull=True).values_list("voter_id", "choice")
-    )
+    direct = {
+        voter: (choice, answer)
+        for voter, choice, answer in Ballot.objects.filter(
+            proposal=proposal, via__isnull=True
+        ).values_list("voter_id", "choice", "answer")
+    }
     electorate = set(proposal.electorate.values_list("member_id", flat=True))
     followed = [
         Ballot(
             proposal=proposal,
             voter_id=delegation.delegator_id,
-            choice=direct[delegation.delegate_id],
+            choice=direct[delegation.delegate_id][0],
+            answer=direct[delegation.delegate_id][1],
             cast_at=proposal.voting_closes_at,
             via_id=delegation.delegate_id,
         )
@@ -461,16 +758,12 @@ def advance_due_proposals() -> int:
 
 
 def verify_results() -> list[str]:
-    """Recount every closed proposal from its stored ballots; the differences found."""
+    """Recount every closed proposal from its stored ballots under the rules its result
+    records; the differences found. What a result adds about its effect is not a count."""
     differences = []
     for proposal in Proposal.objects.filter(closed_at__isnull=False).order_by("id"):
-        recount = count(
-            choices_of(proposal),
-            electorate=proposal.electorate_size,
-            quorum=Fraction(proposal.result.get("quorum", "0")),
-        )
-        if recount != proposal.result or recount["outcome"] != proposal.status:
-            differences.append(
-                f"proposal {proposal.pk}: stored {proposal.result}, recount {recount}"
-            )
+        recount = tally.decide(ballots_of(proposal), stored_rules(proposal))
+        stored = {key: proposal.result.get(key) for key in recount}
+        if recount != stored or recount["outcome"] != proposal.status:
+            differences.append(f"proposal {proposal.pk}: stored {stored}, recount {recount}")
     return differences

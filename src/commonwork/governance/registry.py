@@ -319,6 +319,51 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "governance.tally",
             "Share of the electorate that must cast a ballot.",
         ),
+        *[
+            _spec(
+                f"threshold.{kind}",
+                "decimal",
+                "fraction of yes and no",
+                default,
+                ("0.5", "1"),
+                "governance.proposals",
+                f"Share of the yes and no votes a {label} needs to pass (and more yes than no).",
+            )
+            for kind, label, default in [
+                ("parameter_change", "parameter change", "0.5"),
+                ("admission", "admission", "0.5"),
+                ("removal", "removal (and its appeal)", "2/3"),
+                ("surplus_allocation", "surplus allocation", "0.5"),
+                ("bylaw_amendment", "bylaw amendment", "2/3"),
+            ]
+        ],
+        _spec(
+            "consent.objection_threshold",
+            "decimal",
+            "fraction of ballots cast",
+            "0.1",
+            ("0", "1"),
+            "governance.proposals",
+            "A consent decision fails when objections reach this share of the ballots cast.",
+        ),
+        _spec(
+            "removal.appeal_days",
+            "int",
+            "days",
+            "14",
+            ("1", "90"),
+            "governance.proposals",
+            "Days a removed member has to appeal; the appeal is a second vote.",
+        ),
+        _spec(
+            "steward_term_days",
+            "int",
+            "days",
+            "365",
+            ("30", "1461"),
+            "governance.proposals",
+            "How long an elected steward holds the steward's powers.",
+        ),
     ]
 }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from commonwork.core.errors import NotFound
 from commonwork.governance.models import (
@@ -14,6 +15,7 @@ from commonwork.governance.models import (
     Notice,
     Participation,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     SecretBallot,
 )
@@ -21,14 +23,60 @@ from commonwork.governance.registry import PARAMETERS
 
 
 def proposals_for(user: Any) -> QuerySet[Proposal]:
-    return Proposal.objects.select_related("author")
+    """Every proposal the member may see: all but other members' drafts."""
+    return Proposal.objects.select_related("author").exclude(
+        Q(status=ProposalStatus.DRAFT) & ~Q(author_id=user.pk)
+    )
 
 
-def proposal_by_id(proposal_id: int) -> Proposal:
-    proposal = Proposal.objects.select_related("author").filter(pk=proposal_id).first()
+def proposal_for(user: Any, proposal_id: int) -> Proposal:
+    proposal = proposals_for(user).select_related("subject").filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound("Proposal")
     return proposal
+
+
+def bylaws_diff(proposal: Proposal) -> list[tuple[str, str]]:
+    """The amendment line by line: ("+", added), ("-", removed) or (" ", unchanged)."""
+    if proposal.kind != ProposalKind.BYLAW_AMENDMENT:
+        return []
+    before = proposal.bylaws_before.splitlines()
+    after = proposal.bylaws_after.splitlines()
+    return [
+        (line[0], line[2:]) for line in difflib.ndiff(before, after) if line[:1] in ("+", "-", " ")
+    ]
+
+
+def option_labels(proposal: Proposal) -> dict[str, str]:
+    return {option["key"]: option["label"] for option in proposal.options}
+
+
+def result_summary(proposal: Proposal) -> list[tuple[str, str]]:
+    """Each option or candidate with its count (votes, approvals, score total, or first
+    preferences in the first round), in ballot order, for the pages."""
+    result = proposal.result
+    counts = result.get("counts") or result.get("totals")
+    if counts is None and result.get("rounds"):
+        counts = result["rounds"][0]["votes"]
+    if not counts:
+        return []
+    return [(option["label"], str(counts.get(option["key"], 0))) for option in proposal.options]
+
+
+def winner_labels(proposal: Proposal) -> list[str]:
+    labels = option_labels(proposal)
+    return [labels.get(str(key), str(key)) for key in proposal.result.get("winners", [])]
+
+
+def appealable(user: Any, proposal: Proposal) -> bool:
+    """Whether `user` may appeal this removal now (the action checks it again)."""
+    if proposal.kind != ProposalKind.REMOVAL or proposal.subject_id != user.pk:
+        return False
+    return (
+        proposal.status == ProposalStatus.PASSED
+        and proposal.appeal_of_id is None
+        and not Proposal.objects.filter(appeal_of=proposal).exists()
+    )
 
 
 def my_ballot(user: Any, proposal: Proposal) -> Ballot | None:
@@ -76,12 +124,23 @@ def closed_results() -> list[dict[str, Any]]:
     return rows
 
 
-def live_delegation(user: Any, kind: str) -> Delegation | None:
-    return (
+def live_delegations(user: Any) -> list[Delegation]:
+    return list(
         Delegation.objects.select_related("delegate")
-        .filter(delegator_id=user.pk, kind=kind, revoked_at__isnull=True)
-        .first()
+        .filter(delegator_id=user.pk, revoked_at__isnull=True)
+        .order_by("kind")
     )
+
+
+def answer_text(proposal: Proposal, ballot: Ballot | None) -> str:
+    """A member's answer in words: their ranking, chosen options or scores."""
+    if ballot is None or ballot.answer is None:
+        return ""
+    labels = option_labels(proposal)
+    if isinstance(ballot.answer, dict):
+        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in ballot.answer.items())
+    separator = " > " if proposal.method == "ranked" else ", "
+    return separator.join(labels.get(str(k), str(k)) for k in ballot.answer)
 
 
 def unread_notices(user: Any) -> list[tuple[Notice, str]]:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 # A candidate or an option: a member's id or an option's key.
 Candidate = str | int
@@ -352,3 +353,142 @@ def approval(
             counts[choice] += 1
     best = max(counts.values(), default=0)
     return counts, tuple(c for c in candidates if counts[c] == best and best > 0)
+
+
+def threshold_majority(ballots: Sequence[str], threshold: Fraction) -> ThresholdResult:
+    """The governed threshold rule: at least `threshold` of the yes and no votes, and
+    more yes than no. One rule for every threshold: at 1/2 it is a simple majority (a tie
+    fails), at 2/3 it is the usual two-thirds majority."""
+    result = threshold_vote(ballots, threshold=threshold, strict=False)
+    passed = result.passed and result.yes > result.no
+    rule = f"at least {threshold} of yes and no, and more yes than no"
+    return ThresholdResult(result.yes, result.no, result.abstain, passed, rule)
+
+
+# --- A whole decision: quorum, then the method's count -----------------------------------
+
+METHODS = ("yes_no", "consent", "ranked", "single", "multiple", "score")
+SCORE_RANGE = (0, 5)
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """Everything a proposal's count depends on, stored with its result so anyone can
+    recount it later under the rules that held when it closed."""
+
+    method: str
+    electorate: int
+    quorum: Fraction
+    threshold: Fraction = Fraction(1, 2)
+    objection_threshold: Fraction = Fraction(1, 10)
+    options: tuple[str, ...] = ()
+    seats: int = 1
+
+
+# A ballot as stored: its choice (yes / no / abstain, consent / object, or "answer") and,
+# for an answer, the ranking or chosen option keys (a list) or the scores (a dict).
+StoredBallot = tuple[str, Any]
+
+
+def _fraction_text(value: Fraction) -> str:
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
+
+
+def decide(ballots: Sequence[StoredBallot], rules: DecisionRules) -> dict[str, Any]:
+    """The result of a closed vote as plain JSON data: void when the ballots cast
+    (abstentions included) miss the quorum, else passed or failed by the method.
+
+    For elections and free decisions "passed" means a choice was made: `winners` names
+    it. A free decision with no answer at all (everyone abstained) fails.
+    """
+    if rules.method not in METHODS:
+        raise TallyInputError(f"no such voting method: {rules.method!r}")
+    cast = len(ballots)
+    reached = quorum_met(cast=cast, electorate=rules.electorate, quorum=rules.quorum)
+    result: dict[str, Any] = {
+        "method": rules.method,
+        "cast": cast,
+        "electorate": rules.electorate,
+        "quorum": _fraction_text(rules.quorum),
+        "quorum_met": reached,
+    }
+    passed = _count(ballots, rules, result)
+    result["outcome"] = "void" if not reached else ("passed" if passed else "failed")
+    return result
+
+
+def _answers(ballots: Sequence[StoredBallot]) -> list[Any]:
+    return [answer for choice, answer in ballots if choice == "answer"]
+
+
+def _count(ballots: Sequence[StoredBallot], rules: DecisionRules, result: dict[str, Any]) -> bool:
+    """Fill `result` with the method's counts; whether the proposal passed."""
+    choices = [choice for choice, _answer in ballots]
+    options = list(rules.options)
+    result["abstain"] = choices.count("abstain")
+    if rules.method == "yes_no":
+        majority = threshold_majority(choices, rules.threshold)
+        result.update(yes=majority.yes, no=majority.no, threshold=_fraction_text(rules.threshold))
+        result["rule"] = majority.rule
+        return majority.passed
+    if rules.method == "consent":
+        consent = consent_vote(choices, objection_threshold=rules.objection_threshold)
+        result.update(
+            consent=consent.consent,
+            objections=consent.objections,
+            objection_threshold=_fraction_text(rules.objection_threshold),
+        )
+        return consent.passed
+    unknown = set(choices) - {"answer", "abstain"}
+    if unknown:
+        raise TallyInputError(f"a ballot says {sorted(unknown)[0]!r}, not an answer")
+    answers = _answers(ballots)
+    if rules.method == "ranked":
+        rankings = [list(answer) for answer in answers]
+        ranked = (
+            instant_runoff(rankings, options)
+            if rules.seats == 1
+            else single_transferable_vote(rankings, options, seats=rules.seats)
+        )
+        result.update(
+            seats=rules.seats,
+            winners=list(ranked.winners) if any(rankings) else [],
+            quota=_fraction_text(ranked.quota) if ranked.quota is not None else None,
+            rounds=[
+                {
+                    "votes": {c: _fraction_text(v) for c, v in r.votes.items()},
+                    "elected": list(r.elected),
+                    "eliminated": list(r.eliminated),
+                    "exhausted": _fraction_text(r.exhausted),
+                    "note": r.note,
+                }
+                for r in ranked.rounds
+            ],
+            tie_breaks=list(ranked.tie_breaks),
+        )
+        return bool(result["winners"])
+    if rules.method == "score":
+        low, high = SCORE_RANGE
+        scored = score_vote([dict(answer) for answer in answers], options, low=low, high=high)
+        result.update(
+            totals=scored.totals,
+            winners=list(scored.winners) if answers else [],
+            tie_break=scored.tie_break,
+        )
+        return bool(answers)
+    if rules.method == "single":
+        for answer in answers:
+            if len(answer) != 1:
+                raise TallyInputError("a single-choice ballot chooses exactly one option")
+        counts, tied = plurality([answer[0] for answer in answers], options)
+    else:
+        counts, tied = approval([list(answer) for answer in answers], options)
+    # A tie for most votes goes to the option listed first, and the result says so.
+    result.update(
+        counts=counts,
+        winners=list(tied[:1]),
+        tie_break="tie broken by the order of the options" if len(tied) > 1 else "",
+    )
+    return bool(tied)

@@ -16,15 +16,17 @@ from commonwork.core import clock
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
-from commonwork.governance import proposals, selectors
+from commonwork.governance import proposals, selectors, tally
+from commonwork.governance.actions import GovernanceError
 from commonwork.governance.forms import (
-    BallotForm,
+    PROPOSAL_FORMS,
+    AppealForm,
     CommentForm,
     DelegationForm,
-    ParameterProposalForm,
+    ballot_from_post,
 )
 from commonwork.governance.models import Notice, ProposalKind
-from commonwork.members.selectors import require_role, user_by_username
+from commonwork.members.selectors import get_cooperative, require_role, user_by_username
 
 
 @login_required
@@ -40,8 +42,9 @@ def _list_context(request: HttpRequest, form: DelegationForm | None = None) -> d
     return {
         "notices": selectors.unread_notices(request.user),
         "proposals": selectors.proposals_for(request.user)[:100],
-        "delegation": selectors.live_delegation(request.user, ProposalKind.PARAMETER_CHANGE),
+        "delegations": selectors.live_delegations(request.user),
         "delegation_form": form or DelegationForm(),
+        "kinds": ProposalKind.choices,
     }
 
 
@@ -60,13 +63,13 @@ def delegate(request: HttpRequest) -> HttpResponse:
         proposals.delegate_votes(
             actor=request.user,  # type: ignore[arg-type]
             delegate_id=target.pk,
-            kind=ProposalKind.PARAMETER_CHANGE,
+            kind=form.cleaned_data["kind"],
         )
     except DomainError as error:
         context = _list_context(request, form)
         return render_form_error(request, "governance/proposals.html", context, form, error)
     messages.success(
-        request, _("Your votes on rule changes now follow this member, unless you vote yourself.")
+        request, _("Your votes of this kind now follow this member, unless you vote yourself.")
     )
     return redirect("proposals")
 
@@ -77,7 +80,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
     try:
         proposals.revoke_delegation(
             actor=request.user,  # type: ignore[arg-type]
-            kind=ProposalKind.PARAMETER_CHANGE,
+            kind=request.POST.get("kind", ""),
         )
     except DomainError as error:
         return render_refusal(request, error)
@@ -91,16 +94,23 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         require_role(request.user)
     except DomainError as error:
         return render_refusal(request, error)
+    kind = request.GET.get("kind", ProposalKind.PARAMETER_CHANGE)
+    form_class = PROPOSAL_FORMS.get(kind)
+    if form_class is None:
+        return render_refusal(
+            request, GovernanceError("invalid", "There is no such kind of proposal.")
+        )
     now = clock.now().replace(second=0, microsecond=0)
-    form = ParameterProposalForm(
-        request.POST or None,
-        initial={
-            "key": new_form_key(),
-            "voting_opens_at": now,
-            "voting_closes_at": now + dt.timedelta(days=3),
-        },
-    )
-    context = {"form": form}
+    initial: dict[str, Any] = {
+        "key": new_form_key(),
+        "voting_opens_at": now + dt.timedelta(days=1),
+        "voting_closes_at": now + dt.timedelta(days=4),
+    }
+    if kind == ProposalKind.BYLAW_AMENDMENT:
+        cooperative = get_cooperative()
+        initial["bylaws_after"] = cooperative.bylaws if cooperative else ""
+    form = form_class(request.POST or None, initial=initial)
+    context = {"form": form, "kind": kind, "kinds": ProposalKind.choices}
     if request.method != "POST":
         return render(request, "governance/proposal_new.html", context)
     if not form.is_valid():
@@ -108,50 +118,103 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
 
     def create() -> int:
-        proposal = proposals.propose_parameter_change(
+        proposal = proposals.propose(
             actor=request.user,  # type: ignore[arg-type]
+            kind=kind,
             title=data["title"],
             reason=data["reason"],
-            changes={data["parameter"]: data["value"]},
             voting_opens_at=data["voting_opens_at"],
             voting_closes_at=data["voting_closes_at"],
+            content=form.content(),
             secret=data["secret"],
+            draft=data["draft"],
         )
         # A window that opens now opens at once, not at the scheduler's next tick.
-        proposals.open_voting(proposal_id=proposal.pk)
-        return proposal.pk
+        return proposals.open_voting(proposal_id=proposal.pk).pk
 
     try:
         proposal_id = once_per_form(request, data["key"], create)
     except DomainError as error:
         return render_form_error(request, "governance/proposal_new.html", context, form, error)
-    messages.success(request, _("Your proposal is published."))
+    if data["draft"]:
+        messages.success(
+            request, _("Your draft is saved. Only you can see it until you publish it.")
+        )
+    else:
+        messages.success(request, _("Your proposal is published."))
     return redirect("proposal_detail", proposal_id=proposal_id)
 
 
 @login_required
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
-        require_role(request.user)
-        proposal = selectors.proposal_by_id(proposal_id)
+        proposal = selectors.proposal_for(request.user, proposal_id)
+        if proposal.subject_id != request.user.pk:  # a removed member still sees their case
+            require_role(request.user)
     except DomainError as error:
         return render_refusal(request, error)
-    return render(
-        request,
-        "governance/proposal_detail.html",
-        {
-            "proposal": proposal,
-            "changes": selectors.changes_table(proposal),
-            "my_ballot": selectors.my_ballot(request.user, proposal),
-            "may_vote": selectors.may_vote(request.user, proposal),
-            "ballot_form": BallotForm(),
-            "comments": proposal.comments.select_related("author"),
-            "took_part": selectors.took_part(request.user, proposal),
-            "secret_list": selectors.published_secret_ballots(proposal),
-            "found": selectors.find_secret_ballot(proposal, request.GET.get("receipt", "")),
-            "comment_form": CommentForm(initial={"key": new_form_key()}),
-        },
-    )
+    return render(request, "governance/proposal_detail.html", _detail_context(request, proposal))
+
+
+def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
+    ranks = list(range(1, len(proposal.options) + 1))
+    return {
+        "proposal": proposal,
+        "changes": selectors.changes_table(proposal),
+        "diff": selectors.bylaws_diff(proposal),
+        "my_ballot": selectors.my_ballot(request.user, proposal),
+        "my_answer": selectors.answer_text(proposal, selectors.my_ballot(request.user, proposal)),
+        "may_vote": selectors.may_vote(request.user, proposal),
+        "ranks": ranks,
+        "scores": range(tally.SCORE_RANGE[0], tally.SCORE_RANGE[1] + 1),
+        "comments": proposal.comments.select_related("author"),
+        "took_part": selectors.took_part(request.user, proposal),
+        "secret_list": selectors.published_secret_ballots(proposal),
+        "found": selectors.find_secret_ballot(proposal, request.GET.get("receipt", "")),
+        "comment_form": CommentForm(initial={"key": new_form_key()}),
+        "summary": selectors.result_summary(proposal),
+        "winners": selectors.winner_labels(proposal),
+        "appealable": selectors.appealable(request.user, proposal),
+        "appeal_form": AppealForm(initial={"key": new_form_key()}),
+        "is_author": proposal.author_id == request.user.pk,
+    }
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    try:
+        proposals.publish(actor=request.user, proposal_id=proposal_id)  # type: ignore[arg-type]
+        proposals.open_voting(proposal_id=proposal_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Your proposal is published."))
+    return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+@login_required
+@require_POST
+def appeal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the removal should not stand."))
+        return redirect("proposal_detail", proposal_id=proposal_id)
+    try:
+        appeal_id = once_per_form(
+            request,
+            form.cleaned_data["key"],
+            lambda: (
+                proposals.appeal_removal(
+                    actor=request.user,  # type: ignore[arg-type]
+                    proposal_id=proposal_id,
+                    reason=form.cleaned_data["reason"],
+                ).pk
+            ),
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Your appeal is published: the members will vote again."))
+    return redirect("proposal_detail", proposal_id=appeal_id)
 
 
 @login_required
@@ -181,19 +244,22 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    form = BallotForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Vote yes, no or abstain."))
-        return redirect("proposal_detail", proposal_id=proposal_id)
     try:
-        if selectors.proposal_by_id(proposal_id).secret:
-            receipt, _ballot = proposals.cast_secret_ballot(
+        proposal = selectors.proposal_for(request.user, proposal_id)
+        keys = [option["key"] for option in proposal.options]
+        choice, answer = ballot_from_post(
+            proposal.method, keys, request.POST, request.POST.getlist("option")
+        )
+        receipt = request.POST.get("receipt", "").strip()
+        if proposal.secret:
+            code, _ballot = proposals.cast_secret_ballot(
                 actor=request.user,  # type: ignore[arg-type]
                 proposal_id=proposal_id,
-                choice=form.cleaned_data["choice"],
-                receipt=form.cleaned_data["receipt"],
+                choice=choice,
+                answer=answer,
+                receipt=receipt,
             )
-            if form.cleaned_data["receipt"]:
+            if receipt:
                 messages.success(request, _("Your secret vote is changed."))
                 return redirect("proposal_detail", proposal_id=proposal_id)
             messages.success(
@@ -203,13 +269,14 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
                     "to change your vote or to find it in the published list. It is shown "
                     "only now."
                 )
-                % {"receipt": receipt},
+                % {"receipt": code},
             )
         else:
             proposals.cast_ballot(
                 actor=request.user,  # type: ignore[arg-type]
                 proposal_id=proposal_id,
-                choice=form.cleaned_data["choice"],
+                choice=choice,
+                answer=answer,
             )
             messages.success(
                 request, _("Your vote is recorded. You can change it until voting closes.")

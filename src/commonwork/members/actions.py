@@ -37,7 +37,9 @@ def clean_skills(skills: list[str], *, field: str = "skills") -> list[str]:
     """Lower-cased, de-duplicated, sorted skill tags; refuses empty or over-long ones."""
     cleaned = sorted({skill.strip().lower() for skill in skills})
     if len(cleaned) > _MAX_SKILLS:
-        raise MembersError("invalid", f"At most {_MAX_SKILLS} skills.", field=field)
+        raise MembersError(
+            "invalid", "At most {limit} skills.", field=field, params={"limit": _MAX_SKILLS}
+        )
     for skill in cleaned:
         if not skill or len(skill) > 40:
             raise MembersError("invalid", "Each skill is 1 to 40 characters.", field=field)
@@ -156,13 +158,15 @@ def join(
     return submit_application(actor=user, role=role, motivation=motivation, skills=skills)
 
 
-def _lock_pending_application(application_id: int) -> Application:
+def lock_pending_application(application_id: int) -> Application:
     application = Application.objects.select_for_update().filter(pk=application_id).first()
     if application is None:
         raise NotFound("Application", field="application_id")
     if application.status != ApplicationStatus.PENDING:
         raise MembersError(
-            "illegal_transition", f"This application was already {application.status}."
+            "illegal_transition",
+            "This application was already {status}.",
+            params={"status": application.get_status_display()},
         )
     return application
 
@@ -171,13 +175,18 @@ def _lock_pending_application(application_id: int) -> Application:
 def admit_application(*, actor: User, application_id: int, note: str = "") -> Membership:
     """A steward admits an applicant: they become an active member holding one share."""
     require_role(actor, Role.STEWARD)
-    application = _lock_pending_application(application_id)
+    return admit(lock_pending_application(application_id), decided_by=actor, note=note)
+
+
+def admit(application: Application, *, decided_by: User | None, note: str) -> Membership:
+    """Admit a locked pending application, decided by a steward or (`decided_by` None)
+    by the members' vote that `note` names. Runs inside the caller's transaction."""
     if Membership.objects.filter(user_id=application.applicant_id).exists():
         raise MembersError("conflict", "The applicant already has a membership.")
     now = clock.now()
     application.status = ApplicationStatus.ADMITTED
     application.decided_at = now
-    application.decided_by = actor
+    application.decided_by = decided_by
     application.decision_note = note
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     membership = Membership.objects.create(
@@ -187,14 +196,16 @@ def admit_application(*, actor: User, application_id: int, note: str = "") -> Me
         skills=application.skills,
         joined_at=now,
     )
-    audit.record(actor=actor, action="application.admitted", obj=application, data={"note": note})
     audit.record(
-        actor=actor,
+        actor=decided_by, action="application.admitted", obj=application, data={"note": note}
+    )
+    audit.record(
+        actor=decided_by,
         action="membership.created",
         obj=membership,
         data={"role": membership.role, "shares": membership.shares},
     )
-    post_share_purchase(membership=membership, actor=actor)
+    post_share_purchase(membership=membership, actor=decided_by)
     return membership
 
 
@@ -203,14 +214,41 @@ def reject_application(*, actor: User, application_id: int, note: str) -> Applic
     require_role(actor, Role.STEWARD)
     if not note.strip():
         raise MembersError("invalid", "Give the applicant a reason.", field="note")
-    application = _lock_pending_application(application_id)
+    return reject(lock_pending_application(application_id), decided_by=actor, note=note.strip())
+
+
+def reject(application: Application, *, decided_by: User | None, note: str) -> Application:
+    """Reject a locked pending application, by a steward or by the members' vote."""
     application.status = ApplicationStatus.REJECTED
     application.decided_at = clock.now()
-    application.decided_by = actor
-    application.decision_note = note.strip()
+    application.decided_by = decided_by
+    application.decision_note = note
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    audit.record(actor=actor, action="application.rejected", obj=application, data={"note": note})
+    audit.record(
+        actor=decided_by, action="application.rejected", obj=application, data={"note": note}
+    )
     return application
+
+
+def set_removed(membership: Membership, *, removed: bool, reason: str) -> Membership:
+    """A members' vote removes a member (their membership ends and any steward's term
+    with it) or, when their appeal succeeds, reinstates them. Inside the vote's close."""
+    previous = membership.status
+    if removed:
+        membership.status = MembershipStatus.REMOVED
+        membership.left_at = clock.now()
+        membership.steward_until = None
+    else:
+        membership.status = MembershipStatus.ACTIVE
+        membership.left_at = None
+    membership.save(update_fields=["status", "left_at", "steward_until"])
+    audit.record(
+        actor=None,
+        action="membership.status_changed",
+        obj=membership,
+        data={"from": previous, "to": membership.status, "reason": reason},
+    )
+    return membership
 
 
 _ALLOWED_STATUS_CHANGES = {
@@ -235,8 +273,9 @@ def change_membership_status(
     if (membership.status, status) not in _ALLOWED_STATUS_CHANGES:
         raise MembersError(
             "illegal_transition",
-            f"A membership cannot go from {membership.status} to {status}.",
+            "A membership cannot go from {current} to {requested}.",
             field="status",
+            params={"current": membership.status, "requested": status},
         )
     if membership.user_id == actor.pk:
         raise MembersError("forbidden", "Stewards cannot change their own membership status.")

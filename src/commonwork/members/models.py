@@ -59,6 +59,7 @@ class MembershipStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     SUSPENDED = "suspended", _("suspended")
     LEFT = "left", _("left")
+    REMOVED = "removed", _("removed by a vote of the members")
 
 
 class Membership(models.Model):
@@ -78,6 +79,9 @@ class Membership(models.Model):
     skills = models.JSONField(_("skills"), default=list, blank=True)
     joined_at = models.DateTimeField(_("joined"))
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    # Members elected stewards (governance) hold the steward's powers until this time,
+    # whatever their role; a member whose role is steward holds them without an end.
+    steward_until = models.DateTimeField(_("elected steward until"), null=True, blank=True)
 
     class Meta:
         constraints = [

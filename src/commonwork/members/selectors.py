@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from commonwork.core import clock
 from commonwork.core.errors import Forbidden, NotFound
 from commonwork.members.models import (
     ApiToken,
@@ -41,15 +42,27 @@ def require_role(user: Any, *roles: Role) -> Membership:
     membership = active_membership(user)
     if membership is None:
         raise Forbidden("Only active members of the co-op can do this.")
-    if roles and membership.role not in roles:
+    if roles and not any(holds_role(membership, role) for role in roles):
         names = ", ".join(str(role.label) for role in roles)
         raise Forbidden(f"Only members with the role {names} can do this.")
     return membership
 
 
+def holds_role(membership: Membership, role: Role) -> bool:
+    """A member holds their own role; an elected steward also holds the steward's role
+    until their term ends."""
+    if membership.role == role:
+        return True
+    return (
+        role == Role.STEWARD
+        and membership.steward_until is not None
+        and membership.steward_until > clock.now()
+    )
+
+
 def is_steward(user: Any) -> bool:
     membership = active_membership(user)
-    return membership is not None and membership.role == Role.STEWARD
+    return membership is not None and holds_role(membership, Role.STEWARD)
 
 
 def access_application_by_id(actor: Any, application_id: int) -> Application:

@@ -128,7 +128,10 @@ def _check_coordinate(value: float | None, *, limit: float, field: str) -> float
         raise WorkError("invalid", "A located task needs this coordinate.", field=field)
     if not math.isfinite(value) or not -limit <= value <= limit:
         raise WorkError(
-            "invalid", f"A coordinate here lies between -{limit:g} and {limit:g}.", field=field
+            "invalid",
+            "A coordinate here lies between -{limit} and {limit}.",
+            field=field,
+            params={"limit": f"{limit:g}"},
         )
     return float(value)
 
@@ -161,8 +164,9 @@ def post_task(
     if not 1 <= estimated_minutes <= MAX_ESTIMATED_MINUTES:
         raise WorkError(
             "invalid",
-            f"The estimate is between 1 and {MAX_ESTIMATED_MINUTES} minutes.",
+            "The estimate is between 1 and {limit} minutes.",
             field="estimated_minutes",
+            params={"limit": MAX_ESTIMATED_MINUTES},
         )
     now = clock.now()
     if deadline.tzinfo is None:
@@ -684,7 +688,12 @@ def set_work_preferences(
         raise WorkError("invalid", "A distance is between 0 and 500 km.", field="max_distance_km")
     unknown = set(kinds) - set(TaskKind.values)
     if unknown:
-        raise WorkError("invalid", f"Unknown kinds: {', '.join(sorted(unknown))}.", field="kinds")
+        raise WorkError(
+            "invalid",
+            "Unknown kinds: {kinds}.",
+            field="kinds",
+            params={"kinds": ", ".join(sorted(unknown))},
+        )
     preferences, _created = WorkerPreferences.objects.update_or_create(
         worker=actor,
         defaults={

@@ -13,7 +13,7 @@ from commonwork.core.audit import history_of
 from commonwork.core.errors import NotFound
 from commonwork.core.models import AuditEntry
 from commonwork.members.models import Role
-from commonwork.members.selectors import active_membership, is_steward, require_role
+from commonwork.members.selectors import active_membership, holds_role, is_steward, require_role
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
     AvailabilityPeriod,
@@ -175,6 +175,6 @@ def actions_for(actor: Any, task: Task) -> list[str]:
         mine |= {Transition.RELEASE, Transition.START, Transition.DELIVER}
     if membership.role in WORKING_ROLES and task.project.client_id != actor.pk:
         mine.add(Transition.TAKE)
-    if membership.role == Role.STEWARD:
+    if holds_role(membership, Role.STEWARD):
         mine |= {Transition.CANCEL, Transition.OFFER}
     return [t.value for t in Transition if t in possible & mine]
