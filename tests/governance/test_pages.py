@@ -228,3 +228,97 @@ def test_an_out_of_bounds_value_is_explained_in_chinese(bob: Any) -> None:
     )
     assert response.status_code == 400
     assert "fee_rate：0.9 超出允许范围 0..0.5" in response.content.decode()
+
+
+def _window() -> dict[str, str]:
+    now = clock.now()
+    return {
+        "voting_opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "voting_closes_at": (now + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def test_every_kind_of_proposal_has_its_form_in_both_languages(alice: Any) -> None:
+    from commonwork.governance.models import ProposalKind
+
+    client = _client(alice)
+    for kind in ProposalKind.values:
+        for prefix in ("", "/zh-hans"):
+            page = client.get(f"{prefix}/proposals/new/?kind={kind}")
+            assert page.status_code == 200, (kind, prefix)
+    assert client.get("/proposals/new/?kind=coup").status_code == 400
+
+
+def test_a_free_decision_is_proposed_and_answered_from_the_pages(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    form = {
+        "title": "Which day for the assembly?",
+        "reason": "We need a day.",
+        "method": "multiple",
+        "options": "Tuesday\nThursday\n\nSaturday",
+        **_window(),
+    }
+    created = _client(bob).post("/proposals/new/?kind=free_decision", form)
+    assert created.status_code == 302
+    proposal = Proposal.objects.get()
+    assert [o["label"] for o in proposal.options] == ["Tuesday", "Thursday", "Saturday"]
+    url = f"/proposals/{proposal.pk}/vote/"
+    assert _client(carol).post(url, {"choice": "answer", "option": ["1", "3"]}).status_code == 302
+    assert Ballot.objects.get(voter=carol).answer == ["1", "3"]
+    assert _client(alice).post(url, {"choice": "answer", "option": ["9"]}).status_code == 400
+    assert not Ballot.objects.filter(voter=alice).exists()
+    page = _client(carol).get(f"/proposals/{proposal.pk}/")
+    assert "Tuesday, Saturday" in page.content.decode()
+
+
+def test_a_ranked_ballot_from_the_page_refuses_repeated_ranks(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    form = {
+        "title": "Steward",
+        "reason": "A seat is free.",
+        "candidates": [str(bob.pk), str(carol.pk)],
+        "seats": "1",
+        **_window(),
+    }
+    assert _client(alice).post("/proposals/new/?kind=election", form).status_code == 302
+    proposal = Proposal.objects.get()
+    url = f"/proposals/{proposal.pk}/vote/"
+    b, c = bob.pk, carol.pk
+    same = {"choice": "answer", f"rank_{b}": "1", f"rank_{c}": "1"}
+    assert _client(bob).post(url, same).status_code == 400
+    ranked = {"choice": "answer", f"rank_{b}": "2", f"rank_{c}": "1"}
+    assert _client(bob).post(url, ranked).status_code == 302
+    assert Ballot.objects.get(voter=bob).answer == [str(c), str(b)]
+    assert _client(carol).post(url, {"choice": "abstain"}).status_code == 302
+
+
+def test_a_bylaw_amendment_page_shows_the_lines_added_and_removed(alice: Any, bob: Any) -> None:
+    form = {
+        "title": "Tips",
+        "reason": "Say it in the bylaws.",
+        "bylaws_after": "One member, one vote.\r\nTips go to the worker.",
+        **_window(),
+    }
+    assert _client(bob).post("/proposals/new/?kind=bylaw_amendment", form).status_code == 302
+    page = _client(alice).get(f"/proposals/{Proposal.objects.get().pk}/").content.decode()
+    assert "<ins>+ Tips go to the worker.</ins>" in page
+
+
+def test_a_draft_page_is_the_authors_alone_until_published(alice: Any, bob: Any) -> None:
+    form = {
+        "title": "Later",
+        "reason": "Thinking.",
+        "method": "consent",
+        "draft": "on",
+        **_window(),
+    }
+    assert _client(bob).post("/proposals/new/?kind=free_decision", form).status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.status == ProposalStatus.DRAFT
+    assert _client(alice).get(f"/proposals/{proposal.pk}/").status_code == 404
+    assert _client(bob).post(f"/proposals/{proposal.pk}/publish/").status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.VOTING
+    assert _client(alice).get(f"/proposals/{proposal.pk}/").status_code == 200

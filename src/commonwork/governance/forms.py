@@ -143,7 +143,7 @@ class ElectionProposalForm(ProposalForm):
         field = self.fields["candidates"]
         assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 - declared above
         active = Membership.objects.select_related("user").filter(status=MembershipStatus.ACTIVE)
-        field.choices = [(m.user_id, str(m.user)) for m in active.order_by("user__username")]
+        field.choices = [(m.user_id, m.user.public_name) for m in active.order_by("user__username")]
 
     def content(self) -> ProposalContent:
         data = self.cleaned_data

@@ -189,7 +189,7 @@ def _content(
         return {
             "method": BallotMethod.RANKED,
             "seats": content.seats,
-            "options": [{"key": str(c.pk), "label": str(c)} for c in candidates],
+            "options": [{"key": str(c.pk), "label": c.public_name} for c in candidates],
         }
     if kind == ProposalKind.FREE_DECISION:
         if content.method not in FREE_METHODS:

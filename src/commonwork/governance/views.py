@@ -103,8 +103,8 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     now = clock.now().replace(second=0, microsecond=0)
     initial: dict[str, Any] = {
         "key": new_form_key(),
-        "voting_opens_at": now + dt.timedelta(days=1),
-        "voting_closes_at": now + dt.timedelta(days=4),
+        "voting_opens_at": now,
+        "voting_closes_at": now + dt.timedelta(days=3),
     }
     if kind == ProposalKind.BYLAW_AMENDMENT:
         cooperative = get_cooperative()
