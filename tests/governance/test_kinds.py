@@ -264,7 +264,7 @@ def test_a_steward_election_by_ranked_ballots_seats_the_winner_for_a_term(
     assert carol.membership.steward_until is not None
     assert is_steward(carol)
     term = dt.timedelta(days=int(read_parameter("steward_term_days")))
-    with clock.set_to(closed.closed_at + term + dt.timedelta(minutes=1)):
+    with clock.set_to(closed.voting_closes_at + term + dt.timedelta(minutes=2)):
         assert not is_steward(carol)
 
 
