@@ -86,3 +86,56 @@ def test_a_secret_vote_through_the_api_answers_with_a_receipt(
         "PUT", ballot, {"choice": "yes", "receipt": first["receipt"]}
     )
     assert (status, changed["choice"], changed["receipt"]) == (200, "yes", "")
+
+
+def test_an_election_through_the_api_takes_rankings_and_refuses_repeats(
+    as_member: Any, alice: Any, bob: Any, carol: Any
+) -> None:
+    now = clock.now()
+    status, election = as_member(alice).post(
+        "/proposals",
+        {
+            "kind": "election",
+            "title": "Two stewards",
+            "reason": "Terms end.",
+            "candidate_ids": [alice.pk, bob.pk, carol.pk],
+            "seats": 2,
+            "voting_opens_at": now.isoformat(),
+            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+        },
+        key="election-1",
+    )
+    assert status == 201
+    assert (election["method"], election["seats"]) == ("ranked", 2)
+    assert [o["label"] for o in election["options"]] == ["Alice", "Bob", "Carol"]
+    ballot = f"/proposals/{election['id']}/ballot"
+    a, b = str(alice.pk), str(bob.pk)
+    status, refused = as_member(bob).call("PUT", ballot, {"choice": "answer", "answer": [a, a]})
+    assert (status, refused["field"]) == (400, "answer")
+    status, cast = as_member(bob).call("PUT", ballot, {"choice": "answer", "answer": [b, a]})
+    assert (status, cast["answer"]) == (200, [b, a])
+    assert Ballot.objects.count() == 1
+
+
+def test_a_draft_is_published_through_the_api(as_member: Any, alice: Any, bob: Any) -> None:
+    now = clock.now()
+    status, draft = as_member(bob).post(
+        "/proposals",
+        {
+            "kind": "free_decision",
+            "method": "score",
+            "options": ["Red", "Green"],
+            "title": "Colour of the bags",
+            "reason": "New bags.",
+            "draft": True,
+            "voting_opens_at": now.isoformat(),
+            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+        },
+        key="draft-1",
+    )
+    assert (status, draft["status"]) == (201, "draft")
+    assert as_member(alice).get(f"/proposals/{draft['id']}")[0] == 404
+    status, published = as_member(bob).post(f"/proposals/{draft['id']}/publish", {}, key="pub-1")
+    assert (status, published["status"]) == (200, "voting")
+    score = {"choice": "answer", "answer": {"1": 2, "2": 5}}
+    assert as_member(alice).call("PUT", f"/proposals/{draft['id']}/ballot", score)[0] == 200

@@ -322,3 +322,26 @@ def test_a_draft_page_is_the_authors_alone_until_published(alice: Any, bob: Any)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.VOTING
     assert _client(alice).get(f"/proposals/{proposal.pk}/").status_code == 200
+
+
+def test_the_public_results_show_who_was_elected(alice: Any, bob: Any, carol: Any) -> None:
+    now = clock.now()
+    proposal = proposals.propose(
+        kind="election",
+        actor=alice,
+        title="Steward",
+        reason="A seat is free.",
+        content=ProposalContent(candidate_ids=[bob.pk, carol.pk]),
+        voting_opens_at=now,
+        voting_closes_at=now + dt.timedelta(days=1),
+    )
+    proposals.open_voting(proposal_id=proposal.pk)
+    for voter in (alice, bob):
+        proposals.cast_ballot(
+            actor=voter, proposal_id=proposal.pk, choice="answer", answer=[str(carol.pk)]
+        )
+    with clock.set_to(now + dt.timedelta(days=1, minutes=1)):
+        advance_due_proposals()
+    page = Client().get("/results/").content.decode()
+    assert "Elected: Carol" in page
+    assert "当选：" in Client().get("/zh-hans/results/").content.decode()

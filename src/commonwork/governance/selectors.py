@@ -119,6 +119,7 @@ def closed_results() -> list[dict[str, Any]]:
                 "turnout": 100 * cast / electorate,
                 "yes_share": 100 * int(result.get("yes", 0)) / decided,
                 "no_share": 100 * int(result.get("no", 0)) / decided,
+                "winners": winner_labels(proposal),
             }
         )
     return rows
