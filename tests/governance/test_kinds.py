@@ -246,6 +246,13 @@ def test_a_steward_election_by_ranked_ballots_seats_the_winner_for_a_term(
                 actor=alice, proposal_id=proposal.pk, choice="answer", answer=[b, b]
             )
     assert "at most once" in repeated.value.message
+    with clock.set_to(proposal.voting_opens_at + dt.timedelta(minutes=1)):
+        with pytest.raises(GovernanceError) as unknown:
+            proposals.cast_ballot(
+                actor=alice, proposal_id=proposal.pk, choice="answer", answer=[b, "999999"]
+            )
+        assert unknown.value.field == "answer"
+    assert not Ballot.objects.filter(proposal=proposal).exists()
     # First preferences: bob 2, carol 2, dora 1 → dora out, her ballot goes to carol.
     closed = _vote_and_close(
         proposal,
