@@ -152,3 +152,25 @@ def test_a_scheduled_round_runs_anew_when_its_input_changes(bob: Any, open_task:
     offers = dispatch_round.enqueue().return_value
     assert offers == 1
     assert DispatchRound.objects.count() == 2
+
+
+def test_the_scheduled_job_runs_a_round_per_region_then_a_city_wide_one(
+    bob: Any, carol: Any, make_task: Any
+) -> None:
+    from commonwork.dispatch.models import DispatchRound
+    from commonwork.dispatch.tasks import dispatch_regions
+
+    north = make_task(region="north")
+    south = make_task(region="south", pickup=(52.5305, 13.4305))
+    loose = make_task(pickup=(52.5215, 13.4065))
+    go_available_at(bob, 52.5210, 13.4060)
+    go_available_at(carol, 52.5300, 13.4300)
+    assert dispatch_regions.enqueue().return_value == 2
+    rounds = {r.region: r for r in DispatchRound.objects.all()}
+    assert set(rounds) == {"north", "south", ""}
+    assert Offer.objects.get(task=north).worker_id == bob.pk
+    assert Offer.objects.get(task=south).worker_id == carol.pk
+    # The city-wide round came last: both workers were taken, so the task without a
+    # region waits, and nobody holds two offers.
+    assert rounds[""].task_count == 1
+    assert not Offer.objects.filter(task=loose).exists()

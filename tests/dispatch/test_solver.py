@@ -347,3 +347,67 @@ def test_replay_in_another_process_gives_the_identical_digest(tmp_path: Any) -> 
         [sys.executable, "-c", code, str(snapshot)], capture_output=True, text=True, check=True
     )
     assert other.stdout.strip() == result_digest(solve(round_input))
+
+
+@settings(max_examples=60, deadline=None)
+@given(rounds(max_tasks=6, max_workers=8), st.integers(min_value=1, max_value=2))
+def test_a_pruned_round_is_completed_to_the_exact_optimum_by_its_dual_prices(
+    round_input: RoundInput, nearest: int
+) -> None:
+    """Force pruning to the 1 or 2 nearest workers: the dual-price check must add back
+    every pair that could improve the round, so the optimum is the unpruned one."""
+    from unittest import mock
+
+    from commonwork.dispatch import solver
+
+    full = solve(round_input)
+    with (
+        mock.patch.object(solver, "MAX_FULL_PAIRS", 0),
+        mock.patch.object(solver, "NEAREST_CANDIDATES", nearest),
+    ):
+        completed = solve(round_input)
+    assert completed.exact
+    assert completed.total_cost == pytest.approx(full.total_cost, abs=1e-5)
+    assert completed.total_cost == pytest.approx(brute_force(round_input), abs=1e-5)
+
+
+def test_the_nearest_worker_alone_would_leave_a_task_out_and_the_prices_bring_it_back() -> None:
+    from unittest import mock
+
+    from commonwork.dispatch import solver
+
+    # Both tasks' nearest worker is 1; pruned to one candidate each, one task would go
+    # unassigned although worker 2 can reach it.
+    round_input = RoundInput(
+        tasks=(TaskIn(1, 0.1, 0.0, 10), TaskIn(2, 0.2, 0.0, 10)),
+        workers=(WorkerIn(1, 0.0, 0.0), WorkerIn(2, 1.0, 0.0)),
+        params=Params(radius_km=3.0, weight_fairness=0.0),
+    )
+    with (
+        mock.patch.object(solver, "MAX_FULL_PAIRS", 0),
+        mock.patch.object(solver, "NEAREST_CANDIDATES", 1),
+    ):
+        pairs = solver.candidate_pairs(
+            list(round_input.tasks), list(round_input.workers), round_input.params
+        )
+        result = solve(round_input)
+    assert pairs.pruned
+    assert set(pairs.worker.tolist()) == {0}  # worker 2 was pruned away
+    assert {(a.task_id, a.worker_id) for a in result.assignments} == {(1, 1), (2, 2)}
+    assert result.unassigned == ()
+
+
+def test_dual_prices_prove_an_assignment_and_refuse_a_suboptimal_one() -> None:
+    import numpy as np
+
+    from commonwork.dispatch.solver import column_prices
+
+    # Two tasks, two workers: task 0 costs 1 or 3, task 1 costs 2 or 10.
+    rows = np.array([0, 0, 1, 1])
+    cols = np.array([0, 1, 0, 1])
+    weights = np.array([1.0, 3.0, 2.0, 10.0])
+    u, v = column_prices(rows, cols, weights, np.array([1, 0]), 2)  # optimal: 3 + 2
+    assert np.all(u[rows] + v[cols] <= weights + 1e-9)
+    assert u.sum() + v.sum() == pytest.approx(5.0)
+    with pytest.raises(DispatchInputError):
+        column_prices(rows, cols, weights, np.array([0, 1]), 2)  # 1 + 10 is not optimal

@@ -32,7 +32,7 @@ def due_jobs(
 
 def periodic_jobs() -> list[PeriodicJob]:
     """Every periodic job of the platform, in one list."""
-    from commonwork.dispatch.tasks import dispatch_round
+    from commonwork.dispatch.tasks import dispatch_regions
     from commonwork.governance.parameters import read_parameter
     from commonwork.governance.tasks import advance_proposals
     from commonwork.ledger.tasks import close_due_pay_periods
@@ -41,9 +41,9 @@ def periodic_jobs() -> list[PeriodicJob]:
     return [
         PeriodicJob("expire_offers", lambda: 5.0, expire_due_offers.enqueue),
         PeriodicJob(
-            "dispatch_round",
+            "dispatch_rounds",
             lambda: float(read_parameter("dispatch.round_interval_seconds")),
-            dispatch_round.enqueue,
+            dispatch_regions.enqueue,
         ),
         # Periods end at midnight; checking every ten minutes closes each soon after.
         PeriodicJob("close_pay_periods", lambda: 600.0, close_due_pay_periods.enqueue),

@@ -73,6 +73,16 @@ def _day_start(now: dt.datetime) -> dt.datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def regions_with_open_tasks(now: dt.datetime) -> list[str]:
+    """The named regions that have open tasks now, in name order."""
+    return sorted(
+        Task.objects.filter(status=TaskStatus.OPEN, deadline__gt=now)
+        .exclude(region="")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+
+
 def build_round(
     *,
     now: dt.datetime,
