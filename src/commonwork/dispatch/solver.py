@@ -600,6 +600,9 @@ def column_prices(
 # Below this reduced cost (in units, against weights near 10⁷) a pair would improve the
 # round; above it the difference is floating-point noise from summing prices.
 PRICE_TOLERANCE = 1e-6
+# When some pair prices out, pairs within this share of the unassigned penalty of doing so
+# are added too.
+PRICE_MARGIN = 0.02
 
 
 def _pairs_pricing_out(
@@ -633,7 +636,8 @@ def _pairs_pricing_out(
         return empty
     floor = params.weight_fairness * float(fairness.min()) * UNITS_PER_KM + 0.5
     if params.weight_distance > 0:
-        reach = (u[located] - floor) / (params.weight_distance * UNITS_PER_KM)
+        margin = PRICE_MARGIN * _to_units(params.unassigned_penalty)
+        reach = (u[located] + margin - floor) / (params.weight_distance * UNITS_PER_KM)
         reach = np.minimum(reach, params.radius_km)
     else:
         reach = np.full(len(located), params.radius_km)
@@ -662,9 +666,13 @@ def _pairs_pricing_out(
     weight = units + 1.0 + (wi + 1) * tie
     reduced = weight - u[ti] - v[wi]
     feasible = constraint_marks(tasks, workers, params, ti, wi, distance) == 0
-    improving = (reduced < -PRICE_TOLERANCE) & feasible & rested[wi]
-    improving &= units <= _to_units(params.unassigned_penalty)
-    return ti[improving], wi[improving], distance[improving]
+    eligible = feasible & rested[wi] & (units <= _to_units(params.unassigned_penalty))
+    if not np.any(eligible & (reduced < -PRICE_TOLERANCE)):
+        return empty
+    # Some pair improves the round: add it, and with it every pair nearly priced out, so
+    # the prices of the next solve do not uncover yet another few (fewer re-solves).
+    adding = eligible & (reduced < PRICE_MARGIN * _to_units(params.unassigned_penalty))
+    return ti[adding], wi[adding], distance[adding]
 
 
 def _explain(
