@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "commonwork.governance",
     "commonwork.dispatch",
     "commonwork.ledger",
+    "commonwork.vault",
 ]
 
 MIDDLEWARE = [

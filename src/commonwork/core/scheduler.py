@@ -36,6 +36,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     from commonwork.governance.parameters import read_parameter
     from commonwork.governance.tasks import advance_proposals
     from commonwork.ledger.tasks import close_due_pay_periods
+    from commonwork.vault.tasks import enforce_location_retention
     from commonwork.work.tasks import expire_due_offers
 
     return [
@@ -49,4 +50,6 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob("close_pay_periods", lambda: 600.0, close_due_pay_periods.enqueue),
         # Voting windows open and close on the minute.
         PeriodicJob("advance_proposals", lambda: 30.0, advance_proposals.enqueue),
+        # Location points are deleted within the hour after they pass the retention.
+        PeriodicJob("location_retention", lambda: 3600.0, enforce_location_retention.enqueue),
     ]

@@ -15,6 +15,7 @@ from commonwork.dispatch.solver import Params, RoundInput, TaskIn, WorkerIn, pro
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.ledger.rules import engaged_seconds
 from commonwork.members.models import Membership, MembershipStatus
+from commonwork.vault.gate import job_reads
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
     AvailabilityPeriod,
@@ -110,6 +111,14 @@ def build_round(
         )
     }
     worker_ids = sorted(memberships)
+    # Through the vault's gate: the bylaws let dispatch read these, and each available
+    # worker's access log says so.
+    job_reads(
+        job="dispatch",
+        purpose="dispatch",
+        subject_ids=worker_ids,
+        categories=("location", "availability", "tasks", "earnings"),
+    )
     positions: dict[int, tuple[float, float]] = {}
     for ping in LocationPing.objects.filter(
         worker_id__in=worker_ids, recorded_at__gte=now - LOCATION_FRESH_FOR

@@ -35,6 +35,7 @@ from commonwork.ledger.models import (
 )
 from commonwork.members.models import Cooperative, Role, User
 from commonwork.members.selectors import require_role
+from commonwork.vault.gate import job_reads
 
 FLOOR_FUNDED_BY = {0: AccountPurpose.SOLIDARITY, 1: AccountPurpose.FLOOR}
 
@@ -200,6 +201,12 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
     funded_by = FLOOR_FUNDED_BY[int(read_parameter("pay_floor_funded_by"))]
 
     members = gather_member_periods(start, end)
+    job_reads(
+        job="payroll",
+        purpose="payroll",
+        subject_ids=members,
+        categories=("availability", "tasks", "earnings"),
+    )
     period_seconds = _seconds(end, start)
     pays = {
         member: rules.member_period_pay(

@@ -17,6 +17,7 @@ ERROR_CLASSES_WITH_MESSAGE_SECOND = (
     "GovernanceError",
     "LedgerError",
     "DispatchError",
+    "VaultError",
     "ParameterError",  # governance.registry: the parameter's name first, then the sentence
 )
 

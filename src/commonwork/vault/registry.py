@@ -1,0 +1,165 @@
+"""What personal data the platform holds, why, and who may read it for what: plain data,
+no Django, listed publicly at /data/ (DESIGN.md §5.7).
+
+A *category* names a kind of personal data, the model fields that hold it, and why it is
+collected. A *purpose* is a reason written into the bylaws for someone other than the
+member to read some categories: which kind of reader, which categories, and when. The
+access gate (vault.gate) allows a read only under a purpose here or a live consent grant,
+and logs it to the member's access log.
+
+There are no keystroke, attention, idle-screen or "productivity" metrics anywhere in the
+platform; nothing here could hold them, and the public page says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# Who is reading: the member themself, another member, a steward acting as one, a client
+# (about a worker on their task), a background job, an API token of another member, or
+# nobody logged in.
+ActorKind = Literal["self", "member", "steward", "client", "job", "token", "anonymous"]
+ACTOR_KINDS: tuple[ActorKind, ...] = (
+    "self",
+    "member",
+    "steward",
+    "client",
+    "job",
+    "token",
+    "anonymous",
+)
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    holds: tuple[str, ...]  # "app.Model.field" — where the data lives
+    why: str
+
+
+@dataclass(frozen=True)
+class Purpose:
+    key: str
+    reader: ActorKind
+    categories: frozenset[str]
+    bylaw: str  # the sentence in the bylaws that allows it, shown publicly
+
+
+CATEGORIES: dict[str, Category] = {
+    c.key: c
+    for c in (
+        Category(
+            "identity",
+            "Identity and contact",
+            ("members.User.username", "members.User.display_name", "members.User.email"),
+            "To log you in, show your name to the people you work with, and write to you.",
+        ),
+        Category(
+            "location",
+            "Location traces",
+            ("work.LocationPing.lat", "work.LocationPing.lon", "work.LocationPing.recorded_at"),
+            "To offer you work near you, only while you are available; kept "
+            "location_retention_days.",
+        ),
+        Category(
+            "availability",
+            "Availability and hours",
+            ("work.AvailabilityPeriod.started_at", "work.AvailabilityPeriod.ended_at"),
+            "To pay the floor for every engaged hour and to keep hour caps and rest.",
+        ),
+        Category(
+            "tasks",
+            "Task history",
+            ("work.Task.worker", "work.Task.status", "work.Offer.worker", "work.Offer.status"),
+            "To run the work you take on and to show its history to you and your client.",
+        ),
+        Category(
+            "earnings",
+            "Earnings and statements",
+            ("ledger.Posting", "ledger.Statement", "ledger.PayoutAccount.iban"),
+            "To pay you, keep the books the law requires, and share the surplus by labour.",
+        ),
+        Category(
+            "disputes",
+            "Disputes",
+            ("work.Dispute.reason", "work.Dispute.resolution_note"),
+            "To settle a disagreement about a task fairly, with both sides heard.",
+        ),
+        Category(
+            "consents",
+            "Consents",
+            ("vault.ConsentGrant",),
+            "To know what you have allowed others to read, and to stop it when you say so.",
+        ),
+        Category(
+            "logins",
+            "Log-ins and devices",
+            ("members.User.last_login", "members.ApiToken.name", "members.ApiToken.last_used_at"),
+            "To keep your account safe and show you where it is used.",
+        ),
+    )
+}
+
+PURPOSES: dict[str, Purpose] = {
+    p.key: p
+    for p in (
+        Purpose(
+            "dispatch",
+            "job",
+            frozenset({"location", "availability", "tasks", "earnings"}),
+            "Dispatch reads a worker's current location, hours and this week's pay while "
+            "they are available, to offer them work fairly.",
+        ),
+        Purpose(
+            "payroll",
+            "job",
+            frozenset({"availability", "tasks", "earnings"}),
+            "Payroll reads hours, tasks and earnings to close a pay period and pay the floor.",
+        ),
+        Purpose(
+            "retention",
+            "job",
+            frozenset({"location"}),
+            "The retention job deletes location points older than location_retention_days.",
+        ),
+        Purpose(
+            "payout",
+            "steward",
+            frozenset({"identity", "earnings"}),
+            "Stewards read names, bank details and amounts owed to prepare a payout.",
+        ),
+        Purpose(
+            "dispute",
+            "steward",
+            frozenset({"identity", "tasks", "disputes"}),
+            "Stewards read a disputed task's history and both sides' words to settle it.",
+        ),
+        Purpose(
+            "active_task",
+            "client",
+            frozenset({"identity", "location"}),
+            "A client sees the display name of the worker on their task, and the worker's "
+            "location only while a located task of theirs is in progress; never history.",
+        ),
+    )
+}
+
+
+class UnknownCategoryError(ValueError):
+    pass
+
+
+def category(key: str) -> Category:
+    try:
+        return CATEGORIES[key]
+    except KeyError as exc:
+        raise UnknownCategoryError(key) from exc
+
+
+def purpose_covers(purpose_key: str, reader: ActorKind, category_key: str) -> bool:
+    """Whether a bylaw purpose lets this kind of reader read this category (the gate
+    checks any further condition, such as a client's task being in progress)."""
+    purpose = PURPOSES.get(purpose_key)
+    return purpose is not None and purpose.reader == reader and category_key in purpose.categories
