@@ -15,5 +15,6 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.work.urls")),
     path("", include("commonwork.dispatch.urls")),
     path("", include("commonwork.governance.urls")),
+    path("", include("commonwork.vault.urls")),
     prefix_default_language=False,
 )

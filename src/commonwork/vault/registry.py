@@ -31,6 +31,11 @@ ACTOR_KINDS: tuple[ActorKind, ...] = (
 )
 
 
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for a no-op marker
+    """Marks a sentence for the translation catalogue; pages translate it when shown."""
+    return text
+
+
 @dataclass(frozen=True)
 class Category:
     key: str
@@ -52,52 +57,54 @@ CATEGORIES: dict[str, Category] = {
     for c in (
         Category(
             "identity",
-            "Identity and contact",
+            N_("Identity and contact"),
             ("members.User.username", "members.User.display_name", "members.User.email"),
-            "To log you in, show your name to the people you work with, and write to you.",
+            N_("To log you in, show your name to the people you work with, and write to you."),
         ),
         Category(
             "location",
-            "Location traces",
+            N_("Location traces"),
             ("work.LocationPing.lat", "work.LocationPing.lon", "work.LocationPing.recorded_at"),
-            "To offer you work near you, only while you are available; kept "
-            "location_retention_days.",
+            N_(
+                "To offer you work near you, only while you are available; kept "
+                "location_retention_days."
+            ),
         ),
         Category(
             "availability",
-            "Availability and hours",
+            N_("Availability and hours"),
             ("work.AvailabilityPeriod.started_at", "work.AvailabilityPeriod.ended_at"),
-            "To pay the floor for every engaged hour and to keep hour caps and rest.",
+            N_("To pay the floor for every engaged hour and to keep hour caps and rest."),
         ),
         Category(
             "tasks",
-            "Task history",
+            N_("Task history"),
             ("work.Task.worker", "work.Task.status", "work.Offer.worker", "work.Offer.status"),
-            "To run the work you take on and to show its history to you and your client.",
+            N_("To run the work you take on and to show its history to you and your client."),
         ),
         Category(
             "earnings",
-            "Earnings and statements",
+            N_("Earnings and statements"),
             ("ledger.Posting", "ledger.Statement", "ledger.PayoutAccount.iban"),
-            "To pay you, keep the books the law requires, and share the surplus by labour.",
+            N_("To pay you, keep the books the law requires, and share the surplus by labour."),
         ),
         Category(
             "disputes",
-            "Disputes",
+            N_("Disputes"),
             ("work.Dispute.reason", "work.Dispute.resolution_note"),
-            "To settle a disagreement about a task fairly, with both sides heard.",
+            N_("To settle a disagreement about a task fairly, with both sides heard."),
         ),
         Category(
             "consents",
-            "Consents",
+            N_("Consents"),
             ("vault.ConsentGrant",),
-            "To know what you have allowed others to read, and to stop it when you say so.",
+            N_("To know what you have allowed others to read, and to stop it when you say so."),
         ),
         Category(
             "logins",
-            "Log-ins and devices",
+            N_("Log-ins and devices"),
             ("members.User.last_login", "members.ApiToken.name", "members.ApiToken.last_used_at"),
-            "To keep your account safe and show you where it is used.",
+            N_("To keep your account safe and show you where it is used."),
         ),
     )
 }
@@ -109,39 +116,43 @@ PURPOSES: dict[str, Purpose] = {
             "dispatch",
             "job",
             frozenset({"location", "availability", "tasks", "earnings"}),
-            "Dispatch reads a worker's current location, hours and this week's pay while "
-            "they are available, to offer them work fairly.",
+            N_(
+                "Dispatch reads a worker's current location, hours and this week's pay while "
+                "they are available, to offer them work fairly."
+            ),
         ),
         Purpose(
             "payroll",
             "job",
             frozenset({"availability", "tasks", "earnings"}),
-            "Payroll reads hours, tasks and earnings to close a pay period and pay the floor.",
+            N_("Payroll reads hours, tasks and earnings to close a pay period and pay the floor."),
         ),
         Purpose(
             "retention",
             "job",
             frozenset({"location"}),
-            "The retention job deletes location points older than location_retention_days.",
+            N_("The retention job deletes location points older than location_retention_days."),
         ),
         Purpose(
             "payout",
             "steward",
             frozenset({"identity", "earnings"}),
-            "Stewards read names, bank details and amounts owed to prepare a payout.",
+            N_("Stewards read names, bank details and amounts owed to prepare a payout."),
         ),
         Purpose(
             "dispute",
             "steward",
             frozenset({"identity", "tasks", "disputes"}),
-            "Stewards read a disputed task's history and both sides' words to settle it.",
+            N_("Stewards read a disputed task's history and both sides' words to settle it."),
         ),
         Purpose(
             "active_task",
             "client",
             frozenset({"identity", "location"}),
-            "A client sees the display name of the worker on their task, and the worker's "
-            "location only while a located task of theirs is in progress; never history.",
+            N_(
+                "A client sees the display name of the worker on their task, and the worker's "
+                "location only while a located task of theirs is in progress; never history."
+            ),
         ),
     )
 }

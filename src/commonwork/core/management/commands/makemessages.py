@@ -27,4 +27,6 @@ class Command(makemessages.Command):
         *makemessages.Command.xgettext_options,
         *(f"--keyword={name}:2" for name in ERROR_CLASSES_WITH_MESSAGE_SECOND),
         "--keyword=Forbidden:1",
+        # Pure modules (no Django) mark their sentences with N_ (vault.registry).
+        "--keyword=N_",
     ]

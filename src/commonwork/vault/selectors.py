@@ -1,0 +1,56 @@
+"""Reads of a member's own data and of who read it, for the "My data" page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from commonwork.vault import access_log
+from commonwork.vault.export import member_rows
+from commonwork.vault.models import AccessLogEntry, ConsentGrant, DataExport
+from commonwork.vault.registry import CATEGORIES, PURPOSES
+
+PREVIEW_ROWS = 5
+
+
+def my_data_by_category(user: Any) -> list[dict[str, Any]]:
+    """Each category with how many records the member has and the newest few."""
+    summary = []
+    for key, category in CATEGORIES.items():
+        rows = member_rows(user.pk, key)
+        summary.append(
+            {"key": key, "category": category, "count": len(rows), "preview": rows[-PREVIEW_ROWS:]}
+        )
+    return summary
+
+
+def who_read_my_data(user: Any, *, limit: int = 200) -> list[tuple[AccessLogEntry, str]]:
+    """The newest reads, each with the bylaw sentence that allowed it ("" for consent)."""
+    reads = AccessLogEntry.objects.filter(subject_id=user.pk).order_by("-seq")[:limit]
+    return [
+        (read, PURPOSES[read.purpose].bylaw if read.basis.startswith("bylaws:") else "")
+        for read in reads
+    ]
+
+
+def access_log_intact(user: Any) -> bool:
+    return not access_log.verify(user.pk)
+
+
+def consents_given(user: Any) -> QuerySet[ConsentGrant]:
+    return ConsentGrant.objects.filter(subject_id=user.pk).select_related("recipient")
+
+
+def consents_received(user: Any) -> QuerySet[ConsentGrant]:
+    return ConsentGrant.objects.filter(
+        recipient_id=user.pk, revoked_at__isnull=True
+    ).select_related("subject")
+
+
+def my_exports(user: Any) -> QuerySet[DataExport]:
+    return DataExport.objects.filter(member_id=user.pk).defer("archive")[:10]
+
+
+def my_export(user: Any, export_id: int) -> DataExport | None:
+    return DataExport.objects.filter(member_id=user.pk, pk=export_id).first()

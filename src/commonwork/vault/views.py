@@ -1,0 +1,109 @@
+"""The member's own data ("My data") and the public inventory of what is kept and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.members.selectors import user_by_username
+from commonwork.vault import actions, selectors
+from commonwork.vault.forms import ConsentForm
+from commonwork.vault.models import ExportStatus
+from commonwork.vault.registry import CATEGORIES, PURPOSES
+
+
+def data_inventory(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "vault/inventory.html",
+        {"categories": CATEGORIES.values(), "purposes": PURPOSES.values()},
+    )
+
+
+def _context(request: HttpRequest, form: ConsentForm | None = None) -> dict[str, Any]:
+    return {
+        "data": selectors.my_data_by_category(request.user),
+        "reads": selectors.who_read_my_data(request.user),
+        "log_intact": selectors.access_log_intact(request.user),
+        "given": selectors.consents_given(request.user),
+        "received": selectors.consents_received(request.user),
+        "exports": selectors.my_exports(request.user),
+        "consent_form": form or ConsentForm(),
+    }
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "vault/my_data.html", _context(request))
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest) -> HttpResponse:
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return render_invalid_form(request, "vault/my_data.html", _context(request, form))
+    data = form.cleaned_data
+    try:
+        recipient = user_by_username(data["recipient"])
+        if recipient is None:
+            raise NotFound("Member", field="recipient")
+        actions.grant_consent(
+            actor=request.user,  # type: ignore[arg-type]
+            recipient_id=recipient.pk,
+            categories=data["categories"],
+            purpose=data["purpose"],
+            valid_days=data["valid_days"],
+            retention_days=data["retention_days"],
+            jurisdiction=data["jurisdiction"],
+        )
+    except DomainError as error:
+        return render_form_error(
+            request, "vault/my_data.html", _context(request, form), form, error
+        )
+    messages.success(request, _("Your consent is recorded. You can revoke it at any time."))
+    return redirect("my_data")
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, record_id: str) -> HttpResponse:
+    try:
+        actions.revoke_consent(actor=request.user, record_id=record_id)  # type: ignore[arg-type]
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Revoked: from now on nobody reads your data under it."))
+    return redirect("my_data")
+
+
+@login_required
+@require_POST
+def request_export(request: HttpRequest) -> HttpResponse:
+    actions.request_export(actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Your export is being prepared; it appears below when ready."))
+    return redirect("my_data")
+
+
+@login_required
+def exports(request: HttpRequest) -> HttpResponse:
+    """The list of exports alone, which the page refreshes while one is being prepared."""
+    return render(request, "vault/exports.html", {"exports": selectors.my_exports(request.user)})
+
+
+@login_required
+def download_export(request: HttpRequest, export_id: int) -> HttpResponse:
+    export = selectors.my_export(request.user, export_id)
+    if export is None or export.status != ExportStatus.READY or export.archive is None:
+        raise Http404
+    response = HttpResponse(bytes(export.archive), content_type="application/zip")
+    name = f"commonwork-my-data-{export.requested_at:%Y%m%d-%H%M%S}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
