@@ -21,8 +21,16 @@ CATALOGUE = (
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 PAGES_BY_ROLE = {
-    None: ["/", "/login/", "/join/", "/transparency/", "/results/"],
-    "bob": ["/work/", "/work/board/", "/account/", "/tasks/{task}/", "/money/", "/proposals/"],
+    None: ["/", "/login/", "/join/", "/transparency/", "/results/", "/data/"],
+    "bob": [
+        "/work/",
+        "/work/board/",
+        "/account/",
+        "/tasks/{task}/",
+        "/money/",
+        "/proposals/",
+        "/my-data/",
+    ],
     "dan": ["/client/", "/tasks/{task}/", "/account/", "/money/"],
     "alice": [
         "/steward/",
@@ -32,8 +40,10 @@ PAGES_BY_ROLE = {
         "/books/",
         "/money/",
         "/proposals/new/",
+        "/proposals/new/?kind=election",
+        "/proposals/new/?kind=bylaw_amendment",
     ],
-    "erin": ["/application/", "/join/"],
+    "erin": ["/application/", "/join/", "/my-data/"],
 }
 
 

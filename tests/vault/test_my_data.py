@@ -1,0 +1,125 @@
+"""The member's own data: the pages, the export zip, retention, and dispatch's reads
+showing up in the worker's access log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from typing import Any
+
+from django.test import Client
+
+from commonwork.core import clock
+from commonwork.vault.export import SCHEMA_VERSION, build_export
+from commonwork.vault.models import AccessLogEntry, ConsentGrant, DataExport, ExportStatus
+from commonwork.vault.registry import CATEGORIES
+from commonwork.vault.tasks import delete_old_locations
+from commonwork.work import actions as work_actions
+from commonwork.work.models import LocationPing
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_dispatch_reading_a_location_shows_in_the_workers_log_with_the_bylaw(
+    bob: Any, open_task: Any
+) -> None:
+    from commonwork.dispatch.actions import run_round
+
+    work_actions.set_availability(actor=bob, available=True)
+    work_actions.report_location(actor=bob, lat=52.5210, lon=13.4060)
+    run_round()
+    entry = AccessLogEntry.objects.get(subject=bob, category="location")
+    assert (entry.actor_label, entry.actor_kind, entry.basis) == (
+        "dispatch",
+        "job",
+        "bylaws:dispatch",
+    )
+    page = _client(bob).get("/my-data/").content.decode()
+    assert "Dispatch reads a worker&#x27;s current location" in page
+    zh = _client(bob).get("/zh-hans/my-data/").content.decode()
+    assert "谁读取了我的数据" in zh
+
+
+def test_the_export_holds_every_category_as_json_and_csv_with_a_readme(
+    bob: Any, carol: Any, complete_task: Any
+) -> None:
+    from tests.ledger.conftest import FOUNDED, at
+
+    complete_task(bob, start=at(FOUNDED, 10))
+    archive = zipfile.ZipFile(io.BytesIO(build_export(bob.pk)))
+    names = set(archive.namelist())
+    for key in CATEGORIES:
+        assert {f"{key}.json", f"{key}.csv"} <= names
+    assert {"README.md", "access_log.json", "access_log.csv"} <= names
+    assert SCHEMA_VERSION in archive.read("README.md").decode()
+    tasks = json.loads(archive.read("tasks.json"))
+    assert [row["as"] for row in tasks] == ["worker"]
+    earnings = list(csv.DictReader(io.StringIO(archive.read("earnings.csv").decode())))
+    assert any(row["record"] == "posting" for row in earnings)
+    identity = json.loads(archive.read("identity.json"))
+    assert identity[0]["username"] == "bob"
+    assert b"carol" not in archive.read("identity.json")
+
+
+def test_an_export_is_prepared_in_the_background_and_only_its_owner_downloads_it(
+    bob: Any, carol: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _client(bob).post("/my-data/export/").status_code == 302
+    export = DataExport.objects.get()
+    assert export.status == ExportStatus.READY
+    download = _client(bob).get(f"/my-data/exports/{export.pk}/")
+    assert download["Content-Type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(download.content)).testzip() is None
+    assert _client(carol).get(f"/my-data/exports/{export.pk}/").status_code == 404
+    assert b"download-export" in _client(bob).get("/my-data/exports/").content
+
+
+def test_consent_is_given_and_revoked_from_the_page(bob: Any, carol: Any) -> None:
+    client = _client(bob)
+    form = {
+        "recipient": "carol",
+        "categories": ["earnings"],
+        "purpose": "Carol's study of pay.",
+        "valid_days": "30",
+        "retention_days": "90",
+        "jurisdiction": "EU",
+    }
+    assert client.post("/my-data/consents/", {**form, "recipient": "nobody"}).status_code == 404
+    assert client.post("/my-data/consents/", {**form, "categories": ["x"]}).status_code == 400
+    assert client.post("/my-data/consents/", form).status_code == 302
+    grant = ConsentGrant.objects.get()
+    assert b'data-testid="revoke-consent"' in client.get("/my-data/").content
+    url = f"/my-data/consents/{grant.record_id}/revoke/"
+    assert _client(carol).post(url).status_code == 404
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 409
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+
+
+def test_the_public_inventory_says_there_is_no_surveillance_in_both_languages(db: Any) -> None:
+    page = Client().get("/data/").content.decode()
+    assert 'data-testid="no-surveillance"' in page
+    assert page.count('data-testid="category"') == len(CATEGORIES)
+    zh = Client().get("/zh-hans/data/").content.decode()
+    assert "位置轨迹" in zh
+
+
+def test_old_location_points_are_deleted_by_the_retention_job(bob: Any) -> None:
+    from commonwork.governance.parameters import read_parameter
+
+    work_actions.set_availability(actor=bob, available=True)
+    days = int(read_parameter("location_retention_days"))
+    with clock.set_to(clock.now() - dt.timedelta(days=days, minutes=1)):
+        work_actions.report_location(actor=bob, lat=52.52, lon=13.40)
+    work_actions.report_location(actor=bob, lat=52.53, lon=13.41)
+    assert delete_old_locations() == 1
+    assert list(LocationPing.objects.values_list("lat", flat=True)) == [52.53]
