@@ -20,6 +20,7 @@ from commonwork.governance.api import router as governance_router
 from commonwork.ledger.api import router as ledger_router
 from commonwork.members.actions import user_for_api_token
 from commonwork.members.api import router as members_router
+from commonwork.vault.api import router as vault_router
 from commonwork.work.api import router as work_router
 
 
@@ -38,6 +39,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", members_router)
+api.add_router("/", vault_router)
 api.add_router("/", work_router)
 api.add_router("/", ledger_router)
 api.add_router("/", governance_router)
