@@ -26,6 +26,13 @@ if not _secret_key:
     _secret_key = "insecure-development-key-only-for-debug-runs"  # noqa: S105
 SECRET_KEY = _secret_key
 
+# The vault's master key (a Fernet key) wraps every member's data key; keep it outside
+# the database and its backups. Development runs make one in var/ on first use.
+VAULT_MASTER_KEY = env("COMMONWORK_MASTER_KEY")
+VAULT_MASTER_KEY_FILE = env("COMMONWORK_MASTER_KEY_FILE") or (
+    str(VAR_DIR / "master.key") if DEBUG else ""
+)
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 

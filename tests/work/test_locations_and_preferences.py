@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from commonwork.core.errors import DomainError, Forbidden
+from commonwork.vault.location import point
 from commonwork.work import actions, selectors
 from commonwork.work.models import LocationPing
 
@@ -15,9 +16,10 @@ def test_a_location_is_recorded_only_while_available(bob):
     assert refused.value.code == "not_available"
     actions.set_availability(actor=bob, available=True)
     actions.report_location(actor=bob, lat=52.52, lon=13.40)
-    latest = selectors.latest_location(bob)
-    assert latest is not None
-    assert (latest.lat, latest.lon) == (52.52, 13.40)
+    latest = LocationPing.objects.get(worker=bob)
+    # Sealed at rest with Bob's own key: not in clear in the row, readable through it.
+    assert b"52.52" not in bytes(latest.sealed)
+    assert point(bob.pk, latest.sealed) == (52.52, 13.40)
 
 
 @pytest.mark.parametrize(

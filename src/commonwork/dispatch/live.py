@@ -16,6 +16,7 @@ from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.ledger.rules import engaged_seconds
 from commonwork.members.models import Membership, MembershipStatus
 from commonwork.vault.gate import job_reads
+from commonwork.vault.location import point
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
     AvailabilityPeriod,
@@ -126,7 +127,9 @@ def build_round(
         if ping.worker_id in positions:
             continue
         if ping.recorded_at >= periods[ping.worker_id].started_at:
-            positions[ping.worker_id] = (ping.lat, ping.lon)
+            where = point(ping.worker_id, ping.sealed)
+            if where is not None:
+                positions[ping.worker_id] = where
 
     located = [(t.pickup_lat, t.pickup_lon) for t in tasks if t.kind == TaskKind.LOCATED]
     points = [p for p in located if p[0] is not None and p[1] is not None]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from commonwork.core import clock
 from commonwork.governance.models import Notice, NoticeKind, Proposal
 from commonwork.members.models import User
+from commonwork.vault.contact import email_of
 
 
 def notice_text(kind: str, proposal: Proposal) -> str:
@@ -43,11 +44,12 @@ def notify(proposal: Proposal, kind: str, member_ids: Iterable[int]) -> int:
     )
     messages = []
     for member in fresh:
-        if not member.email:
+        address = email_of(member.pk)
+        if not address:
             continue
         with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
             text = notice_text(kind, proposal)
-        messages.append((text, text, settings.DEFAULT_FROM_EMAIL, [member.email]))
+        messages.append((text, text, settings.DEFAULT_FROM_EMAIL, [address]))
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return len(fresh)

@@ -27,6 +27,7 @@ from commonwork.members.models import (
     User,
 )
 from commonwork.members.selectors import get_cooperative, require_role
+from commonwork.vault.contact import set_email
 
 API_TOKEN_PREFIX = "cw_"  # noqa: S105 - a public marker, not a secret
 _USERNAME_RE = re.compile(r"^[\w.@+-]{3,150}$")
@@ -104,11 +105,14 @@ def register_user(*, username: str, password: str, email: str = "", display_name
     except ValidationError as exc:
         raise MembersError("invalid", " ".join(exc.messages), field="password") from exc
     user.set_password(password)
+    # The address is kept sealed with the member's own key (vault.contact), not in clear.
+    user.email = ""
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
         raise MembersError("conflict", "That username is taken.", field="username") from exc
+    set_email(user.pk, email.strip())
     audit.record(actor=user, action="user.registered", obj=user)
     return user
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from commonwork.vault.contact import email_of
 from commonwork.vault.registry import CATEGORIES
 
 SCHEMA_VERSION = "commonwork-export/1"
@@ -34,7 +35,7 @@ def _identity(user_id: int) -> Rows:
     row: dict[str, Any] = {
         "username": user.username,
         "display_name": user.display_name,
-        "email": user.email,
+        "email": email_of(user_id),
         "preferred_language": user.preferred_language,
         "date_joined": user.date_joined,
     }
@@ -51,13 +52,15 @@ def _identity(user_id: int) -> Rows:
 
 
 def _location(user_id: int) -> Rows:
+    from commonwork.vault.location import point
     from commonwork.work.models import LocationPing
 
-    return _rows(
-        LocationPing.objects.filter(worker_id=user_id)
-        .order_by("recorded_at", "id")
-        .values("recorded_at", "lat", "lon")
-    )
+    rows: Rows = []
+    for ping in LocationPing.objects.filter(worker_id=user_id).order_by("recorded_at", "id"):
+        where = point(user_id, ping.sealed)
+        if where is not None:
+            rows.append({"recorded_at": ping.recorded_at, "lat": where[0], "lon": where[1]})
+    return rows
 
 
 def _availability(user_id: int) -> Rows:

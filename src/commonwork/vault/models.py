@@ -118,3 +118,29 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} of {self.member_id} ({self.status})"
+
+
+class MemberKey(models.Model):
+    """A member's data key, stored only wrapped by the master key (vault.keys)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField()
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"key of {self.user_id}"
+
+
+class SealedContact(models.Model):
+    """A member's contact details, sealed with their own key."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    email = models.BinaryField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"contact of {self.user_id}"

@@ -58,13 +58,13 @@ CATEGORIES: dict[str, Category] = {
         Category(
             "identity",
             N_("Identity and contact"),
-            ("members.User.username", "members.User.display_name", "members.User.email"),
+            ("members.User.username", "members.User.display_name", "vault.SealedContact.email"),
             N_("To log you in, show your name to the people you work with, and write to you."),
         ),
         Category(
             "location",
             N_("Location traces"),
-            ("work.LocationPing.lat", "work.LocationPing.lon", "work.LocationPing.recorded_at"),
+            ("work.LocationPing.sealed", "work.LocationPing.recorded_at"),
             N_(
                 "To offer you work near you, only while you are available; kept "
                 "location_retention_days."

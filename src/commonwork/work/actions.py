@@ -21,6 +21,7 @@ from commonwork.governance.parameters import read_parameter
 from commonwork.members.actions import clean_skills
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import is_steward, require_role
+from commonwork.vault.location import seal_point
 from commonwork.work.errors import WorkError
 from commonwork.work.lifecycle import IllegalTransitionError, TaskStatus, Transition, next_status
 from commonwork.work.models import (
@@ -653,7 +654,9 @@ def report_location(*, actor: User, lat: float, lon: float) -> LocationPing:
         )
     # Not audited row by row: a location trace is personal data and the audit log keeps
     # forever; the trace itself expires under location_retention_days.
-    return LocationPing.objects.create(worker=actor, lat=lat, lon=lon, recorded_at=clock.now())
+    return LocationPing.objects.create(
+        worker=actor, sealed=seal_point(actor.pk, lat, lon), recorded_at=clock.now()
+    )
 
 
 def _clean_areas(areas: list[list[float]]) -> list[list[float]]:

@@ -246,26 +246,20 @@ class AvailabilityPeriod(models.Model):
 class LocationPing(models.Model):
     """Where a worker's phone said they were, sent only while they are available.
 
-    Personal data (a location trace): kept only `location_retention_days` (governed) and
-    read only for dispatch while the worker is available.
+    Personal data (a location trace): sealed with the worker's own key (vault.keys), so
+    erasure makes it unreadable; kept only `location_retention_days` (governed) and read
+    only for dispatch while the worker is available. Read it with `vault.location.point`.
     """
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="location_pings"
     )
-    lat = models.FloatField()
-    lon = models.FloatField()
+    sealed = models.BinaryField(help_text='"lat,lon", sealed with the worker\'s key.')
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["worker", "-recorded_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
-                name="location_ping_on_earth",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.worker} at {self.recorded_at}"

@@ -19,7 +19,6 @@ from commonwork.work.models import (
     AvailabilityPeriod,
     Dispute,
     DisputeStatus,
-    LocationPing,
     Offer,
     OfferStatus,
     Project,
@@ -149,11 +148,6 @@ def is_available(actor: Any) -> bool:
 def task_history(actor: Any, task_id: int) -> QuerySet[AuditEntry]:
     task = access_task_by_id(actor, task_id)
     return history_of(task).order_by("seq")
-
-
-def latest_location(actor: Any) -> LocationPing | None:
-    """The worker's own latest position (others read it through dispatch only)."""
-    return LocationPing.objects.filter(worker_id=actor.pk).first()
 
 
 def work_preferences(actor: Any) -> WorkerPreferences | None:

@@ -1,0 +1,86 @@
+"""Per-member keys, wrapped by a master key kept outside the database.
+
+Contact details and location traces are sealed (Fernet: AES-128-CBC with an HMAC-SHA256,
+from `cryptography`) with their member's own key. That key is stored only wrapped by the
+master key, which lives in the environment (COMMONWORK_MASTER_KEY) or a file
+(COMMONWORK_MASTER_KEY_FILE; in DEBUG runs var/master.key is made on first use). Erasure
+destroys the member's wrapped key: what was sealed with it can no longer be read by
+anyone, backups included.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from commonwork.core import clock
+
+
+def _master() -> Fernet:
+    key = settings.VAULT_MASTER_KEY.strip()
+    path = settings.VAULT_MASTER_KEY_FILE
+    if not key and path:
+        if settings.DEBUG and not Path(path).exists():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(Fernet.generate_key())
+        key = Path(path).read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(
+            "Set COMMONWORK_MASTER_KEY or COMMONWORK_MASTER_KEY_FILE (a Fernet key)."
+        )
+    return Fernet(key.encode())
+
+
+def _member_key(user_id: int, *, create: bool) -> Fernet | None:
+    from commonwork.vault.models import MemberKey
+
+    row = MemberKey.objects.filter(user_id=user_id).first()
+    if row is None and create:
+        wrapped = _master().encrypt(Fernet.generate_key())
+        row, _created = MemberKey.objects.get_or_create(
+            user_id=user_id, defaults={"wrapped": wrapped, "created_at": clock.now()}
+        )
+    if row is None or row.destroyed_at is not None or not row.wrapped:
+        return None
+    return Fernet(_master().decrypt(bytes(row.wrapped)))
+
+
+class KeyDestroyedError(Exception):
+    """The member's key was destroyed by erasure; nothing more is sealed for them."""
+
+
+def seal(user_id: int, text: str) -> bytes:
+    key = _member_key(user_id, create=True)
+    if key is None:
+        raise KeyDestroyedError(user_id)
+    return key.encrypt(text.encode("utf-8"))
+
+
+def unseal(user_id: int, token: bytes | memoryview | None) -> str | None:
+    """The sealed text, or None when there is none or the member's key is gone."""
+    if not token:
+        return None
+    key = _member_key(user_id, create=False)
+    if key is None:
+        return None
+    try:
+        return key.decrypt(bytes(token)).decode("utf-8")
+    except InvalidToken:
+        return None
+
+
+def destroy(user_id: int) -> bool:
+    """Destroy the member's key for good; whether there was one."""
+    from commonwork.vault.models import MemberKey
+
+    return bool(
+        MemberKey.objects.filter(user_id=user_id, destroyed_at__isnull=True).update(
+            wrapped=b"", destroyed_at=clock.now()
+        )
+    )
