@@ -21,7 +21,7 @@ from commonwork.core import clock
 
 
 def _master() -> Fernet:
-    key = settings.VAULT_MASTER_KEY.strip()
+    key = (settings.VAULT_MASTER_KEY or "").strip()
     path = settings.VAULT_MASTER_KEY_FILE
     if not key and path:
         if settings.DEBUG and not Path(path).exists():
