@@ -80,7 +80,11 @@ def record(
     if obj is not None:
         object_type, object_id = object_type_of(obj), str(obj.pk)
     actor_id = getattr(actor, "pk", None)
-    actor_label = getattr(actor, "username", None) or (str(actor) if actor else "system")
+    # A pseudonym, not the username: the log is kept forever and hash-chained, so it must
+    # hold nothing a member's erasure would have to remove. Pages name the actor through
+    # the `actor` row, which erasure pseudonymises.
+    pk = getattr(actor, "pk", None)
+    actor_label = f"member:{pk}" if pk is not None else (str(actor) if actor else "system")
     # Round-trip through JSON so the hash covers exactly what the database returns.
     clean_data = json.loads(canonical_json(data or {}))
     with transaction.atomic():
@@ -153,4 +157,6 @@ def verify_chain(
 
 
 def history_of(obj: models.Model) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type=object_type_of(obj), object_id=str(obj.pk))
+    return AuditEntry.objects.select_related("actor").filter(
+        object_type=object_type_of(obj), object_id=str(obj.pk)
+    )

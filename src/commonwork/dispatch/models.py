@@ -30,6 +30,8 @@ class DispatchRound(models.Model):
     offered_count = models.PositiveIntegerField(default=0)
     total_cost = models.FloatField(default=0)
     solve_ms = models.PositiveIntegerField(default=0)
+    # An erasure removed a worker's position from the snapshot: it no longer replays.
+    redacted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]

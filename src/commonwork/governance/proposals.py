@@ -279,9 +279,12 @@ def propose(
 
 
 def _audited(proposal: Proposal) -> dict[str, Any]:
+    """What the audit log keeps of a proposal's content: candidates by member id only
+    (the log is kept forever; a name there would outlive the member's erasure)."""
+    elected = proposal.kind == ProposalKind.ELECTION
     return {
         "changes": proposal.changes,
-        "options": proposal.options,
+        "options": [o["key"] if elected else o for o in proposal.options],
         "seats": proposal.seats,
         "application": proposal.application_id,
         "subject": proposal.subject_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
-from commonwork.members.selectors import user_by_username
+from commonwork.members.selectors import active_membership, user_by_username
 from commonwork.vault import actions, selectors
+from commonwork.vault.erasure import erase_member
 from commonwork.vault.forms import ConsentForm
 from commonwork.vault.models import ExportStatus
 from commonwork.vault.registry import CATEGORIES, PURPOSES
@@ -37,6 +39,7 @@ def _context(request: HttpRequest, form: ConsentForm | None = None) -> dict[str,
         "received": selectors.consents_received(request.user),
         "exports": selectors.my_exports(request.user),
         "consent_form": form or ConsentForm(),
+        "may_erase": active_membership(request.user) is None,
     }
 
 
@@ -107,3 +110,18 @@ def download_export(request: HttpRequest, export_id: int) -> HttpResponse:
     name = f"commonwork-my-data-{export.requested_at:%Y%m%d-%H%M%S}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def erase(request: HttpRequest) -> HttpResponse:
+    """Erase everything, once the member has typed their user name to confirm."""
+    if request.POST.get("confirm", "").strip() != request.user.get_username():
+        messages.error(request, _("Type your user name exactly to confirm the erasure."))
+        return redirect("my_data")
+    try:
+        erase_member(actor=request.user)  # type: ignore[arg-type]
+    except DomainError as error:
+        return render_refusal(request, error)
+    logout(request)
+    return render(request, "vault/erased.html")

@@ -312,7 +312,7 @@ def get_task_history(request: HttpRequest, task_id: int) -> list[HistoryEntryOut
         HistoryEntryOut(
             seq=entry.seq,
             at=entry.at,
-            actor=entry.actor_label,
+            actor=entry.actor.public_name if entry.actor else "system",
             action=entry.action,
             data=entry.data,
         )

@@ -19,6 +19,11 @@ class Command(BaseCommand):
         dispatch_round = DispatchRound.objects.filter(pk=options["round"]).first()
         if dispatch_round is None:
             raise CommandError(f"There is no dispatch round {options['round']}.")
+        if dispatch_round.redacted:
+            raise CommandError(
+                f"Round {dispatch_round.pk} cannot be replayed: a worker in it erased their "
+                "data, and their position was removed from its snapshot."
+            )
         identical, digest = replay(dispatch_round)
         if dispatch_round.solver_version != SOLVER_VERSION:
             self.stdout.write(
