@@ -125,3 +125,37 @@ def test_old_location_points_are_deleted_by_the_retention_job(bob: Any) -> None:
     assert delete_old_locations() == 1
     kept = LocationPing.objects.get()
     assert point(bob.pk, kept.sealed) == (52.53, 13.41)
+
+
+def test_a_steward_reading_bank_details_and_statements_shows_in_the_members_log(
+    alice: Any, bob: Any, complete_task: Any
+) -> None:
+    from commonwork.ledger.models import PayoutBatch, Statement
+    from commonwork.ledger.payouts import prepare_payout_batch, set_payout_account
+    from commonwork.ledger.periods import close_period
+    from tests.ledger.conftest import FOUNDED, at
+    from tests.ledger.test_periods import IBAN_BOB, WEEK_LATER
+
+    # Four hours engaged for one task: the floor's top-up makes the co-op owe him money.
+    with clock.set_to(at(FOUNDED, 9)):
+        work_actions.set_availability(actor=bob, available=True)
+    complete_task(bob, start=at(FOUNDED, 10))
+    with clock.set_to(at(FOUNDED, 13)):
+        work_actions.set_availability(actor=bob, available=False)
+    set_payout_account(actor=bob, holder="Bob", iban=IBAN_BOB)
+    with clock.set_to(at(WEEK_LATER, 1)):
+        period = close_period(actor=alice)
+        prepare_payout_batch(actor=alice, period_id=period.pk)
+    batch = PayoutBatch.objects.get()
+    steward = _client(alice)
+    assert steward.get(f"/books/payouts/{batch.pk}.csv").status_code == 200
+    reads = set(
+        AccessLogEntry.objects.filter(subject=bob, actor=alice).values_list("category", "purpose")
+    )
+    assert reads == {("identity", "payout"), ("earnings", "payout")}
+    statement = Statement.objects.get(member=bob)
+    assert steward.get(f"/money/statements/{statement.pk}/").status_code == 200
+    assert AccessLogEntry.objects.filter(subject=bob, actor=alice).count() == 3
+    # Bob reading his own statement is not a read by someone else.
+    assert _client(bob).get(f"/money/statements/{statement.pk}/").status_code == 200
+    assert AccessLogEntry.objects.filter(subject=bob, actor=bob).count() == 0

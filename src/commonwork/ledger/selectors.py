@@ -27,6 +27,7 @@ from commonwork.ledger.models import (
 )
 from commonwork.ledger.payouts import owed_by_member
 from commonwork.members.selectors import is_steward
+from commonwork.vault import gate
 
 
 def statements_of(user: Any) -> QuerySet[Statement]:
@@ -42,6 +43,9 @@ def statement_for(user: Any, statement_id: int) -> Statement:
     statement = Statement.objects.select_related("period", "member").filter(pk=statement_id).first()
     if statement is None or (statement.member_id != user.pk and not is_steward(user)):
         raise NotFound("Statement")
+    if statement.member_id != user.pk:
+        # A steward reads another member's earnings: through the vault, into their log.
+        gate.read(actor=user, subject_id=statement.member_id, category="earnings", purpose="payout")
     return statement
 
 

@@ -28,6 +28,7 @@ from commonwork.ledger.forms import (
 from commonwork.ledger.models import PayoutBatch
 from commonwork.members.models import Cooperative, Role
 from commonwork.members.selectors import cooperative_currency, is_steward, require_role
+from commonwork.vault import gate
 
 
 def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) -> dict[str, Any]:
@@ -247,6 +248,14 @@ def batch_file(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
     if batch is None:
         raise Http404
     try:
+        if fmt not in ("csv", "xml"):
+            raise Http404
+        # The file holds each member's name, IBAN and amount: read through the vault.
+        for member_id in batch.lines.values_list("member_id", flat=True):
+            for category in ("identity", "earnings"):
+                gate.read(
+                    actor=request.user, subject_id=member_id, category=category, purpose="payout"
+                )
         if fmt == "csv":
             body: str | bytes = payouts.batch_csv(batch)
             content_type = "text/csv; charset=utf-8"
