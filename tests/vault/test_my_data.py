@@ -159,3 +159,21 @@ def test_a_steward_reading_bank_details_and_statements_shows_in_the_members_log(
     # Bob reading his own statement is not a read by someone else.
     assert _client(bob).get(f"/money/statements/{statement.pk}/").status_code == 200
     assert AccessLogEntry.objects.filter(subject=bob, actor=bob).count() == 0
+
+
+def test_a_client_sees_the_workers_name_only_while_the_task_is_in_hand(
+    bob: Any, dan: Any, make_task: Any
+) -> None:
+    task = make_task()
+    work_actions.take_task(actor=bob, task_id=task.pk)
+    page = _client(dan).get(f"/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="worker-name">Bob<' in page
+    logged = AccessLogEntry.objects.get(subject=bob, actor=dan)
+    assert (logged.category, logged.purpose) == ("identity", "active_task")
+    work_actions.start_task(actor=bob, task_id=task.pk)
+    work_actions.deliver_task(actor=bob, task_id=task.pk)
+    work_actions.complete_task(actor=dan, task_id=task.pk)
+    page = _client(dan).get(f"/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="worker-name">—<' in page  # history is not the client's to keep
+    assert "Bob" not in page  # nor in the task's history
+    assert "Bob" not in _client(dan).get("/client/").content.decode()

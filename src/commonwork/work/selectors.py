@@ -172,3 +172,23 @@ def actions_for(actor: Any, task: Task) -> list[str]:
     if holds_role(membership, Role.STEWARD):
         mine |= {Transition.CANCEL, Transition.OFFER}
     return [t.value for t in Transition if t in possible & mine]
+
+
+def worker_name_for(actor: Any, task: Task) -> str:
+    """The name of the task's worker as `actor` may see it: a client sees it only while
+    the task is in hand (the vault's gate decides, and logs the read); the worker and
+    stewards always; "" when hidden or nobody has the task."""
+    from commonwork.core.errors import DomainError
+    from commonwork.vault import gate
+
+    if task.worker is None or task.worker_id is None:
+        return ""
+    if task.worker_id == actor.pk or is_steward(actor):
+        return str(task.worker.public_name)
+    try:
+        gate.read(
+            actor=actor, subject_id=task.worker_id, category="identity", purpose="active_task"
+        )
+    except DomainError:
+        return ""
+    return str(task.worker.public_name)

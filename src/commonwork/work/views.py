@@ -120,16 +120,33 @@ def respond_to_offer(request: HttpRequest, offer_id: int, answer: str) -> HttpRe
 # --- the task page ----------------------------------------------------------------------
 
 
+def _history_with_names(actor: Any, task: Task, worker_name: str) -> list[tuple[Any, str]]:
+    """Each step with who took it, named only as this viewer may see them: the task's
+    worker by `worker_name` (the vault's answer for this viewer), "the worker" if hidden."""
+    rows = []
+    for entry in selectors.task_history(actor, task.pk):
+        if entry.actor is None:
+            name = _("the platform")
+        elif entry.actor_id == task.worker_id and entry.actor_id != actor.pk:
+            name = worker_name or _("the worker")
+        else:
+            name = entry.actor.public_name
+        rows.append((entry, name))
+    return rows
+
+
 def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
     allowed = selectors.actions_for(request.user, task)
     decisions = dispatch_selectors.decisions_about_task(request.user, task.pk)
+    worker_name = selectors.worker_name_for(request.user, task)
     return {
         "dispatch": [(decision, explain(decision)) for decision in decisions],
         "task": task,
+        "worker_name": worker_name,
         "project": task.project,
         "allowed": allowed,
         "simple_actions": [name for name in allowed if name in actions.SIMPLE_TRANSITIONS],
-        "history": selectors.task_history(request.user, task.pk),
+        "history": _history_with_names(request.user, task, worker_name),
         "dispute_form": ReasonForm(),
         "cancel_form": CancelForm(),
         "tip_form": (
@@ -235,7 +252,10 @@ def _client_context(
     default_deadline = timezone.localtime() + dt.timedelta(hours=4)
     return {
         "projects": projects,
-        "tasks": selectors.tasks_of_client(request.user)[:50],
+        "tasks": [
+            (task, selectors.worker_name_for(request.user, task))
+            for task in selectors.tasks_of_client(request.user)[:50]
+        ],
         "tariff": selectors.current_tariff(),
         "project_form": project_form or ProjectForm(),
         "task_form": task_form
