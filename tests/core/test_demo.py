@@ -143,3 +143,18 @@ def test_the_demo_books_pass_bean_check_and_bob_was_paid_for_waiting(
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_demo_worker_sees_that_dispatch_read_their_location_and_why():
+    from commonwork.vault.models import AccessLogEntry
+
+    _load()
+    carol = User.objects.get(username="carol")
+    read = AccessLogEntry.objects.get(subject=carol, category="location")
+    assert (read.actor_label, read.basis) == ("dispatch", "bylaws:dispatch")
+    client = Client()
+    assert client.login(username="carol", password=DEMO_PASSWORD)
+    assert (
+        "Dispatch reads a worker&#x27;s current location"
+        in client.get("/my-data/").content.decode()
+    )
