@@ -156,6 +156,16 @@ def complete_task(make_task: Callable[..., Task], dan: Any) -> Callable[..., Tas
     return run
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Any:
+    """Each test starts in English, whatever language an earlier request left active."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     from django.conf import settings
 

@@ -177,3 +177,15 @@ def test_a_client_sees_the_workers_name_only_while_the_task_is_in_hand(
     assert 'data-testid="worker-name">—<' in page  # history is not the client's to keep
     assert "Bob" not in page  # nor in the task's history
     assert "Bob" not in _client(dan).get("/client/").content.decode()
+
+
+def test_the_steward_console_reads_members_and_applicants_through_the_gate(
+    alice: Any, bob: Any, erin: Any
+) -> None:
+    from commonwork.members import actions as member_actions
+
+    member_actions.submit_application(actor=erin, role="worker", motivation="I ride.", skills=[])
+    assert _client(alice).get("/steward/").status_code == 200
+    assert AccessLogEntry.objects.filter(subject=bob, actor=alice, purpose="membership").exists()
+    assert AccessLogEntry.objects.filter(subject=erin, actor=alice, purpose="admission").exists()
+    assert not AccessLogEntry.objects.filter(subject=alice).exists()  # her own row is hers

@@ -68,5 +68,11 @@ class NotFound(DomainError):  # noqa: N818 - named for the HTTP answer it become
 
 
 class Forbidden(DomainError):  # noqa: N818 - named for the HTTP answer it becomes
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__("forbidden", message, field=field)
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__("forbidden", message, field=field, params=params)

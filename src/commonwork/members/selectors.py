@@ -43,8 +43,10 @@ def require_role(user: Any, *roles: Role) -> Membership:
     if membership is None:
         raise Forbidden("Only active members of the co-op can do this.")
     if roles and not any(holds_role(membership, role) for role in roles):
-        names = ", ".join(str(role.label) for role in roles)
-        raise Forbidden(f"Only members with the role {names} can do this.")
+        # The role's code, not its label: the message is English (the API's language)
+        # whatever language is active; pages translate the template.
+        names = ", ".join(role.value for role in roles)
+        raise Forbidden("Only members with the role {roles} can do this.", params={"roles": names})
     return membership
 
 

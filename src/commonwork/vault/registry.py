@@ -140,6 +140,20 @@ PURPOSES: dict[str, Purpose] = {
             N_("Stewards read names, bank details and amounts owed to prepare a payout."),
         ),
         Purpose(
+            "admission",
+            "steward",
+            frozenset({"identity"}),
+            N_(
+                "Stewards read an applicant's name, reasons and skills to decide their application."
+            ),
+        ),
+        Purpose(
+            "membership",
+            "steward",
+            frozenset({"identity"}),
+            N_("Stewards read members' names, roles and status to keep the membership roll."),
+        ),
+        Purpose(
             "dispute",
             "steward",
             frozenset({"identity", "tasks", "disputes"}),
