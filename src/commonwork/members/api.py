@@ -10,6 +10,7 @@ from commonwork.api.actor import api_actor
 from commonwork.api.idempotency import idempotent
 from commonwork.members import actions, selectors
 from commonwork.members.models import ApiToken, Application, Membership
+from commonwork.vault import gate
 
 router = Router(tags=["members"])
 
@@ -178,8 +179,18 @@ def post_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]:
 
 @router.get("/applications", response=list[ApplicationOut])
 def list_applications(request: HttpRequest) -> list[ApplicationOut]:
-    """Stewards: the applications waiting for a decision."""
-    return [ApplicationOut.of(a) for a in selectors.pending_applications(api_actor(request))]
+    """Stewards: the applications waiting for a decision (each read is in the
+    applicant's access log)."""
+    actor = api_actor(request)
+    applications = list(selectors.pending_applications(actor))
+    for application in applications:
+        gate.read(
+            actor=actor,
+            subject_id=application.applicant_id,
+            category="identity",
+            purpose="admission",
+        )
+    return [ApplicationOut.of(a) for a in applications]
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut)
@@ -209,8 +220,14 @@ def reject_application(
 
 @router.get("/members", response=list[MembershipOut])
 def list_members(request: HttpRequest) -> list[MembershipOut]:
-    """Stewards: every membership."""
-    return [MembershipOut.of(m) for m in selectors.list_members(api_actor(request))]
+    """Stewards: every membership (each read is in the member's access log)."""
+    actor = api_actor(request)
+    members = list(selectors.list_members(actor))
+    for membership in members:
+        gate.read(
+            actor=actor, subject_id=membership.user_id, category="identity", purpose="membership"
+        )
+    return [MembershipOut.of(m) for m in members]
 
 
 @router.post("/members/{membership_id}/status", response=MembershipOut)
