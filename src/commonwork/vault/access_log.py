@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
+
 from commonwork.core import clock
 from commonwork.core.audit import GENESIS_HASH, canonical_json
 from commonwork.vault.models import AccessLogEntry, AccessLogHead
@@ -43,8 +45,10 @@ def entry_hash(*, subject_id: int, seq: int, at: datetime, read: Read, prev_hash
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@transaction.atomic
 def append(subject_id: int, reads: Iterable[Read]) -> list[AccessLogEntry]:
-    """Append reads to one member's log; call inside the reading transaction."""
+    """Append reads to one member's log: inside the reading transaction when there is
+    one (a page's read is its own), holding the member's head row so writers queue."""
     AccessLogHead.objects.get_or_create(subject_id=subject_id)
     head = AccessLogHead.objects.select_for_update().get(subject_id=subject_id)
     now = clock.now()
