@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "commonwork.dispatch",
     "commonwork.ledger",
     "commonwork.vault",
+    "commonwork.policylab",
 ]
 
 MIDDLEWARE = [

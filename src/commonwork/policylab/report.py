@@ -1,0 +1,137 @@
+"""A comparison of rule sets as data (JSON, CSV) and as a page (HTML with SVG charts)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from commonwork.observatory import metrics as m
+from commonwork.policylab.simulate import Outcome
+
+# (key, label, unit) in the order the report shows them.
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("hourly_pay_median", "Hourly pay, waiting counted (median)", "minor/h"),
+    ("hourly_pay_mean", "Hourly pay, waiting counted (mean)", "minor/h"),
+    ("hourly_pay_p10", "Hourly pay, waiting counted (10th percentile)", "minor/h"),
+    ("hourly_pay_task_median", "Hourly pay, task time only (median)", "minor/h"),
+    ("share_hours_at_floor", "Share of working hours paid at or above the floor", "share"),
+    ("weekly_hours_median", "Working hours per week (median)", "h"),
+    ("share_above_48h", "Share of workers above 48 hours a week", "share"),
+    ("idle_share", "Idle share of working time", "share"),
+    ("labour_share", "Labour's share of client spending", "share"),
+    ("platform_share", "Platform's retained share (take)", "share"),
+    ("retained_per_wage", "Retained value per unit of wages", "ratio"),
+    ("gini", "Gini of earnings", "ratio"),
+    ("top10_share", "Top 10 %'s share of earnings", "share"),
+    ("wait_median", "Customer wait, minutes (median)", "min"),
+    ("wait_p90", "Customer wait, minutes (90th percentile)", "min"),
+    ("completion_rate", "Completion rate", "share"),
+)
+
+
+def summarize(outcome: Outcome, *, floor_per_hour_minor: int) -> dict[str, float]:
+    workers, tasks = outcome.workers, outcome.tasks
+    with_wait = m.hourly_pay(workers, count_waiting=True)
+    task_only = m.hourly_pay(workers, count_waiting=False)
+    hours = m.weekly_hours(workers)
+    earnings = [float(w.earnings_minor) for w in workers]
+    waits = m.customer_wait(tasks)
+    return {
+        "hourly_pay_median": with_wait.median,
+        "hourly_pay_mean": with_wait.mean,
+        "hourly_pay_p10": with_wait.p10,
+        "hourly_pay_task_median": task_only.median,
+        "share_hours_at_floor": m.share_of_hours_at_or_above_floor(
+            workers, floor_per_hour_minor=floor_per_hour_minor
+        ),
+        "weekly_hours_median": m.quantile(hours, 0.5),
+        "share_above_48h": m.share_above_weekly_hours(workers),
+        "idle_share": m.idle_share(workers),
+        "labour_share": m.labour_share(tasks),
+        "platform_share": m.platform_share(tasks),
+        "retained_per_wage": m.retained_per_wage(tasks),
+        "gini": m.gini(earnings),
+        "top10_share": m.top_share(earnings, 0.1),
+        "wait_median": waits.median,
+        "wait_p90": waits.p90,
+        "completion_rate": m.completion_rate(tasks),
+    }
+
+
+def _clean(value: float) -> float | None:
+    return None if math.isnan(value) else round(float(value), 6)
+
+
+def as_json(scenario: str, summaries: dict[str, dict[str, float]]) -> str:
+    data: dict[str, Any] = {
+        "scenario": scenario,
+        "metrics": [{"key": k, "label": label, "unit": u} for k, label, u in METRICS],
+        "rule_sets": {
+            name: {key: _clean(value) for key, value in values.items()}
+            for name, values in summaries.items()
+        },
+    }
+    return json.dumps(data, indent=2)
+
+
+def as_csv(summaries: dict[str, dict[str, float]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = list(summaries)
+    writer.writerow(["metric", "unit", *names])
+    for key, _label, unit in METRICS:
+        writer.writerow([key, unit, *(_clean(summaries[n][key]) for n in names)])
+    return out.getvalue()
+
+
+def _bars(values: Sequence[tuple[str, float]], width: int = 320) -> str:
+    finite = [v for _n, v in values if not math.isnan(v)]
+    top = max((abs(v) for v in finite), default=1.0) or 1.0
+    rows = []
+    for i, (name, value) in enumerate(values):
+        length = 0 if math.isnan(value) else max(0.0, value) / top * (width - 120)
+        y = 4 + i * 22
+        rows.append(
+            f'<text x="0" y="{y + 13}" font-size="12">{html.escape(name)}</text>'
+            f'<rect x="110" y="{y}" width="{length:.1f}" height="16" class="bar-{i % 2}"/>'
+            f'<text x="{114 + length:.1f}" y="{y + 13}" font-size="12">{_fmt(value)}</text>'
+        )
+    height = 8 + 22 * len(values)
+    return (
+        f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        + "".join(rows)
+        + "</svg>"
+    )
+
+
+def _fmt(value: float) -> str:
+    if math.isnan(value):
+        return "—"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
+
+
+def as_html(scenario: str, summaries: dict[str, dict[str, float]]) -> str:
+    names = list(summaries)
+    sections = []
+    for key, label, unit in METRICS:
+        chart = _bars([(n, summaries[n][key]) for n in names])
+        sections.append(
+            f'<section data-metric="{key}"><h2>{html.escape(label)} <small>({unit})</small></h2>'
+            f"{chart}</section>"
+        )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Policy lab: {html.escape(scenario)}</title>"
+        "<style>body{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
+        ".bar-0{fill:#1b6e4a}.bar-1{fill:#b5522a}section{margin:1.5rem 0}</style></head><body>"
+        f"<h1>Policy lab: {html.escape(scenario)}</h1>"
+        f"<p>The same demand and the same workers under {', '.join(map(html.escape, names))}."
+        " Money in minor units of the currency; formulas in docs/policylab.md.</p>"
+        + "".join(sections)
+        + "</body></html>"
+    )
