@@ -28,6 +28,9 @@ from commonwork.members.selectors import (
     get_cooperative,
     user_by_username,
 )
+from commonwork.policylab.library import RULE_SETS
+from commonwork.policylab.models import LabRun
+from commonwork.policylab.runs import complete_run, cooperative_rules, current_values, start_run
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project
 from commonwork.work.selectors import (
@@ -222,6 +225,14 @@ def load_demo() -> DemoResult:
         # scheduler that `make run` starts keeps running rounds after that.
         run_round()
         result.created.append("a dispatch round")
+    if not LabRun.objects.exists():
+        # The policy lab's comparison of an extractive platform with the demo's rules.
+        run = start_run(
+            actor=None,
+            rule_sets=[RULE_SETS["extractive"], cooperative_rules(current_values(), "cooperative")],
+        )
+        complete_run(run.pk)
+        result.created.append("a policy lab report")
     return result
 
 

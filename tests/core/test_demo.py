@@ -158,3 +158,15 @@ def test_a_demo_worker_sees_that_dispatch_read_their_location_and_why():
         "Dispatch reads a worker&#x27;s current location"
         in client.get("/my-data/").content.decode()
     )
+
+
+def test_the_demo_has_a_policy_lab_report():
+    from commonwork.policylab.models import LabRun, RunStatus
+
+    _load()
+    run = LabRun.objects.get()
+    assert run.status == RunStatus.DONE
+    assert (
+        run.summaries["extractive"]["platform_share"]
+        > run.summaries["cooperative"]["platform_share"]
+    )

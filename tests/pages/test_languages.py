@@ -30,6 +30,7 @@ PAGES_BY_ROLE = {
         "/money/",
         "/proposals/",
         "/my-data/",
+        "/lab/",
     ],
     "dan": ["/client/", "/tasks/{task}/", "/account/", "/money/"],
     "alice": [

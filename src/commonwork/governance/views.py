@@ -177,7 +177,20 @@ def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         "appealable": selectors.appealable(request.user, proposal),
         "appeal_form": AppealForm(initial={"key": new_form_key()}),
         "is_author": proposal.author_id == request.user.pk,
+        **_lab_context(proposal),
     }
+
+
+def _lab_context(proposal: Any) -> dict[str, Any]:
+    """The policy lab's comparison of the rules now and as proposed, if one was run."""
+    from commonwork.policylab.views import summary_rows
+
+    if proposal.kind != ProposalKind.PARAMETER_CHANGE:
+        return {}
+    run = proposal.lab_runs.order_by("-requested_at", "-id").first()
+    if run is None:
+        return {"lab_run": None}
+    return {"lab_run": run, "rows": summary_rows(run), "names": list(run.summaries)}
 
 
 @login_required

@@ -10,27 +10,28 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from commonwork.core.marks import N_
 from commonwork.observatory import metrics as m
 from commonwork.policylab.simulate import Outcome
 
 # (key, label, unit) in the order the report shows them.
 METRICS: tuple[tuple[str, str, str], ...] = (
-    ("hourly_pay_median", "Hourly pay, waiting counted (median)", "minor/h"),
-    ("hourly_pay_mean", "Hourly pay, waiting counted (mean)", "minor/h"),
-    ("hourly_pay_p10", "Hourly pay, waiting counted (10th percentile)", "minor/h"),
-    ("hourly_pay_task_median", "Hourly pay, task time only (median)", "minor/h"),
-    ("share_hours_at_floor", "Share of working hours paid at or above the floor", "share"),
-    ("weekly_hours_median", "Working hours per week (median)", "h"),
-    ("share_above_48h", "Share of workers above 48 hours a week", "share"),
-    ("idle_share", "Idle share of working time", "share"),
-    ("labour_share", "Labour's share of client spending", "share"),
-    ("platform_share", "Platform's retained share (take)", "share"),
-    ("retained_per_wage", "Retained value per unit of wages", "ratio"),
-    ("gini", "Gini of earnings", "ratio"),
-    ("top10_share", "Top 10 %'s share of earnings", "share"),
-    ("wait_median", "Customer wait, minutes (median)", "min"),
-    ("wait_p90", "Customer wait, minutes (90th percentile)", "min"),
-    ("completion_rate", "Completion rate", "share"),
+    ("hourly_pay_median", N_("Hourly pay, waiting counted (median)"), "minor/h"),
+    ("hourly_pay_mean", N_("Hourly pay, waiting counted (mean)"), "minor/h"),
+    ("hourly_pay_p10", N_("Hourly pay, waiting counted (10th percentile)"), "minor/h"),
+    ("hourly_pay_task_median", N_("Hourly pay, task time only (median)"), "minor/h"),
+    ("share_hours_at_floor", N_("Share of working hours paid at or above the floor"), "share"),
+    ("weekly_hours_median", N_("Working hours per week (median)"), "h"),
+    ("share_above_48h", N_("Share of workers above 48 hours a week"), "share"),
+    ("idle_share", N_("Idle share of working time"), "share"),
+    ("labour_share", N_("Labour's share of client spending"), "share"),
+    ("platform_share", N_("Platform's retained share (take)"), "share"),
+    ("retained_per_wage", N_("Retained value per unit of wages"), "ratio"),
+    ("gini", N_("Gini of earnings"), "ratio"),
+    ("top10_share", N_("Top 10 %'s share of earnings"), "share"),
+    ("wait_median", N_("Customer wait, minutes (median)"), "min"),
+    ("wait_p90", N_("Customer wait, minutes (90th percentile)"), "min"),
+    ("completion_rate", N_("Completion rate"), "share"),
 )
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from commonwork.core.marks import N_
+
 # Who is reading: the member themself, another member, a steward acting as one, a client
 # (about a worker on their task), a background job, an API token of another member, or
 # nobody logged in.
@@ -29,11 +31,6 @@ ACTOR_KINDS: tuple[ActorKind, ...] = (
     "token",
     "anonymous",
 )
-
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for a no-op marker
-    """Marks a sentence for the translation catalogue; pages translate it when shown."""
-    return text
 
 
 @dataclass(frozen=True)

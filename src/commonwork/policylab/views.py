@@ -1,0 +1,105 @@
+"""The members' policy lab: start a comparison, watch it finish, read the report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonwork.core.errors import DomainError
+from commonwork.core.pages import render_refusal
+from commonwork.governance.models import ProposalKind
+from commonwork.governance.selectors import proposal_for
+from commonwork.members.selectors import require_role
+from commonwork.policylab import runs
+from commonwork.policylab.library import RULE_SETS
+from commonwork.policylab.models import LabRun
+from commonwork.policylab.report import METRICS
+
+
+def summary_rows(run: LabRun) -> list[dict[str, Any]]:
+    """The report as rows for a page: each metric with each rule set's value."""
+    names = list(run.summaries)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "values": [run.summaries[n].get(key) for n in names],
+        }
+        for key, label, unit in METRICS
+    ]
+
+
+@login_required
+def lab(request: HttpRequest) -> HttpResponse:
+    try:
+        require_role(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "policylab/lab.html", {"runs": LabRun.objects.all()[:20]})
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    try:
+        run = runs.start_run(
+            actor=request.user,  # type: ignore[arg-type]
+            rule_sets=[
+                RULE_SETS["extractive"],
+                runs.cooperative_rules(runs.current_values(), "cooperative"),
+            ],
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("The simulation is running; its report appears here."))
+    return redirect("lab_run", run_id=run.pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    try:
+        require_role(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    run = LabRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    template = "policylab/run_body.html" if request.htmx else "policylab/run.html"  # type: ignore[attr-defined]
+    return render(
+        request, template, {"run": run, "rows": summary_rows(run), "names": list(run.summaries)}
+    )
+
+
+@login_required
+def run_report(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The stand-alone HTML report with its charts."""
+    try:
+        require_role(request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    run = LabRun.objects.filter(pk=run_id).first()
+    if run is None or not run.report_html:
+        raise Http404
+    return HttpResponse(run.report_html)
+
+
+@login_required
+@require_POST
+def simulate_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    try:
+        require_role(request.user)
+        proposal = proposal_for(request.user, proposal_id)
+        if proposal.kind != ProposalKind.PARAMETER_CHANGE:
+            raise Http404
+        runs.compare_proposal(actor=request.user, proposal=proposal)  # type: ignore[arg-type]
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("The simulation is running; its comparison appears below."))
+    return redirect("proposal_detail", proposal_id=proposal_id)
