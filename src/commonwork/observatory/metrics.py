@@ -99,6 +99,24 @@ def weekly_hours(workers: Sequence[WorkerPeriod]) -> list[float]:
     return [w.working_hours / w.days * 7 for w in workers if w.days > 0]
 
 
+def daily_hours(workers: Sequence[WorkerPeriod]) -> list[float]:
+    """Each worker's working hours per day of the period: hours ÷ days."""
+    return [w.working_hours / w.days for w in workers if w.days > 0]
+
+
+def paid_share_of_working_time(workers: Sequence[WorkerPeriod]) -> float:
+    """Σ task hours ÷ Σ working hours: the part of the time at work that piece rates pay."""
+    idle = idle_share(workers)
+    return 1 - idle if not math.isnan(idle) else math.nan
+
+
+def take_per_task(tasks: Sequence[TaskRecord]) -> Distribution:
+    """Per completed task, the share of what the client paid that the platform kept."""
+    return distribution(
+        [t.platform_kept_minor / t.client_paid_minor for t in tasks if t.client_paid_minor > 0]
+    )
+
+
 def share_above_weekly_hours(workers: Sequence[WorkerPeriod], limit: float = 48) -> float:
     """The share of workers whose weekly working hours exceed `limit`."""
     hours = weekly_hours(workers)

@@ -75,7 +75,7 @@ RULE_SETS: dict[str, dict[str, Any]] = {
     "extractive": {
         "name": "extractive",
         "fee_rate": 0.25,
-        "surge_multiplier": 1.5,
+        "surge_multiplier": 1.2,
         "surge_kept": 0.5,
         "pay_waiting": False,
         "dispatch": "nearest",

@@ -87,7 +87,11 @@ def simulate(
         0,
         scenario.city_km,
     )
-    start_hour = np.clip(rng.normal(10.5, 2.5, n), 6, 18)
+    busiest = max(scenario.hotspots, key=lambda h: h.weight)
+    hub_x, hub_y = busiest.x_km, busiest.y_km
+    # Workers follow the meals: about half start before lunch, the rest before dinner.
+    lunch = rng.random(n) < 0.5
+    start_hour = np.clip(np.where(lunch, rng.normal(10.5, 1.5, n), rng.normal(15.5, 1.5, n)), 5, 20)
     # Everything below is the rules' doing; the draws above are the same for every rule set.
     admitted = np.ones(n, dtype=bool)
     if rules.onboarding == "matched":
@@ -138,6 +142,12 @@ def simulate(
         tasks.extend(TaskRecord(0, 0, 0, None) for _ in range(len(waiting) - len(still)))
         waiting = still
         free = np.flatnonzero(online & (busy_until <= t))
+        # Idle workers ride back towards the busiest place they know, as drivers do.
+        dx, dy = hub_x - wx[free], hub_y - wy[free]
+        far = np.hypot(dx, dy)
+        step = np.minimum(far, SPEED_KM_PER_MINUTE) / np.maximum(far, 1e-9)
+        wx[free] += dx * step
+        wy[free] += dy * step
         if not waiting or len(free) == 0:
             continue
         surging = len(waiting) > len(free)
