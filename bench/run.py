@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"__init__", "run"}
+NOT_BENCHMARKS = {"__init__", "run", "policylab_mesa"}  # helpers, not benchmarks
 
 
 @dataclass(frozen=True)

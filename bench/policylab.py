@@ -1,0 +1,47 @@
+"""The policy lab's speed: a city-day under each rule set against the issue's 60-second
+goal, and a small scenario against the Mesa reference implementation of the same model
+(bench/policylab_mesa.py), in the same run. Peak memory is the process's resident peak."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+from bench.policylab_mesa import run_reference
+from bench.run import Measurement
+from commonwork.policylab.config import rules_from, scenario_from
+from commonwork.policylab.library import RULE_SETS, SCENARIOS
+from commonwork.policylab.simulate import simulate
+
+GOAL_SECONDS = 60.0
+
+
+def _seconds(function: object, *args: object) -> float:
+    started = time.perf_counter()
+    function(*args)  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def run(*, quick: bool) -> list[Measurement]:
+    measurements = []
+    small = scenario_from({**SCENARIOS["small"], "days": 1})
+    extractive = rules_from(RULE_SETS["extractive"])
+    ours = min(_seconds(simulate, small, extractive) for _ in range(3))
+    mesa = min(_seconds(run_reference, small, extractive) for _ in range(3))
+    measurements.append(
+        Measurement(
+            "policy lab small day, extractive (Commonwork)", "Mesa reference", 1, ours, mesa
+        )
+    )
+    if not quick:
+        city = scenario_from(SCENARIOS["city-day"])
+        for name in ("extractive", "cooperative"):
+            seconds = _seconds(simulate, city, rules_from(RULE_SETS[name]))
+            measurements.append(
+                Measurement(
+                    f"policy lab city-day, {name}", "the 60 s goal", 1, seconds, GOAL_SECONDS
+                )
+            )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Policy lab: peak resident memory of the benchmark process {peak_mb:,.0f} MB.\n")
+    return measurements
