@@ -11,8 +11,8 @@ co-op's solver is the same code in both.
 
 from __future__ import annotations
 
-import math
 import logging
+import math
 from typing import Any
 
 import mesa  # type: ignore[import-untyped]
@@ -27,7 +27,6 @@ from commonwork.policylab.simulate import (
     SPEED_KM_PER_MINUTE,
     Outcome,
 )
-
 
 # Mesa logs every model step at INFO; a benchmark's output is not the place for it.
 logging.getLogger("mesa").setLevel(logging.WARNING)
