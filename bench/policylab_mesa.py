@@ -37,6 +37,10 @@ class Worker(mesa.Agent):  # type: ignore[misc]
         super().__init__(model)
         self.x, self.y, self.start_hour = x, y, start_hour
         self.busy_until = 0.0
+        self.acceptance = model.random.uniform(0.85, 1.0)
+        self.offers = 0
+        self.declines = 0
+        self.deactivated = False
         self.online = False
         self.online_minutes = 0
         self.today_minutes = 0
@@ -53,7 +57,7 @@ class Worker(mesa.Agent):  # type: ignore[misc]
             and self.today_minutes < LONGEST_DAY_HOURS * 60
             and self.earnings < target
         )
-        self.online = planned or extended
+        self.online = (planned or extended) and not self.deactivated
         if not self.online:
             return
         self.online_minutes += 1
@@ -130,6 +134,17 @@ class CityModel(mesa.Model):  # type: ignore[misc]
             if pickup > self.rules.radius_km:
                 continue
             free.remove(nearest)
+            nearest.offers += 1
+            if self.random.random() > nearest.acceptance:
+                nearest.declines += 1
+                limit = self.rules.deactivate_below_acceptance
+                if (
+                    limit is not None
+                    and nearest.offers >= self.rules.deactivation_after_offers
+                    and 1 - nearest.declines / nearest.offers < limit
+                ):
+                    nearest.deactivated = True
+                continue
             self.waiting.remove(task)
             nearest.busy_until = (
                 self.t + HANDLING_MINUTES + (pickup + task["trip"]) / SPEED_KM_PER_MINUTE

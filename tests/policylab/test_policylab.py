@@ -103,3 +103,26 @@ def test_the_command_refuses_bad_input_before_running(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="fee_rate"):
         call_command("policylab", "run", "--rules", str(bad), "--out", str(tmp_path / "r"))
     assert not (tmp_path / "r").exists()
+
+
+def test_declining_gets_workers_deactivated_only_where_the_rules_say_so() -> None:
+    scenario = scenario_from(TINY)
+    strict = rules_from({**RULE_SETS["extractive"], "deactivate_below_acceptance": 0.99})
+    lenient = rules_from({**RULE_SETS["extractive"], "deactivate_below_acceptance": None})
+    assert simulate(scenario, strict).deactivated > 0
+    assert simulate(scenario, lenient).deactivated == 0
+    assert simulate(scenario, rules_from(RULE_SETS["cooperative"])).deactivated == 0
+
+
+def test_a_longer_minimum_rest_means_fewer_hours_worked() -> None:
+    scenario = scenario_from({**TINY, "days": 2})
+    hours = {
+        rest: sum(
+            w.working_hours
+            for w in simulate(
+                scenario, rules_from({**RULE_SETS["cooperative"], "min_rest_hours": rest})
+            ).workers
+        )
+        for rest in (0, 20)
+    }
+    assert hours[20] < hours[0]

@@ -56,6 +56,11 @@ class RuleSet:
     floor_per_hour_minor: int = 0
     max_hours_per_day: float | None = None
     max_hours_per_week: float | None = None
+    min_rest_hours: float | None = None  # between two stretches of work
+    # The platform deactivates a worker whose acceptance rate falls below this, once they
+    # have had `deactivation_after_offers` offers; None: declining costs nothing.
+    deactivate_below_acceptance: float | None = None
+    deactivation_after_offers: int = 20
     dispatch: str = "nearest"  # "nearest" or "fair_optimal"
     surplus_returned: bool = False  # the operating surplus goes back to the workers
     operating_cost_rate: float = 0.05  # of client spending: what running the platform costs
@@ -68,7 +73,14 @@ class RuleSet:
 
 
 T = TypeVar("T")
-RATES = {"fee_rate", "solidarity_rate", "surge_kept", "operating_cost_rate", "target_utilisation"}
+RATES = {
+    "fee_rate",
+    "solidarity_rate",
+    "surge_kept",
+    "operating_cost_rate",
+    "target_utilisation",
+    "deactivate_below_acceptance",
+}
 
 
 def _build(cls: type[T], data: Mapping[str, Any], prefix: str = "") -> T:

@@ -35,6 +35,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("wait_median", N_("Customer wait, minutes (median)"), "min"),
     ("wait_p90", N_("Customer wait, minutes (90th percentile)"), "min"),
     ("completion_rate", N_("Completion rate"), "share"),
+    ("deactivated_share", N_("Share of workers deactivated for declining"), "share"),
 )
 
 
@@ -67,6 +68,7 @@ def summarize(outcome: Outcome, *, floor_per_hour_minor: int) -> dict[str, float
         "wait_median": waits.median,
         "wait_p90": waits.p90,
         "completion_rate": m.completion_rate(tasks),
+        "deactivated_share": outcome.deactivated / len(workers) if workers else math.nan,
     }
 
 

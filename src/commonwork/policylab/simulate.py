@@ -34,6 +34,7 @@ class Outcome:
     rules: str
     workers: tuple[WorkerPeriod, ...]
     tasks: tuple[TaskRecord, ...]
+    deactivated: int = 0  # workers the platform deactivated for declining
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def simulate(
     # Workers follow the meals: about half start before lunch, the rest before dinner.
     lunch = rng.random(n) < 0.5
     start_hour = np.clip(np.where(lunch, rng.normal(10.5, 1.5, n), rng.normal(15.5, 1.5, n)), 5, 20)
+    # How willing each worker is to take what they are offered (they decline the rest).
+    acceptance = rng.uniform(0.85, 1.0, n)
     # Everything below is the rules' doing; the draws above are the same for every rule set.
     admitted = np.ones(n, dtype=bool)
     if rules.onboarding == "matched":
@@ -105,6 +108,10 @@ def simulate(
         needed = math.ceil(task_hours_per_day / (day_hours * rules.target_utilisation))
         admitted[min(n, needed) :] = False
     busy_until = np.zeros(n)
+    offers = np.zeros(n)
+    declines = np.zeros(n)
+    was_online = np.zeros(n, dtype=bool)
+    last_online = np.full(n, -1e9)
     online_minutes = np.zeros(n)
     task_minutes = np.zeros(n)
     earnings = np.zeros(n)
@@ -131,6 +138,11 @@ def simulate(
             online &= today_online < rules.max_hours_per_day * 60
         if rules.max_hours_per_week is not None:
             online &= online_minutes < rules.max_hours_per_week * 60
+        if rules.min_rest_hours is not None:
+            # A new stretch starts only after the rest; a stretch under way goes on.
+            online &= was_online | (t - last_online >= rules.min_rest_hours * 60)
+        last_online[online] = t
+        was_online = online
         online_minutes += online
         today_online += online
         task_minutes += online & (busy_until > t)
@@ -151,9 +163,20 @@ def simulate(
         if not waiting or len(free) == 0:
             continue
         surging = len(waiting) > len(free)
-        for task_index, worker in _dispatch(
+        for task_index, worker in _offers(
             rules, demand, waiting, free, wx, wy, earnings, online_minutes, task_minutes
         ):
+            offers[worker] += 1
+            if rng.random() > acceptance[worker]:
+                declines[worker] += 1
+                limit = rules.deactivate_below_acceptance
+                if (
+                    limit is not None
+                    and offers[worker] >= rules.deactivation_after_offers
+                    and 1 - declines[worker] / offers[worker] < limit
+                ):
+                    admitted[worker] = False  # deactivated by the platform, for good
+                continue  # the task waits for the next minute's offers
             pickup_km = math.hypot(
                 demand.x[task_index] - wx[worker], demand.y[task_index] - wy[worker]
             )
@@ -205,10 +228,11 @@ def simulate(
     )
     if progress is not None:
         progress(1.0)
-    return Outcome(scenario.name, rules.name, workers, tuple(tasks))
+    deactivated = int(np.sum(~admitted & (online_minutes > 0)))
+    return Outcome(scenario.name, rules.name, workers, tuple(tasks), deactivated)
 
 
-def _dispatch(
+def _offers(
     rules: RuleSet,
     demand: _Demand,
     waiting: list[int],
@@ -219,7 +243,7 @@ def _dispatch(
     online_minutes: np.ndarray,
     task_minutes: np.ndarray,
 ) -> list[tuple[int, int]]:
-    """(task, worker) pairs for this minute."""
+    """(task, worker) offers for this minute; each worker may accept or decline."""
     if rules.dispatch == "nearest":
         tree = cKDTree(np.column_stack([wx[free], wy[free]]))
         taken: set[int] = set()
