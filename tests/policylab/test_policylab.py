@@ -94,7 +94,9 @@ def test_the_command_writes_json_csv_and_html(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert set(report["rule_sets"]) == {"extractive", "cooperative"}
     assert "platform_share" in (tmp_path / "r" / "report.csv").read_text()
-    assert "<svg" in (tmp_path / "r" / "report.html").read_text()
+    page = (tmp_path / "r" / "report.html").read_text()
+    for chart in ("hourly_pay", "daily_hours", "wait_minutes", "money"):
+        assert f'data-chart="{chart}"' in page
 
 
 def test_the_command_refuses_bad_input_before_running(tmp_path: Path) -> None:

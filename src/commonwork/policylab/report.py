@@ -72,6 +72,90 @@ def summarize(outcome: Outcome, *, floor_per_hour_minor: int) -> dict[str, float
     }
 
 
+def distributions(outcome: Outcome) -> dict[str, list[float]]:
+    """The per-worker and per-task values the report draws as histograms."""
+    workers = outcome.workers
+    return {
+        "hourly_pay": [w.earnings_minor / w.working_hours for w in workers if w.working_hours > 0],
+        "daily_hours": m.daily_hours(workers),
+        "wait_minutes": [t.wait_minutes for t in outcome.tasks if t.wait_minutes is not None],
+        "money": [
+            float(sum(t.worker_paid_minor for t in outcome.tasks)),
+            float(sum(t.platform_kept_minor for t in outcome.tasks)),
+        ],
+    }
+
+
+HISTOGRAMS = (
+    ("hourly_pay", N_("Hourly pay, waiting counted: how many workers earn what"), "minor/h"),
+    ("daily_hours", N_("Working hours per day: how many workers work how long"), "h"),
+    ("wait_minutes", N_("Customer waits: how many tasks wait how long"), "min"),
+)
+
+
+def _histogram(values: Sequence[float], low: float, high: float, bins: int = 12) -> str:
+    width, height = 300, 110
+    counts = [0] * bins
+    span = (high - low) or 1.0
+    for value in values:
+        counts[min(bins - 1, max(0, int((value - low) / span * bins)))] += 1
+    top = max(counts) or 1
+    bar = width / bins
+    rects = "".join(
+        f'<rect x="{i * bar:.1f}" y="{height - 16 - c / top * (height - 24):.1f}" '
+        f'width="{bar - 2:.1f}" height="{c / top * (height - 24):.1f}" class="bar-0"/>'
+        for i, c in enumerate(counts)
+    )
+    axis = (
+        f'<text x="0" y="{height - 2}" font-size="11">{_fmt(low)}</text>'
+        f'<text x="{width}" y="{height - 2}" font-size="11" text-anchor="end">{_fmt(high)}</text>'
+    )
+    return (
+        f'<svg role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">{rects}{axis}</svg>'
+    )
+
+
+def _money_split(labour: float, platform: float) -> str:
+    total = (labour + max(platform, 0)) or 1.0
+    share = labour / total * 300
+    return (
+        '<svg role="img" width="300" height="24" viewBox="0 0 300 24">'
+        f'<rect x="0" y="0" width="{share:.1f}" height="24" class="bar-0"/>'
+        f'<rect x="{share:.1f}" y="0" width="{300 - share:.1f}" height="24" class="bar-1"/>'
+        "</svg>"
+    )
+
+
+def _distribution_sections(spreads: dict[str, dict[str, list[float]]]) -> str:
+    sections = []
+    for key, label, unit in HISTOGRAMS:
+        everything = [v for spread in spreads.values() for v in spread[key]]
+        if not everything:
+            continue
+        low, high = min(everything), max(everything)
+        cells = "".join(
+            f"<figure><figcaption>{html.escape(name)}</figcaption>"
+            f"{_histogram(spread[key], low, high)}</figure>"
+            for name, spread in spreads.items()
+        )
+        sections.append(
+            f'<section data-chart="{key}"><h2>{html.escape(label)} <small>({unit})</small></h2>'
+            f'<div class="row">{cells}</div></section>'
+        )
+    money = "".join(
+        f"<figure><figcaption>{html.escape(name)}</figcaption>"
+        f"{_money_split(*spread['money'])}</figure>"
+        for name, spread in spreads.items()
+    )
+    sections.append(
+        '<section data-chart="money"><h2>Where the clients\' money goes '
+        "<small>(green: workers, orange: the platform)</small></h2>"
+        f'<div class="row">{money}</div></section>'
+    )
+    return "".join(sections)
+
+
 def _clean(value: float) -> float | None:
     return None if math.isnan(value) else round(float(value), 6)
 
@@ -124,9 +208,13 @@ def _fmt(value: float) -> str:
     return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
-def as_html(scenario: str, summaries: dict[str, dict[str, float]]) -> str:
+def as_html(
+    scenario: str,
+    summaries: dict[str, dict[str, float]],
+    spreads: dict[str, dict[str, list[float]]] | None = None,
+) -> str:
     names = list(summaries)
-    sections = []
+    sections = [_distribution_sections(spreads)] if spreads else []
     for key, label, unit in METRICS:
         chart = _bars([(n, summaries[n][key]) for n in names])
         sections.append(
@@ -137,7 +225,8 @@ def as_html(scenario: str, summaries: dict[str, dict[str, float]]) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Policy lab: {html.escape(scenario)}</title>"
         "<style>body{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
-        ".bar-0{fill:#1b6e4a}.bar-1{fill:#b5522a}section{margin:1.5rem 0}</style></head><body>"
+        ".bar-0{fill:#1b6e4a}.bar-1{fill:#b5522a}section{margin:1.5rem 0}"
+        ".row{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}</style></head><body>"
         f"<h1>Policy lab: {html.escape(scenario)}</h1>"
         f"<p>The same demand and the same workers under {', '.join(map(html.escape, names))}."
         " Money in minor units of the currency; formulas in docs/policylab.md.</p>"

@@ -19,7 +19,7 @@ from commonwork.members.selectors import require_role
 from commonwork.policylab.config import rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
 from commonwork.policylab.models import LabRun, RunStatus
-from commonwork.policylab.report import as_html, summarize
+from commonwork.policylab.report import as_html, distributions, summarize
 from commonwork.policylab.simulate import simulate
 
 # The scenario members run from the page: a small city for a day, a few seconds.
@@ -76,10 +76,13 @@ def complete_run(run_id: int) -> LabRun:
         return run
     scenario = scenario_from(PAGE_SCENARIO)
     summaries = {}
+    spreads = {}
+    floor = max(int(d.get("floor_per_hour_minor", 0)) for d in run.rule_sets)
     for data in run.rule_sets:
         rules = rules_from(data)
-        floor = max(int(d.get("floor_per_hour_minor", 0)) for d in run.rule_sets)
-        summaries[rules.name] = summarize(simulate(scenario, rules), floor_per_hour_minor=floor)
+        outcome = simulate(scenario, rules)
+        summaries[rules.name] = summarize(outcome, floor_per_hour_minor=floor)
+        spreads[rules.name] = distributions(outcome)
     clean = {
         name: {k: (None if math.isnan(v) else round(float(v), 6)) for k, v in values.items()}
         for name, values in summaries.items()
@@ -87,7 +90,7 @@ def complete_run(run_id: int) -> LabRun:
     LabRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.DONE,
         summaries=json.loads(json.dumps(clean)),
-        report_html=as_html(scenario.name, summaries),
+        report_html=as_html(scenario.name, summaries, spreads),
         finished_at=clock.now(),
     )
     return LabRun.objects.get(pk=run_id)

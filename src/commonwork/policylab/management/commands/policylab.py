@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commonwork.policylab.config import ConfigError, load_toml, rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
-from commonwork.policylab.report import as_csv, as_html, as_json, summarize
+from commonwork.policylab.report import as_csv, as_html, as_json, distributions, summarize
 from commonwork.policylab.simulate import simulate
 
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         except ConfigError as error:
             raise CommandError(f"Bad input, nothing simulated: {error}") from error
         summaries = {}
+        spreads = {}
         for rules in rule_sets:
 
             def progress(done: float, name: str = rules.name) -> None:
@@ -46,11 +47,12 @@ class Command(BaseCommand):
             summaries[rules.name] = summarize(
                 outcome, floor_per_hour_minor=max(r.floor_per_hour_minor for r in rule_sets)
             )
+            spreads[rules.name] = distributions(outcome)
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         (out / "report.json").write_text(as_json(scenario.name, summaries))
         (out / "report.csv").write_text(as_csv(summaries))
-        (out / "report.html").write_text(as_html(scenario.name, summaries))
+        (out / "report.html").write_text(as_html(scenario.name, summaries, spreads))
         self.stdout.write(self.style.SUCCESS(f"Report written to {out}/report.html"))
 
 
