@@ -29,7 +29,7 @@ from commonwork.policylab.simulate import (
 )
 
 # Mesa logs every model step at INFO; a benchmark's output is not the place for it.
-logging.getLogger("mesa").setLevel(logging.WARNING)
+logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
 class Worker(mesa.Agent):  # type: ignore[misc]
@@ -46,6 +46,7 @@ class Worker(mesa.Agent):  # type: ignore[misc]
         self.today_minutes = 0
         self.task_minutes = 0
         self.earnings = 0.0
+        self.ridden_km = 0.0
 
     def step(self) -> None:
         model = self.model
@@ -173,7 +174,12 @@ def run_reference(scenario: Scenario, rules: RuleSet, *, seed: int | None = None
     model.records.extend(TaskRecord(0, 0, 0, None) for _ in model.waiting)
     workers = tuple(
         WorkerPeriod(
-            i, w.online_minutes / 60, w.task_minutes / 60, round(w.earnings), scenario.days
+            i,
+            w.online_minutes / 60,
+            w.task_minutes / 60,
+            round(w.earnings),
+            scenario.days,
+            round(w.ridden_km * scenario.cost_per_km_minor),
         )
         for i, w in enumerate(model.agents)
         if w.online_minutes > 0

@@ -75,3 +75,9 @@ def test_labour_and_platform_shares_add_up_to_the_whole(pairs: list[tuple[int, i
     if sum(w + k for w, k in pairs) == 0:
         return
     assert m.labour_share(tasks) + m.platform_share(tasks) == pytest.approx(1)
+
+
+def test_effective_pay_is_net_of_the_workers_own_costs() -> None:
+    worker = m.WorkerPeriod(0, 10, 5, 10_000, 7, costs_minor=2_000)
+    assert m.hourly_pay([worker], count_waiting=True).median == 800
+    assert m.share_of_hours_at_or_above_floor([worker], floor_per_hour_minor=900) == 0

@@ -4,7 +4,9 @@ and in docs/policylab.md; money is integer minor units, hours are floats.
 
 Terms. *Working time* is the time a worker is logged in and available, waiting included.
 *Task time* is the part of it spent on tasks. *Earnings* are everything paid to the
-worker for the period (task pay, floor top-ups, tips, surplus returns paid out).
+worker for the period (task pay, floor top-ups, tips, surplus returns paid out); *net*
+earnings subtract the worker's own costs of working (their vehicle), and effective
+hourly pay is net.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ class WorkerPeriod:
     task_hours: float  # on tasks; at most working_hours
     earnings_minor: int
     days: float  # the period's length in days (for hours per week)
+    costs_minor: int = 0  # the worker's own costs of working (their vehicle)
+
+    @property
+    def net_minor(self) -> int:
+        return self.earnings_minor - self.costs_minor
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,11 @@ def distribution(values: Sequence[float]) -> Distribution:
 
 
 def hourly_pay(workers: Sequence[WorkerPeriod], *, count_waiting: bool) -> Distribution:
-    """Effective hourly pay per worker (minor units per hour): earnings ÷ working hours
-    (waiting counted) or ÷ task hours (waiting not counted). Workers with no such hours
-    are left out."""
+    """Effective hourly pay per worker (minor units per hour): earnings less the worker's
+    own costs, ÷ working hours (waiting counted) or ÷ task hours (waiting not counted).
+    Workers with no such hours are left out."""
     values = [
-        w.earnings_minor / (w.working_hours if count_waiting else w.task_hours)
+        w.net_minor / (w.working_hours if count_waiting else w.task_hours)
         for w in workers
         if (w.working_hours if count_waiting else w.task_hours) > 0
     ]
@@ -81,15 +88,15 @@ def hourly_pay(workers: Sequence[WorkerPeriod], *, count_waiting: bool) -> Distr
 def share_of_hours_at_or_above_floor(
     workers: Sequence[WorkerPeriod], *, floor_per_hour_minor: int
 ) -> float:
-    """Of all working hours, the share worked by workers whose earnings per working hour
-    reach the floor: Σ working hours of those workers ÷ Σ working hours."""
+    """Of all working hours, the share worked by workers whose earnings (net of their own
+    costs) per working hour reach the floor: Σ their working hours ÷ Σ working hours."""
     total = sum(w.working_hours for w in workers)
     if total == 0:
         return math.nan
     paid = sum(
         w.working_hours
         for w in workers
-        if w.working_hours > 0 and w.earnings_minor / w.working_hours >= floor_per_hour_minor
+        if w.working_hours > 0 and w.net_minor / w.working_hours >= floor_per_hour_minor
     )
     return paid / total
 

@@ -76,7 +76,7 @@ def distributions(outcome: Outcome) -> dict[str, list[float]]:
     """The per-worker and per-task values the report draws as histograms."""
     workers = outcome.workers
     return {
-        "hourly_pay": [w.earnings_minor / w.working_hours for w in workers if w.working_hours > 0],
+        "hourly_pay": [w.net_minor / w.working_hours for w in workers if w.working_hours > 0],
         "daily_hours": m.daily_hours(workers),
         "wait_minutes": [t.wait_minutes for t in outcome.tasks if t.wait_minutes is not None],
         "money": [

@@ -110,6 +110,7 @@ def simulate(
     busy_until = np.zeros(n)
     offers = np.zeros(n)
     declines = np.zeros(n)
+    ridden_km = np.zeros(n)
     was_online = np.zeros(n, dtype=bool)
     last_online = np.full(n, -1e9)
     online_minutes = np.zeros(n)
@@ -181,6 +182,7 @@ def simulate(
                 demand.x[task_index] - wx[worker], demand.y[task_index] - wy[worker]
             )
             trip = float(demand.trip_km[task_index])
+            ridden_km[worker] += pickup_km + trip
             duration = HANDLING_MINUTES + (pickup_km + trip) / SPEED_KM_PER_MINUTE
             busy_until[worker] = t + duration
             angle = rng.uniform(0, 2 * math.pi)
@@ -221,7 +223,12 @@ def simulate(
         tasks.append(TaskRecord(0, round(transfers.sum()), -round(transfers.sum()), None))
     workers = tuple(
         WorkerPeriod(
-            i, online_minutes[i] / 60, task_minutes[i] / 60, round(earnings[i]), scenario.days
+            i,
+            online_minutes[i] / 60,
+            task_minutes[i] / 60,
+            round(earnings[i]),
+            scenario.days,
+            round(ridden_km[i] * scenario.cost_per_km_minor),
         )
         for i in range(n)
         if online_minutes[i] > 0
