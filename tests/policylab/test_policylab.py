@@ -128,3 +128,15 @@ def test_a_longer_minimum_rest_means_fewer_hours_worked() -> None:
         for rest in (0, 20)
     }
     assert hours[20] < hours[0]
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_shipped_scenario_is_valid(name: str) -> None:
+    scenario = scenario_from(SCENARIOS[name])
+    assert scenario.workers >= 1
+    assert len(scenario.tasks_per_hour) == 24
+
+
+@pytest.mark.parametrize("name", sorted(RULE_SETS))
+def test_every_shipped_rule_set_is_valid(name: str) -> None:
+    assert rules_from(RULE_SETS[name]).name == name
