@@ -15,8 +15,8 @@ from commonwork.dispatch.solver import Params, RoundInput, TaskIn, WorkerIn, pro
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.ledger.rules import engaged_seconds
 from commonwork.members.models import Membership, MembershipStatus
+from commonwork.vault import location
 from commonwork.vault.gate import job_reads
-from commonwork.vault.location import point
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
     AvailabilityPeriod,
@@ -120,16 +120,19 @@ def build_round(
         subject_ids=worker_ids,
         categories=("location", "availability", "tasks", "earnings"),
     )
-    positions: dict[int, tuple[float, float]] = {}
-    for ping in LocationPing.objects.filter(
-        worker_id__in=worker_ids, recorded_at__gte=now - LOCATION_FRESH_FOR
-    ).order_by("worker_id", "-recorded_at", "-id"):
-        if ping.worker_id in positions:
-            continue
-        if ping.recorded_at >= periods[ping.worker_id].started_at:
-            where = point(ping.worker_id, ping.sealed)
-            if where is not None:
-                positions[ping.worker_id] = where
+    # Each worker's newest ping of this availability stretch, opened all at once.
+    newest: dict[int, bytes | memoryview] = {}
+    for worker_id, recorded_at, sealed in (
+        LocationPing.objects.filter(
+            worker_id__in=worker_ids, recorded_at__gte=now - LOCATION_FRESH_FOR
+        )
+        .order_by("worker_id", "-recorded_at", "-id")
+        .values_list("worker_id", "recorded_at", "sealed")
+    ):
+        if worker_id not in newest and recorded_at >= periods[worker_id].started_at:
+            newest[worker_id] = sealed
+    opened = location.points(list(newest.items()))
+    positions = {w: where for w, where in zip(newest, opened, strict=True) if where is not None}
 
     located = [(t.pickup_lat, t.pickup_lon) for t in tasks if t.kind == TaskKind.LOCATED]
     points = [p for p in located if p[0] is not None and p[1] is not None]

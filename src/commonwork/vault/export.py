@@ -52,15 +52,20 @@ def _identity(user_id: int) -> Rows:
 
 
 def _location(user_id: int) -> Rows:
-    from commonwork.vault.location import point
+    from commonwork.vault.location import points
     from commonwork.work.models import LocationPing
 
-    rows: Rows = []
-    for ping in LocationPing.objects.filter(worker_id=user_id).order_by("recorded_at", "id"):
-        where = point(user_id, ping.sealed)
-        if where is not None:
-            rows.append({"recorded_at": ping.recorded_at, "lat": where[0], "lon": where[1]})
-    return rows
+    pings = list(
+        LocationPing.objects.filter(worker_id=user_id)
+        .order_by("recorded_at", "id")
+        .values_list("recorded_at", "sealed")
+    )
+    opened = points([(user_id, sealed) for _at, sealed in pings])
+    return [
+        {"recorded_at": at, "lat": where[0], "lon": where[1]}
+        for (at, _sealed), where in zip(pings, opened, strict=True)
+        if where is not None
+    ]
 
 
 def _availability(user_id: int) -> Rows:

@@ -10,8 +10,11 @@ anyone, backups included.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -19,10 +22,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 from commonwork.core import clock
 
+if TYPE_CHECKING:
+    from commonwork.vault.models import MemberKey
+
 
 def _master() -> Fernet:
-    key = (settings.VAULT_MASTER_KEY or "").strip()
-    path = settings.VAULT_MASTER_KEY_FILE
+    """The master key, read once per process and setting: every seal and unseal unwraps a
+    member's key with it, and dispatch unseals every available worker's position a round."""
+    return _master_from((settings.VAULT_MASTER_KEY or "").strip(), settings.VAULT_MASTER_KEY_FILE)
+
+
+@functools.cache
+def _master_from(key: str, path: str) -> Fernet:
     if not key and path:
         if settings.DEBUG and not Path(path).exists():
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -46,6 +57,10 @@ def _member_key(user_id: int, *, create: bool) -> Fernet | None:
         row, _created = MemberKey.objects.get_or_create(
             user_id=user_id, defaults={"wrapped": wrapped, "created_at": clock.now()}
         )
+    return _unwrapped(row)
+
+
+def _unwrapped(row: MemberKey | None) -> Fernet | None:
     if row is None or row.destroyed_at is not None or not row.wrapped:
         return None
     return Fernet(_master().decrypt(bytes(row.wrapped)))
@@ -64,15 +79,26 @@ def seal(user_id: int, text: str) -> bytes:
 
 def unseal(user_id: int, token: bytes | memoryview | None) -> str | None:
     """The sealed text, or None when there is none or the member's key is gone."""
-    if not token:
-        return None
-    key = _member_key(user_id, create=False)
-    if key is None:
-        return None
-    try:
-        return key.decrypt(bytes(token)).decode("utf-8")
-    except InvalidToken:
-        return None
+    return unseal_all([(user_id, token)])[0]
+
+
+def unseal_all(
+    sealed: Sequence[tuple[int, bytes | memoryview | None]],
+) -> list[str | None]:
+    """Each (member, sealed text) opened, in order; the members' keys are fetched in one
+    query, so a page or a dispatch round opening many values asks the database once."""
+    from commonwork.vault.models import MemberKey
+
+    wanted = {user_id for user_id, token in sealed if token}
+    keys = {row.user_id: _unwrapped(row) for row in MemberKey.objects.filter(user_id__in=wanted)}
+    opened: list[str | None] = []
+    for user_id, token in sealed:
+        key = keys.get(user_id) if token else None
+        try:
+            opened.append(key.decrypt(bytes(token)).decode("utf-8") if key and token else None)
+        except InvalidToken:
+            opened.append(None)
+    return opened
 
 
 def destroy(user_id: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from commonwork.vault import keys
 
 
@@ -11,8 +13,18 @@ def seal_point(worker_id: int, lat: float, lon: float) -> bytes:
 
 def point(worker_id: int, sealed: bytes | memoryview | None) -> tuple[float, float] | None:
     """(lat, lon), or None once the worker's key is destroyed."""
-    text = keys.unseal(worker_id, sealed)
-    if text is None:
-        return None
-    lat, lon = text.split(",")
-    return float(lat), float(lon)
+    return points([(worker_id, sealed)])[0]
+
+
+def points(
+    sealed: Sequence[tuple[int, bytes | memoryview | None]],
+) -> list[tuple[float, float] | None]:
+    """Many (worker, sealed point) opened at once, in order (one query for the keys)."""
+    opened: list[tuple[float, float] | None] = []
+    for text in keys.unseal_all(sealed):
+        if text is None:
+            opened.append(None)
+            continue
+        lat, lon = text.split(",")
+        opened.append((float(lat), float(lon)))
+    return opened
