@@ -243,3 +243,15 @@ def books_overview() -> dict[str, Any]:
         "owed_total_minor": sum(owed.values()),
         "owed_without_details": sorted(m for m in owed if m not in with_details),
     }
+
+
+def payout_batch_for_file(user: Any, batch_id: int) -> PayoutBatch:
+    """A batch a steward downloads as a bank file. The file holds each member's name, IBAN
+    and amount, so those are read through the vault's gate, into each member's log."""
+    batch = PayoutBatch.objects.select_related("period").filter(pk=batch_id).first()
+    if batch is None or not is_steward(user):
+        raise NotFound("Payout batch")
+    members = list(batch.lines.values_list("member_id", flat=True))
+    for category in ("identity", "earnings"):
+        gate.read_many(actor=user, subject_ids=members, category=category, purpose="payout")
+    return batch

@@ -25,10 +25,8 @@ from commonwork.ledger.forms import (
     PayoutAccountForm,
     TipForm,
 )
-from commonwork.ledger.models import PayoutBatch
 from commonwork.members.models import Cooperative, Role
-from commonwork.members.selectors import cooperative_currency, is_steward, require_role
-from commonwork.vault import gate
+from commonwork.members.selectors import cooperative_currency, require_role
 
 
 def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) -> dict[str, Any]:
@@ -242,20 +240,10 @@ def mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 def batch_file(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
-    if not is_steward(request.user):
-        return render_refusal(request, NotFound("Payout batch"))
-    batch = PayoutBatch.objects.select_related("period").filter(pk=batch_id).first()
-    if batch is None:
+    if fmt not in ("csv", "xml"):
         raise Http404
     try:
-        if fmt not in ("csv", "xml"):
-            raise Http404
-        # The file holds each member's name, IBAN and amount: read through the vault.
-        for member_id in batch.lines.values_list("member_id", flat=True):
-            for category in ("identity", "earnings"):
-                gate.read(
-                    actor=request.user, subject_id=member_id, category=category, purpose="payout"
-                )
+        batch = selectors.payout_batch_for_file(request.user, batch_id)
         if fmt == "csv":
             body: str | bytes = payouts.batch_csv(batch)
             content_type = "text/csv; charset=utf-8"

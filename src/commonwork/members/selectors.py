@@ -17,6 +17,7 @@ from commonwork.members.models import (
     Role,
     User,
 )
+from commonwork.vault import gate
 
 
 def get_cooperative() -> Cooperative | None:
@@ -75,18 +76,37 @@ def access_application_by_id(actor: Any, application_id: int) -> Application:
     return application
 
 
-def pending_applications(actor: Any) -> QuerySet[Application]:
+def pending_applications(actor: Any) -> list[Application]:
+    """Stewards: the applications waiting for a decision, each applicant's details read
+    through the vault's gate (into the applicant's access log)."""
     require_role(actor, Role.STEWARD)
-    return Application.objects.filter(status=ApplicationStatus.PENDING).select_related("applicant")
+    applications = list(
+        Application.objects.filter(status=ApplicationStatus.PENDING).select_related("applicant")
+    )
+    gate.read_many(
+        actor=actor,
+        subject_ids=[a.applicant_id for a in applications],
+        category="identity",
+        purpose="admission",
+    )
+    return applications
 
 
 def applications_of(actor: Any) -> QuerySet[Application]:
     return Application.objects.filter(applicant_id=actor.pk).order_by("-submitted_at")
 
 
-def list_members(actor: Any) -> QuerySet[Membership]:
+def list_members(actor: Any) -> list[Membership]:
+    """Stewards: the membership roll, each member's name read through the vault's gate."""
     require_role(actor, Role.STEWARD)
-    return Membership.objects.select_related("user").order_by("role", "user__username")
+    members = list(Membership.objects.select_related("user").order_by("role", "user__username"))
+    gate.read_many(
+        actor=actor,
+        subject_ids=[m.user_id for m in members],
+        category="identity",
+        purpose="membership",
+    )
+    return members
 
 
 def access_membership_by_id(actor: Any, membership_id: int) -> Membership:

@@ -23,7 +23,6 @@ from commonwork.members.forms import (
     split_skills,
 )
 from commonwork.members.models import Role
-from commonwork.vault import gate
 from commonwork.work import selectors as work_selectors
 from commonwork.work.forms import ResolveDisputeForm
 
@@ -149,30 +148,10 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 def _console_context(request: HttpRequest) -> dict[str, object]:
-    applications = list(selectors.pending_applications(request.user))
-    disputes = list(work_selectors.open_disputes(request.user))
-    members = list(selectors.list_members(request.user))
-    # What the console shows of each person is read through the vault, into their log.
-    steward = request.user
-    for application in applications:
-        gate.read(
-            actor=steward,
-            subject_id=application.applicant_id,
-            category="identity",
-            purpose="admission",
-        )
-    for membership in members:
-        gate.read(
-            actor=steward,
-            subject_id=membership.user_id,
-            category="identity",
-            purpose="membership",
-        )
-    for dispute in disputes:
-        parties = [p for p in (dispute.opened_by_id, dispute.task.worker_id) if p is not None]
-        for party in sorted(set(parties)):
-            for category in ("identity", "disputes"):
-                gate.read(actor=steward, subject_id=party, category=category, purpose="dispute")
+    # Each selector reads what it shows through the vault's gate, into each person's log.
+    applications = selectors.pending_applications(request.user)
+    disputes = work_selectors.open_disputes(request.user)
+    members = selectors.list_members(request.user)
     return {
         "applications": applications,
         "disputes": disputes,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from commonwork.core import clock
@@ -96,24 +97,50 @@ def read(
     *, actor: Any, subject_id: int, category: str, purpose: str, via_token: bool = False
 ) -> str:
     """Allow and log one read by a person, or refuse it. Returns the basis."""
+    return read_many(
+        actor=actor,
+        subject_ids=[subject_id],
+        category=category,
+        purpose=purpose,
+        via_token=via_token,
+    )[subject_id]
+
+
+@transaction.atomic
+def read_many(
+    *,
+    actor: Any,
+    subject_ids: Iterable[int],
+    category: str,
+    purpose: str,
+    via_token: bool = False,
+) -> dict[int, str]:
+    """Allow and log one person's read of several members' data (a list page), or refuse
+    it all: each member's basis, by member. Who the reader is is worked out once."""
     _known(category)
-    kind = actor_kind(actor, subject_id, via_token=via_token)
-    actor_id = actor.pk if kind != "anonymous" else None
-    basis = basis_for(kind, actor_id, subject_id, category, purpose)
-    if basis is None:
-        raise VaultError(
-            "forbidden",
-            "Nothing in the bylaws or in this member's consents lets you read their "
-            "{category} for this purpose.",
-            params={"category": category},
-        )
-    if basis != SELF_BASIS:
-        label = getattr(actor, "username", "") or "anonymous"
-        access_log.append(
-            subject_id,
-            [access_log.Read(actor_id, label, kind, category, purpose, basis)],
-        )
-    return basis
+    subjects = sorted(set(subject_ids))
+    # The reader's kind is the same for every member but themself.
+    others = actor_kind(actor, 0, via_token=via_token)
+    own_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor.pk if others != "anonymous" else None
+    label = getattr(actor, "username", "") or "anonymous"
+    bases: dict[int, str] = {}
+    for subject_id in subjects:
+        kind: ActorKind = "self" if subject_id == own_id else others
+        basis = basis_for(kind, actor_id, subject_id, category, purpose)
+        if basis is None:
+            raise VaultError(
+                "forbidden",
+                "Nothing in the bylaws or in this member's consents lets you read their "
+                "{category} for this purpose.",
+                params={"category": category},
+            )
+        bases[subject_id] = basis
+    for subject_id, basis in bases.items():
+        if basis != SELF_BASIS:  # a member reading their own data leaves no entry
+            read = access_log.Read(actor_id, label, others, category, purpose, basis)
+            access_log.append(subject_id, [read])
+    return bases
 
 
 # A job that reads every few seconds (dispatch) would write thousands of identical lines a

@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from commonwork.core.audit import history_of
-from commonwork.core.errors import NotFound
+from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.models import AuditEntry
 from commonwork.members.models import Role
 from commonwork.members.selectors import active_membership, holds_role, is_steward, require_role
+from commonwork.vault import gate
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
     AvailabilityPeriod,
@@ -130,11 +131,19 @@ def pending_offers_for(actor: Any) -> QuerySet[Offer]:
     )
 
 
-def open_disputes(actor: Any) -> QuerySet[Dispute]:
+def open_disputes(actor: Any) -> list[Dispute]:
+    """Stewards: the open disputes; both parties' names and words are read through the
+    vault's gate, into their access logs."""
     require_role(actor, Role.STEWARD)
-    return Dispute.objects.filter(status=DisputeStatus.OPEN).select_related(
-        "task", "task__worker", "opened_by"
+    disputes = list(
+        Dispute.objects.filter(status=DisputeStatus.OPEN).select_related(
+            "task", "task__worker", "opened_by"
+        )
     )
+    parties = {p for d in disputes for p in (d.opened_by_id, d.task.worker_id) if p is not None}
+    for category in ("identity", "disputes"):
+        gate.read_many(actor=actor, subject_ids=parties, category=category, purpose="dispute")
+    return disputes
 
 
 def open_availability(actor: Any) -> AvailabilityPeriod | None:
@@ -178,9 +187,6 @@ def worker_name_for(actor: Any, task: Task) -> str:
     """The name of the task's worker as `actor` may see it: a client sees it only while
     the task is in hand (the vault's gate decides, and logs the read); the worker and
     stewards always; "" when hidden or nobody has the task."""
-    from commonwork.core.errors import DomainError
-    from commonwork.vault import gate
-
     if task.worker is None or task.worker_id is None:
         return ""
     if task.worker_id == actor.pk or is_steward(actor):
