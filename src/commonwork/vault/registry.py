@@ -33,6 +33,18 @@ ACTOR_KINDS: tuple[ActorKind, ...] = (
 )
 
 
+# How each kind of reader is named to the member whose data was read.
+READER_LABELS: dict[str, str] = {
+    "self": N_("you"),
+    "member": N_("another member"),
+    "steward": N_("a steward"),
+    "client": N_("a client"),
+    "job": N_("a background job"),
+    "token": N_("an API token"),
+    "anonymous": N_("someone not logged in"),
+}
+
+
 @dataclass(frozen=True)
 class Category:
     key: str
