@@ -32,6 +32,8 @@ def test_a_member_starts_a_comparison_and_reads_its_report(
     page = _client(bob).get(f"/lab/{run.pk}/").content.decode()
     assert 'data-metric="platform_share"' in page
     assert "<svg" in _client(bob).get(f"/lab/{run.pk}/report.html").content.decode()
+    report_zh = _client(bob).get(f"/zh-hans/lab/{run.pk}/report.html").content.decode()
+    assert "客户的钱流向哪里" in report_zh
     assert "政策实验室" in _client(bob).get("/zh-hans/lab/").content.decode()
 
 

@@ -30,7 +30,9 @@ class LabRun(models.Model):
     )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     summaries = models.JSONField(default=dict)
-    report_html = models.TextField(blank=True)
+    spreads = models.JSONField(
+        default=dict, help_text="Per rule set, the values the report draws as histograms."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

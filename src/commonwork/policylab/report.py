@@ -7,7 +7,7 @@ import html
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from commonwork.core.marks import N_
@@ -127,7 +127,21 @@ def _money_split(labour: float, platform: float) -> str:
     )
 
 
-def _distribution_sections(spreads: dict[str, dict[str, list[float]]]) -> str:
+Translate = Callable[[str], str]
+MONEY_TITLE = N_("Where the clients' money goes")
+MONEY_LEGEND = N_("green: workers, orange: the platform")
+TITLE = N_("Policy lab: %(scenario)s")
+INTRO = N_(
+    "The same demand and the same workers under %(rules)s. Money in minor units of the "
+    "currency; formulas in docs/policylab.md."
+)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _distribution_sections(spreads: dict[str, dict[str, list[float]]], _: Translate) -> str:
     sections = []
     for key, label, unit in HISTOGRAMS:
         everything = [v for spread in spreads.values() for v in spread[key]]
@@ -140,8 +154,8 @@ def _distribution_sections(spreads: dict[str, dict[str, list[float]]]) -> str:
             for name, spread in spreads.items()
         )
         sections.append(
-            f'<section data-chart="{key}"><h2>{html.escape(label)} <small>({unit})</small></h2>'
-            f'<div class="row">{cells}</div></section>'
+            f'<section data-chart="{key}"><h2>{html.escape(_(label))} <small>({unit})</small>'
+            f'</h2><div class="row">{cells}</div></section>'
         )
     money = "".join(
         f"<figure><figcaption>{html.escape(name)}</figcaption>"
@@ -149,8 +163,8 @@ def _distribution_sections(spreads: dict[str, dict[str, list[float]]]) -> str:
         for name, spread in spreads.items()
     )
     sections.append(
-        '<section data-chart="money"><h2>Where the clients\' money goes '
-        "<small>(green: workers, orange: the platform)</small></h2>"
+        f'<section data-chart="money"><h2>{html.escape(_(MONEY_TITLE))} '
+        f"<small>({html.escape(_(MONEY_LEGEND))})</small></h2>"
         f'<div class="row">{money}</div></section>'
     )
     return "".join(sections)
@@ -210,26 +224,30 @@ def _fmt(value: float) -> str:
 
 def as_html(
     scenario: str,
-    summaries: dict[str, dict[str, float]],
+    summaries: Mapping[str, Mapping[str, float | None]],
     spreads: dict[str, dict[str, list[float]]] | None = None,
+    *,
+    translate: Translate = _same,
+    language: str = "en",
 ) -> str:
+    """The report as a page. `translate` puts its sentences in the reader's language (the
+    platform passes gettext; the command line writes English)."""
+    _ = translate
     names = list(summaries)
-    sections = [_distribution_sections(spreads)] if spreads else []
+    sections = [_distribution_sections(spreads, _)] if spreads else []
     for key, label, unit in METRICS:
-        chart = _bars([(n, summaries[n][key]) for n in names])
+        values = [(n, math.nan if (v := summaries[n][key]) is None else v) for n in names]
         sections.append(
-            f'<section data-metric="{key}"><h2>{html.escape(label)} <small>({unit})</small></h2>'
-            f"{chart}</section>"
+            f'<section data-metric="{key}"><h2>{html.escape(_(label))} <small>({unit})</small>'
+            f"</h2>{_bars(values)}</section>"
         )
+    title = html.escape(_(TITLE) % {"scenario": scenario})
+    intro = _(INTRO) % {"rules": ", ".join(names)}
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Policy lab: {html.escape(scenario)}</title>"
+        f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
         "<style>body{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
         ".bar-0{fill:#1b6e4a}.bar-1{fill:#b5522a}section{margin:1.5rem 0}"
         ".row{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}</style></head><body>"
-        f"<h1>Policy lab: {html.escape(scenario)}</h1>"
-        f"<p>The same demand and the same workers under {', '.join(map(html.escape, names))}."
-        " Money in minor units of the currency; formulas in docs/policylab.md.</p>"
-        + "".join(sections)
-        + "</body></html>"
+        f"<h1>{title}</h1><p>{html.escape(intro)}</p>" + "".join(sections) + "</body></html>"
     )

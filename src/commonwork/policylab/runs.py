@@ -19,7 +19,7 @@ from commonwork.members.selectors import require_role
 from commonwork.policylab.config import rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
 from commonwork.policylab.models import LabRun, RunStatus
-from commonwork.policylab.report import as_html, distributions, summarize
+from commonwork.policylab.report import distributions, summarize
 from commonwork.policylab.simulate import simulate
 
 # The scenario members run from the page: a small city for a day, a few seconds.
@@ -90,7 +90,7 @@ def complete_run(run_id: int) -> LabRun:
     LabRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.DONE,
         summaries=json.loads(json.dumps(clean)),
-        report_html=as_html(scenario.name, summaries, spreads),
+        spreads=json.loads(json.dumps(spreads)),
         finished_at=clock.now(),
     )
     return LabRun.objects.get(pk=run_id)

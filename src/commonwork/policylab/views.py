@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from commonwork.governance.selectors import proposal_for
 from commonwork.members.selectors import require_role
 from commonwork.policylab import runs
 from commonwork.policylab.library import RULE_SETS
-from commonwork.policylab.models import LabRun
-from commonwork.policylab.report import METRICS
+from commonwork.policylab.models import LabRun, RunStatus
+from commonwork.policylab.report import METRICS, as_html
 
 
 def summary_rows(run: LabRun) -> list[dict[str, Any]]:
@@ -85,9 +86,12 @@ def run_report(request: HttpRequest, run_id: int) -> HttpResponse:
     except DomainError as error:
         return render_refusal(request, error)
     run = LabRun.objects.filter(pk=run_id).first()
-    if run is None or not run.report_html:
+    if run is None or run.status != RunStatus.DONE:
         raise Http404
-    return HttpResponse(run.report_html)
+    page = as_html(
+        run.scenario, run.summaries, run.spreads, translate=gettext, language=get_language()
+    )
+    return HttpResponse(page)
 
 
 @login_required
