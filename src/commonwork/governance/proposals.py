@@ -586,29 +586,37 @@ def cast_ballot(*, actor: User, proposal_id: int, choice: str, answer: object = 
 
 def rules_for(proposal: Proposal) -> tally.DecisionRules:
     """The counting rules in force now for this proposal (read at its close)."""
-    threshold = Fraction(1, 2)
+    threshold = "1/2"
     if proposal.method == BallotMethod.YES_NO:
-        threshold = Fraction(read_parameter(f"threshold.{proposal.kind}"))
-    return tally.DecisionRules(
-        method=proposal.method,
-        electorate=proposal.electorate_size,
-        quorum=Fraction(read_parameter("quorum")),
+        threshold = str(read_parameter(f"threshold.{proposal.kind}"))
+    return _rules(
+        proposal,
+        quorum=str(read_parameter("quorum")),
         threshold=threshold,
-        objection_threshold=Fraction(read_parameter("consent.objection_threshold")),
-        options=tuple(option["key"] for option in proposal.options),
-        seats=proposal.seats,
+        objection_threshold=str(read_parameter("consent.objection_threshold")),
     )
 
 
 def stored_rules(proposal: Proposal) -> tally.DecisionRules:
     """The counting rules a closed proposal's result records, to recount it by."""
     result = proposal.result
+    return _rules(
+        proposal,
+        quorum=result.get("quorum", "0"),
+        threshold=result.get("threshold", "1/2"),
+        objection_threshold=result.get("objection_threshold", "1/10"),
+    )
+
+
+def _rules(
+    proposal: Proposal, *, quorum: str, threshold: str, objection_threshold: str
+) -> tally.DecisionRules:
     return tally.DecisionRules(
         method=proposal.method,
         electorate=proposal.electorate_size,
-        quorum=Fraction(result.get("quorum", "0")),
-        threshold=Fraction(result.get("threshold", "1/2")),
-        objection_threshold=Fraction(result.get("objection_threshold", "1/10")),
+        quorum=Fraction(quorum),
+        threshold=Fraction(threshold),
+        objection_threshold=Fraction(objection_threshold),
         options=tuple(option["key"] for option in proposal.options),
         seats=proposal.seats,
     )

@@ -27,6 +27,7 @@ from commonwork.governance.forms import (
 )
 from commonwork.governance.models import Notice, ProposalKind
 from commonwork.members.selectors import get_cooperative, require_role, user_by_username
+from commonwork.policylab.runs import summary_rows
 
 
 @login_required
@@ -183,8 +184,6 @@ def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
 
 def _lab_context(proposal: Any) -> dict[str, Any]:
     """The policy lab's comparison of the rules now and as proposed, if one was run."""
-    from commonwork.policylab.views import summary_rows
-
     if proposal.kind != ProposalKind.PARAMETER_CHANGE:
         return {}
     run = proposal.lab_runs.order_by("-requested_at", "-id").first()

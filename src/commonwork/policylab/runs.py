@@ -19,7 +19,7 @@ from commonwork.members.selectors import require_role
 from commonwork.policylab.config import rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
 from commonwork.policylab.models import LabRun, RunStatus
-from commonwork.policylab.report import distributions, summarize
+from commonwork.policylab.report import METRICS, distributions, summarize
 from commonwork.policylab.simulate import simulate
 
 # The scenario members run from the page: a small city for a day, a few seconds.
@@ -108,3 +108,17 @@ def compare_proposal(*, actor: User | None, proposal: Any) -> LabRun:
         ],
         proposal_id=proposal.pk,
     )
+
+
+def summary_rows(run: LabRun) -> list[dict[str, Any]]:
+    """The report as rows for a page: each metric with each rule set's value."""
+    names = list(run.summaries)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "values": [run.summaries[n].get(key) for n in names],
+        }
+        for key, label, unit in METRICS
+    ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,21 +18,8 @@ from commonwork.members.selectors import require_role
 from commonwork.policylab import runs
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun, RunStatus
-from commonwork.policylab.report import METRICS, as_html
-
-
-def summary_rows(run: LabRun) -> list[dict[str, Any]]:
-    """The report as rows for a page: each metric with each rule set's value."""
-    names = list(run.summaries)
-    return [
-        {
-            "key": key,
-            "label": label,
-            "unit": unit,
-            "values": [run.summaries[n].get(key) for n in names],
-        }
-        for key, label, unit in METRICS
-    ]
+from commonwork.policylab.report import as_html
+from commonwork.policylab.runs import summary_rows
 
 
 @login_required
