@@ -68,3 +68,12 @@ def test_a_fee_proposal_shows_the_simulated_difference(
     assert proposed["platform_share"] == pytest.approx(current["platform_share"], abs=0.01)
     page = _client(bob).get(f"/proposals/{proposal.pk}/").content.decode()
     assert 'data-testid="lab-table"' in page
+
+
+def test_a_lab_form_sent_twice_starts_one_run(
+    bob: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(bob).post("/lab/start/", {"key": "lab-1"})
+        _client(bob).post("/lab/start/", {"key": "lab-1"})
+    assert LabRun.objects.count() == 1

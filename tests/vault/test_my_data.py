@@ -189,3 +189,22 @@ def test_the_steward_console_reads_members_and_applicants_through_the_gate(
     assert AccessLogEntry.objects.filter(subject=bob, actor=alice, purpose="membership").exists()
     assert AccessLogEntry.objects.filter(subject=erin, actor=alice, purpose="admission").exists()
     assert not AccessLogEntry.objects.filter(subject=alice).exists()  # her own row is hers
+
+
+def test_a_consent_form_sent_twice_grants_once(bob: Any, carol: Any) -> None:
+    form = {
+        "key": "consent-form-1",
+        "recipient": "carol",
+        "categories": ["earnings"],
+        "purpose": "A study.",
+        "valid_days": "30",
+        "retention_days": "90",
+        "jurisdiction": "EU",
+    }
+    client = _client(bob)
+    assert client.post("/my-data/consents/", form).status_code == 302
+    assert client.post("/my-data/consents/", form).status_code == 302
+    assert ConsentGrant.objects.count() == 1
+    client.post("/my-data/export/", {"key": "export-1"})
+    client.post("/my-data/export/", {"key": "export-1"})
+    assert DataExport.objects.count() == 1

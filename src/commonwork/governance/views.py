@@ -177,6 +177,7 @@ def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         "winners": selectors.winner_labels(proposal),
         "appealable": selectors.appealable(request.user, proposal),
         "appeal_form": AppealForm(initial={"key": new_form_key()}),
+        "simulate_key": new_form_key(),
         "is_author": proposal.author_id == request.user.pk,
         **_lab_context(proposal),
     }

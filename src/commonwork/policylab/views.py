@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonwork.core.errors import DomainError
+from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_refusal
 from commonwork.governance.models import ProposalKind
 from commonwork.governance.selectors import proposal_for
@@ -28,24 +29,32 @@ def lab(request: HttpRequest) -> HttpResponse:
         require_role(request.user)
     except DomainError as error:
         return render_refusal(request, error)
-    return render(request, "policylab/lab.html", {"runs": LabRun.objects.all()[:20]})
+    return render(
+        request, "policylab/lab.html", {"runs": LabRun.objects.all()[:20], "key": new_form_key()}
+    )
 
 
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
     try:
-        run = runs.start_run(
-            actor=request.user,  # type: ignore[arg-type]
-            rule_sets=[
-                RULE_SETS["extractive"],
-                runs.cooperative_rules(runs.current_values(), "cooperative"),
-            ],
+        run_id = once_per_form(
+            request,
+            request.POST.get("key", ""),
+            lambda: (
+                runs.start_run(
+                    actor=request.user,  # type: ignore[arg-type]
+                    rule_sets=[
+                        RULE_SETS["extractive"],
+                        runs.cooperative_rules(runs.current_values(), "cooperative"),
+                    ],
+                ).pk
+            ),
         )
     except DomainError as error:
         return render_refusal(request, error)
     messages.success(request, _("The simulation is running; its report appears here."))
-    return redirect("lab_run", run_id=run.pk)
+    return redirect("lab_run", run_id=run_id)
 
 
 @login_required
@@ -87,7 +96,11 @@ def simulate_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         proposal = proposal_for(request.user, proposal_id)
         if proposal.kind != ProposalKind.PARAMETER_CHANGE:
             raise Http404
-        runs.compare_proposal(actor=request.user, proposal=proposal)  # type: ignore[arg-type]
+        once_per_form(
+            request,
+            request.POST.get("key", ""),
+            lambda: runs.compare_proposal(actor=request.user, proposal=proposal).pk,  # type: ignore[arg-type]
+        )
     except DomainError as error:
         return render_refusal(request, error)
     messages.success(request, _("The simulation is running; its comparison appears below."))

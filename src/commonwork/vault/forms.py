@@ -7,6 +7,7 @@ from commonwork.vault.registry import CATEGORIES
 
 
 class ConsentForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     recipient = forms.CharField(label=_("Who may read (their user name)"), max_length=150)
     categories = forms.MultipleChoiceField(
         label=_("Which of your data"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.members.selectors import active_membership, user_by_username
 from commonwork.vault import actions, selectors
@@ -38,7 +39,8 @@ def _context(request: HttpRequest, form: ConsentForm | None = None) -> dict[str,
         "given": selectors.consents_given(request.user),
         "received": selectors.consents_received(request.user),
         "exports": selectors.my_exports(request.user),
-        "consent_form": form or ConsentForm(),
+        "consent_form": form or ConsentForm(initial={"key": new_form_key()}),
+        "export_key": new_form_key(),
         "may_erase": active_membership(request.user) is None,
     }
 
@@ -59,14 +61,20 @@ def grant(request: HttpRequest) -> HttpResponse:
         recipient = user_by_username(data["recipient"])
         if recipient is None:
             raise NotFound("Member", field="recipient")
-        actions.grant_consent(
-            actor=request.user,  # type: ignore[arg-type]
-            recipient_id=recipient.pk,
-            categories=data["categories"],
-            purpose=data["purpose"],
-            valid_days=data["valid_days"],
-            retention_days=data["retention_days"],
-            jurisdiction=data["jurisdiction"],
+        once_per_form(
+            request,
+            data["key"],
+            lambda: (
+                actions.grant_consent(
+                    actor=request.user,  # type: ignore[arg-type]
+                    recipient_id=recipient.pk,
+                    categories=data["categories"],
+                    purpose=data["purpose"],
+                    valid_days=data["valid_days"],
+                    retention_days=data["retention_days"],
+                    jurisdiction=data["jurisdiction"],
+                ).pk
+            ),
         )
     except DomainError as error:
         return render_form_error(
@@ -90,7 +98,11 @@ def revoke(request: HttpRequest, record_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def request_export(request: HttpRequest) -> HttpResponse:
-    actions.request_export(actor=request.user)  # type: ignore[arg-type]
+    once_per_form(
+        request,
+        request.POST.get("key", ""),
+        lambda: actions.request_export(actor=request.user).pk,  # type: ignore[arg-type]
+    )
     messages.success(request, _("Your export is being prepared; it appears below when ready."))
     return redirect("my_data")
 
