@@ -208,3 +208,22 @@ def test_a_consent_form_sent_twice_grants_once(bob: Any, carol: Any) -> None:
     client.post("/my-data/export/", {"key": "export-1"})
     client.post("/my-data/export/", {"key": "export-1"})
     assert DataExport.objects.count() == 1
+
+
+def test_the_task_history_api_hides_the_worker_from_the_client_afterwards(
+    bob: Any, dan: Any, make_task: Any
+) -> None:
+    from commonwork.members.actions import create_api_token
+
+    task = make_task()
+    for step in (work_actions.take_task, work_actions.start_task, work_actions.deliver_task):
+        step(actor=bob, task_id=task.pk)
+    work_actions.complete_task(actor=dan, task_id=task.pk)
+    _token, plain = create_api_token(actor=dan, name="history")
+    history = (
+        Client()
+        .get(f"/api/v1/tasks/{task.pk}/history", headers={"Authorization": f"Bearer {plain}"})
+        .json()
+    )
+    assert "Bob" not in {entry["actor"] for entry in history}
+    assert "the worker" in {entry["actor"] for entry in history}

@@ -106,9 +106,7 @@ def test_a_task_goes_from_the_board_to_completed(bob, dan, open_task):
     open_task.refresh_from_db()
     assert open_task.status == TaskStatus.COMPLETED
     assert open_task.worker == bob
-    actions_logged = list(
-        selectors.task_history(dan, open_task.pk).values_list("action", flat=True)
-    )
+    actions_logged = [entry.action for entry, _name in selectors.task_history(dan, open_task.pk)]
     assert actions_logged == [
         "task.posted",
         "task.take",

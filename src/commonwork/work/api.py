@@ -312,11 +312,11 @@ def get_task_history(request: HttpRequest, task_id: int) -> list[HistoryEntryOut
         HistoryEntryOut(
             seq=entry.seq,
             at=entry.at,
-            actor=entry.actor.public_name if entry.actor else "system",
+            actor="system" if name is None else (name or "the worker"),
             action=entry.action,
             data=entry.data,
         )
-        for entry in selectors.task_history(api_actor(request), task_id)
+        for entry, name in selectors.task_history(api_actor(request), task_id)
     ]
 
 

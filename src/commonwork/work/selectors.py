@@ -154,9 +154,25 @@ def is_available(actor: Any) -> bool:
     return open_availability(actor) is not None
 
 
-def task_history(actor: Any, task_id: int) -> QuerySet[AuditEntry]:
+def task_history(
+    actor: Any, task_id: int, *, worker_name: str | None = None
+) -> list[tuple[AuditEntry, str | None]]:
+    """Each step of a task with who took it, named as `actor` may see them: None for the
+    platform, "" for the task's worker when the vault hides them from this viewer (a
+    client once the task is done). `worker_name` is the gate's answer if already asked."""
     task = access_task_by_id(actor, task_id)
-    return history_of(task).order_by("seq")
+    if worker_name is None:
+        worker_name = worker_name_for(actor, task)
+    rows: list[tuple[AuditEntry, str | None]] = []
+    for entry in history_of(task).order_by("seq"):
+        if entry.actor is None:
+            name: str | None = None
+        elif entry.actor_id == task.worker_id and entry.actor_id != actor.pk:
+            name = worker_name
+        else:
+            name = entry.actor.public_name
+        rows.append((entry, name))
+    return rows
 
 
 def work_preferences(actor: Any) -> WorkerPreferences | None:

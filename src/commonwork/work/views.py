@@ -121,18 +121,11 @@ def respond_to_offer(request: HttpRequest, offer_id: int, answer: str) -> HttpRe
 
 
 def _history_with_names(actor: Any, task: Task, worker_name: str) -> list[tuple[Any, str]]:
-    """Each step with who took it, named only as this viewer may see them: the task's
-    worker by `worker_name` (the vault's answer for this viewer), "the worker" if hidden."""
-    rows = []
-    for entry in selectors.task_history(actor, task.pk):
-        if entry.actor is None:
-            name = _("the platform")
-        elif entry.actor_id == task.worker_id and entry.actor_id != actor.pk:
-            name = worker_name or _("the worker")
-        else:
-            name = entry.actor.public_name
-        rows.append((entry, name))
-    return rows
+    """The task's steps with who took each, in words for this page."""
+    return [
+        (entry, _("the platform") if name is None else (name or _("the worker")))
+        for entry, name in selectors.task_history(actor, task.pk, worker_name=worker_name)
+    ]
 
 
 def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
