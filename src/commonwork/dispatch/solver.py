@@ -500,22 +500,20 @@ def solve(round_input: RoundInput) -> RoundResult:
     pairs = candidate_pairs(tasks, workers, params)
     fairness = np.array(fairness_scores(workers))
     penalty_units = _to_units(params.unassigned_penalty)
-    # A tie-break below one unit over the whole round prefers lower worker ids.
-    tie = 1.0 / ((n_workers + 1) * (n_tasks + 1))
+    tie = _tie(n_tasks, n_workers)
     while True:
         distance_cost = params.weight_distance * pairs.distance
         fairness_cost = params.weight_fairness * fairness[pairs.worker]
         cost = distance_cost + fairness_cost
-        units = np.rint(cost * UNITS_PER_KM).astype(np.int64)
-        usable = (pairs.broken == 0) & rested[pairs.worker] & (units <= penalty_units)
+        priced = _priced(pairs.distance, pairs.worker, pairs.broken, fairness, rested, params, tie)
+        usable = priced.usable
         edge = np.flatnonzero(usable)
         # Rows: tasks. Columns: workers, then one "leave it unassigned" column per task.
-        # Weights are shifted by +1 so no edge has weight 0 (a sparse zero is no edge).
         rows = np.concatenate([pairs.task[edge], np.arange(n_tasks)])
         cols = np.concatenate([pairs.worker[edge], n_workers + np.arange(n_tasks)])
         weights = np.concatenate(
             [
-                units[edge].astype(np.float64) + 1.0 + (pairs.worker[edge] + 1) * tie,
+                priced.weight[edge],
                 np.full(n_tasks, penalty_units + 1.0 + (n_workers + 1) * tie),
             ]
         )
@@ -545,6 +543,36 @@ def solve(round_input: RoundInput) -> RoundResult:
         rested,
         worker_of_task,
     )
+
+
+def _tie(n_tasks: int, n_workers: int) -> float:
+    """A tie-break below one unit over the whole round, so lower worker ids win ties."""
+    return 1.0 / ((n_workers + 1) * (n_tasks + 1))
+
+
+@dataclass(frozen=True)
+class _Priced:
+    weight: NDArray[np.float64]  # the assignment graph's edge weight of each pair
+    usable: NDArray[np.bool_]  # feasible, rested, and cheaper than leaving the task
+
+
+def _priced(
+    distance: NDArray[np.float64],
+    worker: NDArray[np.int64],
+    broken: NDArray[np.int8],
+    fairness: NDArray[np.float64],
+    rested: NDArray[np.bool_],
+    params: Params,
+    tie: float,
+) -> _Priced:
+    """Each pair's weight in the graph, the one definition the solve and the dual-price
+    check share (the check proves nothing if it prices pairs differently): the cost in
+    integer units, shifted by +1 so no edge weighs 0 (a sparse zero is no edge), plus the
+    tie-break."""
+    cost = params.weight_distance * distance + params.weight_fairness * fairness[worker]
+    units = np.rint(cost * UNITS_PER_KM)
+    usable = (broken == 0) & rested[worker] & (units <= _to_units(params.unassigned_penalty))
+    return _Priced(units + 1.0 + (worker + 1) * tie, usable)
 
 
 def _with_pairs(
@@ -660,13 +688,10 @@ def _pairs_pricing_out(
     wx = np.array([workers[i].x_km or 0.0 for i in range(n_workers)])
     wy = np.array([workers[i].y_km or 0.0 for i in range(n_workers)])
     distance = np.hypot(tx[ti] - wx[wi], ty[ti] - wy[wi])
-    cost = params.weight_distance * distance + params.weight_fairness * fairness[wi]
-    units = np.rint(cost * UNITS_PER_KM)
-    tie = 1.0 / ((n_workers + 1) * (n_tasks + 1))
-    weight = units + 1.0 + (wi + 1) * tie
-    reduced = weight - u[ti] - v[wi]
-    feasible = constraint_marks(tasks, workers, params, ti, wi, distance) == 0
-    eligible = feasible & rested[wi] & (units <= _to_units(params.unassigned_penalty))
+    broken = constraint_marks(tasks, workers, params, ti, wi, distance)
+    priced = _priced(distance, wi, broken, fairness, rested, params, _tie(n_tasks, n_workers))
+    reduced = priced.weight - u[ti] - v[wi]
+    eligible = priced.usable
     if not np.any(eligible & (reduced < -PRICE_TOLERANCE)):
         return empty
     # Some pair improves the round: add it, and with it every pair nearly priced out, so
