@@ -161,7 +161,9 @@ def gini(values: Sequence[float]) -> float:
     n, total = len(ordered), sum(ordered)
     if n == 0 or total == 0:
         return math.nan if n == 0 else 0.0
-    return sum((2 * i - n - 1) * x for i, x in enumerate(ordered, 1)) / (n * total)
+    value = sum((2 * i - n - 1) * x for i, x in enumerate(ordered, 1)) / (n * total)
+    # Equal values give exactly 0; summing floats can leave a tiny negative instead.
+    return max(0.0, value)
 
 
 def top_share(values: Sequence[float], fraction: float = 0.1) -> float:
