@@ -43,6 +43,7 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check
 	$(PY) -m ruff format --check
 	DEBUG=1 $(PY) -m mypy src tests bench scripts
+	cd src && ../$(VENV)/bin/lint-imports ../pyproject.toml
 
 bench: $(VENV)/.installed-dev system-deps
 	PYTHON=$(PY) scripts/bench.sh

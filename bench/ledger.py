@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from bench.run import Measurement, compare
 from commonwork.core import clock
 from commonwork.ledger.actions import EntryDraft, Line, post_entries, post_entry
+from commonwork.ledger.actions.periods import close_period, local_midnight
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
-from commonwork.ledger.periods import close_period, local_midnight
 from commonwork.members.models import Cooperative, Membership, Role, User
 from commonwork.work.models import AvailabilityPeriod, Project, Tariff, Task
 

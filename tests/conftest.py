@@ -19,8 +19,19 @@ from commonwork.members import actions as member_actions
 from commonwork.members.models import Role, User
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project, Task
+from tests.write_ownership import WriteOwnershipCheck
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def writes_only_in_actions(request: pytest.FixtureRequest) -> Any:
+    """Every write the code under test makes comes from its table's app's actions
+    (tests/write_ownership.py); a test that sees one anywhere else fails."""
+    check = WriteOwnershipCheck()
+    with connection.execute_wrapper(check):
+        yield check
+    assert check.violations == [], sorted(set(check.violations))
 
 
 def _user(username: str) -> User:

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from commonwork.env import database_from_url, env, envbool, envint, envlist
+from commonwork.core.env import database_from_url, env, envbool, envint, envlist
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent  # the repository (or install) root
@@ -45,14 +45,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # The project's apps in layer order, lowest first (docs/architecture.md): each may
+    # import only those above it in this list, and registers with them in ready().
     "commonwork.core",
-    "commonwork.members",
-    "commonwork.work",
-    "commonwork.governance",
-    "commonwork.dispatch",
-    "commonwork.ledger",
     "commonwork.vault",
+    "commonwork.members",
+    "commonwork.governance",
+    "commonwork.work",
+    "commonwork.ledger",
+    "commonwork.dispatch",
     "commonwork.policylab",
+    "commonwork.site",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "commonwork.urls"
+ROOT_URLCONF = "commonwork.site.urls"
 WSGI_APPLICATION = "commonwork.wsgi.application"
 ASGI_APPLICATION = "commonwork.asgi.application"
 
@@ -83,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "commonwork.core.context_processors.cooperative",
+                "commonwork.site.context_processors.cooperative",
             ],
         },
     },

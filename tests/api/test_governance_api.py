@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from commonwork.core import clock
+from commonwork.governance.actions import advance_due_proposals
 from commonwork.governance.models import Ballot
-from commonwork.governance.proposals import advance_due_proposals
 
 
 def test_propose_vote_change_the_vote_and_read_the_result(

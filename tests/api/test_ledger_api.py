@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from commonwork.core import clock
+from commonwork.ledger.actions.payouts import set_payout_account
 from commonwork.ledger.models import EntryKind, JournalEntry
-from commonwork.ledger.payouts import set_payout_account
 from tests.ledger.conftest import FOUNDED, at
 from tests.ledger.test_periods import IBAN_BOB, WEEK_LATER, _available
 

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from commonwork.core.models import AuditEntry
-from commonwork.demo import DEMO_PASSWORD, LOGINS
 from commonwork.members.models import Application, ApplicationStatus, Membership, User
+from commonwork.site.demo import DEMO_PASSWORD, LOGINS
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Dispute, Project, Tariff, Task
 
@@ -125,9 +125,9 @@ def test_the_demo_books_pass_bean_check_and_bob_was_paid_for_waiting(
     import sys
     from pathlib import Path
 
-    from commonwork.demo import load_demo
     from commonwork.ledger.books import check_books, export_beancount
     from commonwork.ledger.models import Statement
+    from commonwork.site.demo import load_demo
 
     load_demo()
     statement = Statement.objects.get(member__username="bob")

@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
+from commonwork.core.env import database_from_url, envbool, envint, envlist
 from commonwork.core.money import format_minor, to_minor
-from commonwork.env import database_from_url, envbool, envint, envlist
 
 
 def test_envbool_reads_the_usual_spellings(monkeypatch):
@@ -38,14 +38,14 @@ def test_a_file_variant_supplies_secrets(monkeypatch, tmp_path: Path):
     secret.write_text("s3cr3t\n", encoding="utf-8")
     monkeypatch.setenv("THING_FILE", str(secret))
     monkeypatch.setenv("THING", "ignored")
-    from commonwork.env import env
+    from commonwork.core.env import env
 
     assert env("THING") == "s3cr3t"
 
 
 def test_an_unreadable_secret_file_fails_loudly(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("THING_FILE", str(tmp_path / "missing"))
-    from commonwork.env import env
+    from commonwork.core.env import env
 
     with pytest.raises(ImproperlyConfigured, match="THING_FILE"):
         env("THING")

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from commonwork.core import clock
+from commonwork.governance.actions import advance_due_proposals
 from commonwork.governance.models import Proposal, ProposalStatus
-from commonwork.governance.proposals import advance_due_proposals
 from commonwork.ledger.models import JournalEntry
 from tests.e2e.test_worker_and_client_journey import _log_in, _log_out
 from tests.ledger.conftest import FOUNDED, at

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from commonwork.core import clock
+from commonwork.ledger.actions.payouts import set_payout_account
 from commonwork.ledger.models import EntryKind, JournalEntry, PayoutBatch
-from commonwork.ledger.payouts import set_payout_account
 from commonwork.work import actions as work_actions
 from tests.e2e.test_worker_and_client_journey import _log_in, _log_out
 from tests.ledger.conftest import FOUNDED, at
@@ -39,7 +39,7 @@ def test_a_worker_reads_the_statement_that_pays_their_waiting_time(
     complete_task: Any,
     artifacts: Path,
 ) -> None:
-    from commonwork.ledger.periods import close_period
+    from commonwork.ledger.actions.periods import close_period
 
     _last_week(bob, complete_task)
     with clock.set_to(at(WEEK_LATER, 1)):

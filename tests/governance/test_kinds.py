@@ -10,11 +10,10 @@ import pytest
 
 from commonwork.core import clock
 from commonwork.core.errors import DomainError, NotFound
-from commonwork.governance import proposals
-from commonwork.governance.actions import GovernanceError, set_parameter
+from commonwork.governance import actions as proposals
+from commonwork.governance.actions import GovernanceError, ProposalContent, set_parameter
 from commonwork.governance.models import Ballot, Proposal, ProposalStatus
 from commonwork.governance.parameters import read_parameter
-from commonwork.governance.proposals import ProposalContent
 from commonwork.ledger.models import JournalEntry
 from commonwork.members import actions as member_actions
 from commonwork.members.models import (

@@ -8,9 +8,9 @@ from typing import Any
 from django.test import Client
 
 from commonwork.core import clock
-from commonwork.governance import proposals
+from commonwork.governance import actions as proposals
+from commonwork.governance.actions import ProposalContent, advance_due_proposals
 from commonwork.governance.models import Ballot, Proposal, ProposalStatus
-from commonwork.governance.proposals import ProposalContent, advance_due_proposals
 
 
 def _client(user: Any) -> Client:
@@ -92,7 +92,7 @@ def test_a_member_delegates_and_takes_the_vote_back_from_the_page(bob: Any, caro
 def test_notices_show_on_the_decisions_page_until_read(
     alice: Any, bob: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from commonwork.governance.proposals import open_voting
+    from commonwork.governance.actions import open_voting
 
     now = clock.now()
     proposal = proposals.propose(
@@ -140,7 +140,7 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
 ) -> None:
     import re
 
-    from commonwork.governance.proposals import open_voting
+    from commonwork.governance.actions import open_voting
 
     now = clock.now()
     proposal = proposals.propose(
@@ -173,7 +173,7 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
 
 
 def test_a_members_vote_is_shown_in_their_language(alice: Any, bob: Any) -> None:
-    from commonwork.governance.proposals import cast_ballot, open_voting
+    from commonwork.governance.actions import cast_ballot, open_voting
 
     now = clock.now()
     proposal = proposals.propose(

@@ -13,11 +13,10 @@ from django.core.management.base import CommandError
 
 from commonwork.core import clock
 from commonwork.core.models import AuditEntry
-from commonwork.governance import proposals
-from commonwork.governance.actions import GovernanceError
+from commonwork.governance import actions as proposals
+from commonwork.governance.actions import GovernanceError, ProposalContent
 from commonwork.governance.models import Ballot, ParameterValue, Proposal, ProposalStatus
 from commonwork.governance.parameters import read_parameter
-from commonwork.governance.proposals import ProposalContent
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.models import JournalEntry
 from tests.ledger.conftest import FOUNDED, at

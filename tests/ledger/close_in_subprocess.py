@@ -31,8 +31,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from commonwork.core import clock  # noqa: E402
+from commonwork.ledger.actions.periods import close_period, local_midnight  # noqa: E402
 from commonwork.ledger.models import EntryKind, JournalEntry, PayPeriod, Statement  # noqa: E402
-from commonwork.ledger.periods import close_period, local_midnight  # noqa: E402
 from commonwork.members import actions as members  # noqa: E402
 from commonwork.members.models import Role  # noqa: E402
 from commonwork.work import actions as work  # noqa: E402

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from commonwork.ledger.actions.periods import local_midnight
 from commonwork.ledger.books import account_balances
-from commonwork.ledger.periods import local_midnight
 
 # The conftest co-op is founded on this day, so its first pay period starts here.
 FOUNDED = dt.date(2026, 1, 1)

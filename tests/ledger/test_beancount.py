@@ -15,10 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commonwork.ledger import actions as ledger
+from commonwork.ledger.actions.payouts import (
+    mark_batch_paid,
+    prepare_payout_batch,
+    set_payout_account,
+)
+from commonwork.ledger.actions.periods import close_period
 from commonwork.ledger.books import account_balances, check_books, export_beancount
 from commonwork.ledger.models import EntryKind, JournalEntry
-from commonwork.ledger.payouts import mark_batch_paid, prepare_payout_batch, set_payout_account
-from commonwork.ledger.periods import close_period
 from tests.ledger.conftest import FOUNDED, at
 from tests.ledger.test_periods import WEEK_LATER, _available
 

@@ -11,8 +11,8 @@ from django.test import Client
 
 from commonwork.core import clock
 from commonwork.governance.parameters import read_parameter
+from commonwork.ledger.actions.payouts import set_payout_account
 from commonwork.ledger.models import EntryKind, JournalEntry, PayoutBatch, PayoutStatus, Statement
-from commonwork.ledger.payouts import set_payout_account
 from commonwork.members.models import Cooperative
 from tests.ledger.conftest import FOUNDED, at
 from tests.ledger.test_periods import IBAN_BOB, WEEK_LATER, _available, _close_first_week

@@ -14,7 +14,8 @@ import pytest
 from commonwork.core import clock
 from commonwork.governance.actions import set_parameter
 from commonwork.governance.parameters import read_parameter
-from commonwork.ledger import payouts
+from commonwork.ledger.actions import payouts
+from commonwork.ledger.actions.periods import close_period, close_year, next_period_start
 from commonwork.ledger.books import check_books
 from commonwork.ledger.errors import LedgerError
 from commonwork.ledger.models import (
@@ -25,7 +26,6 @@ from commonwork.ledger.models import (
     PayPeriod,
     Statement,
 )
-from commonwork.ledger.periods import close_period, close_year, next_period_start
 from commonwork.ledger.rules import split_price
 from commonwork.members.models import Cooperative
 from commonwork.work import actions as work_actions
@@ -293,8 +293,8 @@ def test_a_year_cannot_close_before_it_ends_or_with_shares_not_adding_up(alice: 
 
 
 def test_the_scheduled_close_closes_every_ended_period_and_no_other(alice: Any) -> None:
-    from commonwork.core.scheduler import periodic_jobs
     from commonwork.ledger.tasks import close_due_pay_periods
+    from commonwork.site.jobs import periodic_jobs
 
     assert "close_pay_periods" in {job.name for job in periodic_jobs()}
     with clock.set_to(at(FOUNDED + dt.timedelta(days=20), 0)):

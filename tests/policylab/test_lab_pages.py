@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from commonwork.core import clock
-from commonwork.governance import proposals
-from commonwork.governance.proposals import ProposalContent
+from commonwork.governance import actions as proposals
+from commonwork.governance.actions import ProposalContent
 from commonwork.policylab.models import LabRun, RunStatus
 
 

@@ -17,17 +17,19 @@ from commonwork.core import clock
 from commonwork.core.errors import DomainError
 from commonwork.dispatch.actions import run_round
 from commonwork.dispatch.models import DispatchRound
-from commonwork.governance import proposals
-from commonwork.governance.proposals import ProposalContent
+from commonwork.governance import actions as proposals
+from commonwork.governance.actions import ProposalContent
+from commonwork.ledger.actions.payouts import prepare_payout_batch, set_payout_account
+from commonwork.ledger.actions.periods import close_period
 from commonwork.ledger.books import check_books
 from commonwork.ledger.models import PayoutLine
-from commonwork.ledger.payouts import prepare_payout_batch, set_payout_account
-from commonwork.ledger.periods import close_period
 from commonwork.members import actions as member_actions
+from commonwork.members.actions import is_erased
 from commonwork.members.models import MembershipStatus
 from commonwork.vault import actions as vault_actions
 from commonwork.vault import keys
-from commonwork.vault.erasure import erase_member, is_erased
+from commonwork.vault.actions import erase_member
+from commonwork.vault.actions import keys as key_actions
 from commonwork.vault.models import MemberKey
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Offer
@@ -159,12 +161,12 @@ def test_an_erased_member_leaves_nothing_readable_and_the_books_balance(zelda: A
 
 
 def test_a_sealed_value_cannot_be_read_once_the_key_is_destroyed(bob: Any) -> None:
-    sealed = keys.seal(bob.pk, "bob@example.org")
+    sealed = key_actions.seal(bob.pk, "bob@example.org")
     assert keys.unseal(bob.pk, sealed) == "bob@example.org"
-    keys.destroy(bob.pk)
+    key_actions.destroy(bob.pk)
     assert keys.unseal(bob.pk, sealed) is None
     with pytest.raises(keys.KeyDestroyedError):
-        keys.seal(bob.pk, "again")
+        key_actions.seal(bob.pk, "again")
 
 
 def test_a_member_cannot_erase_while_still_a_member_or_twice(alice: Any, bob: Any) -> None:

@@ -13,11 +13,11 @@ from typing import Any
 from django.test import Client
 
 from commonwork.core import clock
+from commonwork.vault.actions.retention import expire_all
 from commonwork.vault.export import SCHEMA_VERSION, build_export
 from commonwork.vault.location import point
 from commonwork.vault.models import AccessLogEntry, ConsentGrant, DataExport, ExportStatus
 from commonwork.vault.registry import CATEGORIES
-from commonwork.vault.tasks import delete_old_locations
 from commonwork.work import actions as work_actions
 from commonwork.work.models import LocationPing
 
@@ -122,7 +122,7 @@ def test_old_location_points_are_deleted_by_the_retention_job(bob: Any) -> None:
     with clock.set_to(clock.now() - dt.timedelta(days=days, minutes=1)):
         work_actions.report_location(actor=bob, lat=52.52, lon=13.40)
     work_actions.report_location(actor=bob, lat=52.53, lon=13.41)
-    assert delete_old_locations() == 1
+    assert expire_all(clock.now()) == 1
     kept = LocationPing.objects.get()
     assert point(bob.pk, kept.sealed) == (52.53, 13.41)
 
@@ -130,9 +130,9 @@ def test_old_location_points_are_deleted_by_the_retention_job(bob: Any) -> None:
 def test_a_steward_reading_bank_details_and_statements_shows_in_the_members_log(
     alice: Any, bob: Any, complete_task: Any
 ) -> None:
+    from commonwork.ledger.actions.payouts import prepare_payout_batch, set_payout_account
+    from commonwork.ledger.actions.periods import close_period
     from commonwork.ledger.models import PayoutBatch, Statement
-    from commonwork.ledger.payouts import prepare_payout_batch, set_payout_account
-    from commonwork.ledger.periods import close_period
     from tests.ledger.conftest import FOUNDED, at
     from tests.ledger.test_periods import IBAN_BOB, WEEK_LATER
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import asdict
 
@@ -138,3 +139,25 @@ def replay(dispatch_round: DispatchRound) -> tuple[bool, str]:
     round_input = solver.decode_round(bytes(dispatch_round.input_snapshot))
     digest = solver.result_digest(solver.solve(round_input))
     return digest == dispatch_round.result_digest, digest
+
+
+def redact_worker_positions(worker_id: int) -> int:
+    """Remove the worker's position from every stored round they were in (erasure). The
+    round can no longer be replayed to the same digest; `dispatch_replay` says it was
+    redacted. How many rounds were redacted."""
+    round_ids = set(
+        DispatchDecision.objects.filter(worker_id=worker_id).values_list("round_id", flat=True)
+    )
+    for dispatch_round in DispatchRound.objects.filter(pk__in=round_ids):
+        round_input = solver.decode_round(bytes(dispatch_round.input_snapshot))
+        workers = tuple(
+            dataclasses.replace(w, x_km=None, y_km=None, areas=None) if w.id == worker_id else w
+            for w in round_input.workers
+        )
+        dispatch_round.input_snapshot = solver.encode_round(
+            dataclasses.replace(round_input, workers=workers)
+        )
+        dispatch_round.redacted = True
+        dispatch_round.save(update_fields=["input_snapshot", "redacted"])
+    DispatchDecision.objects.filter(worker_id=worker_id).update(data={})
+    return len(round_ids)

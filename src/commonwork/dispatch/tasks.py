@@ -1,4 +1,4 @@
-"""Dispatch rounds as background tasks (see core.scheduler for when they run)."""
+"""Dispatch rounds as background tasks (see site.jobs for when they run)."""
 
 from __future__ import annotations
 

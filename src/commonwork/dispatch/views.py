@@ -8,8 +8,10 @@ from django.shortcuts import render
 
 from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_refusal
+from commonwork.core.panels import Panel
 from commonwork.dispatch import selectors
 from commonwork.dispatch.explain import explain
+from commonwork.work.models import Task
 
 
 @login_required
@@ -33,3 +35,13 @@ def why(request: HttpRequest) -> HttpResponse:
         "dispatch/why.html",
         {"explained": [(decision, explain(decision)) for decision in decisions]},
     )
+
+
+def task_decisions_panel(request: HttpRequest, task: Task) -> Panel | None:
+    """On a task's page: how the latest rounds decided about it, in words."""
+    decisions = selectors.decisions_about_task(request.user, task.pk)
+    if not decisions:
+        return None
+    return "dispatch/_task_decisions.html", {
+        "dispatch": [(decision, explain(decision)) for decision in decisions]
+    }

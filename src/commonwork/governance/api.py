@@ -6,10 +6,11 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from commonwork.api.actor import api_actor
-from commonwork.api.idempotency import idempotent
-from commonwork.governance import proposals, selectors
+from commonwork.core.api_idempotency import idempotent
+from commonwork.governance import actions as proposals
+from commonwork.governance import selectors
 from commonwork.governance.models import Proposal
+from commonwork.members.http import api_actor
 from commonwork.members.selectors import require_role
 
 router = Router(tags=["governance"])

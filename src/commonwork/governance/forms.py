@@ -9,10 +9,14 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from commonwork.governance.actions import GovernanceError
+from commonwork.governance.actions import (
+    FREE_METHODS,
+    SURPLUS_SHARES,
+    GovernanceError,
+    ProposalContent,
+)
 from commonwork.governance.models import BallotChoice, BallotMethod, ProposalKind
 from commonwork.governance.parameters import read_parameter
-from commonwork.governance.proposals import FREE_METHODS, SURPLUS_SHARES, ProposalContent
 from commonwork.governance.registry import PARAMETERS, format_value
 from commonwork.members.models import (
     Application,

@@ -326,7 +326,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
                 "fraction of yes and no",
                 default,
                 ("0.5", "1"),
-                "governance.proposals",
+                "governance.actions",
                 f"Share of the yes and no votes a {label} needs to pass (and more yes than no).",
             )
             for kind, label, default in [
@@ -343,7 +343,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "fraction of ballots cast",
             "0.1",
             ("0", "1"),
-            "governance.proposals",
+            "governance.actions",
             "A consent decision fails when objections reach this share of the ballots cast.",
         ),
         _spec(
@@ -352,7 +352,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "days",
             "14",
             ("1", "90"),
-            "governance.proposals",
+            "governance.actions",
             "Days a removed member has to appeal; the appeal is a second vote.",
         ),
         _spec(
@@ -361,7 +361,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "days",
             "365",
             ("30", "1461"),
-            "governance.proposals",
+            "governance.actions",
             "How long an elected steward holds the steward's powers.",
         ),
     ]

@@ -146,7 +146,7 @@ def answer_text(proposal: Proposal, ballot: Ballot | None) -> str:
 
 def unread_notices(user: Any) -> list[tuple[Notice, str]]:
     """The member's unread notices with their sentences, newest first."""
-    from commonwork.governance.notices import notice_text
+    from commonwork.governance.actions.notices import notice_text
 
     notices = Notice.objects.select_related("proposal").filter(
         member_id=user.pk, read_at__isnull=True
@@ -167,7 +167,7 @@ def published_secret_ballots(proposal: Proposal) -> list[SecretBallot]:
 
 
 def find_secret_ballot(proposal: Proposal, receipt: str) -> SecretBallot | None:
-    from commonwork.governance.proposals import receipt_digest
+    from commonwork.governance.actions import receipt_digest
 
     if not receipt or not proposal.secret or proposal.closed_at is None:
         return None

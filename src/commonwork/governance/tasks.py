@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from commonwork.governance.proposals import advance_due_proposals
+from commonwork.governance.actions import advance_due_proposals
 
 
 @task()

@@ -16,7 +16,8 @@ from commonwork.core import clock
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
-from commonwork.governance import proposals, selectors, tally
+from commonwork.governance import actions as proposals
+from commonwork.governance import selectors, tally
 from commonwork.governance.actions import GovernanceError
 from commonwork.governance.forms import (
     PROPOSAL_FORMS,
@@ -25,9 +26,9 @@ from commonwork.governance.forms import (
     DelegationForm,
     ballot_from_post,
 )
-from commonwork.governance.models import Notice, ProposalKind
+from commonwork.governance.models import ProposalKind
+from commonwork.governance.panels import proposal_page
 from commonwork.members.selectors import get_cooperative, require_role, user_by_username
-from commonwork.policylab.runs import summary_rows
 
 
 @login_required
@@ -177,20 +178,9 @@ def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         "winners": selectors.winner_labels(proposal),
         "appealable": selectors.appealable(request.user, proposal),
         "appeal_form": AppealForm(initial={"key": new_form_key()}),
-        "simulate_key": new_form_key(),
         "is_author": proposal.author_id == request.user.pk,
-        **_lab_context(proposal),
+        "panels": proposal_page.render(request, proposal),
     }
-
-
-def _lab_context(proposal: Any) -> dict[str, Any]:
-    """The policy lab's comparison of the rules now and as proposed, if one was run."""
-    if proposal.kind != ProposalKind.PARAMETER_CHANGE:
-        return {}
-    run = proposal.lab_runs.order_by("-requested_at", "-id").first()
-    if run is None:
-        return {"lab_run": None}
-    return {"lab_run": run, "rows": summary_rows(run), "names": list(run.summaries)}
 
 
 @login_required
@@ -302,9 +292,7 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_notices_read(request: HttpRequest) -> HttpResponse:
-    Notice.objects.filter(member_id=request.user.pk, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+    proposals.mark_notices_read(actor=request.user)  # type: ignore[arg-type]
     return redirect("proposals")
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from commonwork.api.actor import api_actor
-from commonwork.api.idempotency import idempotent
+from commonwork.core.api_idempotency import idempotent
 from commonwork.governance.registry import format_value
-from commonwork.ledger import payouts, periods, selectors
-from commonwork.ledger.actions import tip_task
+from commonwork.ledger import selectors
+from commonwork.ledger.actions import payouts, periods, tip_task
 from commonwork.ledger.models import PayoutBatch, PayPeriod, Statement
+from commonwork.members.http import api_actor
 from commonwork.members.selectors import cooperative_currency, require_role
 
 router = Router(tags=["books"])

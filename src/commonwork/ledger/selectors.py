@@ -13,6 +13,7 @@ from commonwork.core.errors import NotFound
 from commonwork.governance.parameters import read_parameter
 from commonwork.ledger import rules
 from commonwork.ledger.actions import rates
+from commonwork.ledger.actions.payouts import owed_by_member
 from commonwork.ledger.models import (
     Account,
     AccountPurpose,
@@ -25,7 +26,6 @@ from commonwork.ledger.models import (
     Posting,
     Statement,
 )
-from commonwork.ledger.payouts import owed_by_member
 from commonwork.members.selectors import is_steward
 from commonwork.vault import gate
 

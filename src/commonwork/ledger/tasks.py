@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from commonwork.ledger.periods import close_due_periods
+from commonwork.ledger.actions.periods import close_due_periods
 
 
 @task()

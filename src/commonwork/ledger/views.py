@@ -18,8 +18,9 @@ from commonwork.core import money
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
-from commonwork.ledger import payouts, periods, selectors
-from commonwork.ledger.actions import tip_task
+from commonwork.core.panels import Panel
+from commonwork.ledger import selectors
+from commonwork.ledger.actions import payouts, periods, tip_task
 from commonwork.ledger.forms import (
     CoopBankForm,
     PayoutAccountForm,
@@ -27,6 +28,8 @@ from commonwork.ledger.forms import (
 )
 from commonwork.members.models import Cooperative, Role
 from commonwork.members.selectors import cooperative_currency, require_role
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import Task
 
 
 def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) -> dict[str, Any]:
@@ -145,8 +148,11 @@ def tip(request: HttpRequest, task_id: int) -> HttpResponse:
     return redirect("task_detail", task_id=task_id)
 
 
-def tip_form() -> TipForm:
-    return TipForm(initial={"key": new_form_key()})
+def tip_panel(request: HttpRequest, task: Task) -> Panel | None:
+    """On a completed task's page, its client may thank the worker with a tip."""
+    if task.status != TaskStatus.COMPLETED or task.project.client_id != request.user.pk:
+        return None
+    return "ledger/_tip.html", {"task": task, "tip_form": TipForm(initial={"key": new_form_key()})}
 
 
 # --- stewards -----------------------------------------------------------------------

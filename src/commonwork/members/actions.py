@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
-from commonwork.ledger.actions import post_share_purchase
 from commonwork.members.errors import MembersError
+from commonwork.members.hooks import SharesBought, shares_bought
 from commonwork.members.models import (
     ApiToken,
     Application,
@@ -27,7 +27,8 @@ from commonwork.members.models import (
     User,
 )
 from commonwork.members.selectors import get_cooperative, require_role
-from commonwork.vault.contact import set_email
+from commonwork.vault.actions.contact import set_email
+from commonwork.vault.actions.erasure import ERASED
 
 API_TOKEN_PREFIX = "cw_"  # noqa: S105 - a public marker, not a secret
 _USERNAME_RE = re.compile(r"^[\w.@+-]{3,150}$")
@@ -84,7 +85,7 @@ def found_cooperative(
     audit.record(
         actor=founder, action="membership.created", obj=membership, data={"role": Role.STEWARD}
     )
-    post_share_purchase(membership=membership, actor=founder)
+    shares_bought.fire(SharesBought(membership=membership, actor=founder))
     return cooperative
 
 
@@ -209,7 +210,7 @@ def admit(application: Application, *, decided_by: User | None, note: str) -> Me
         obj=membership,
         data={"role": membership.role, "shares": membership.shares},
     )
-    post_share_purchase(membership=membership, actor=decided_by)
+    shares_bought.fire(SharesBought(membership=membership, actor=decided_by))
     return membership
 
 
@@ -364,3 +365,97 @@ def user_for_api_token(plain: str) -> Any:
         # Touch at most once a minute so reads do not turn every request into a write.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def set_bank_account(*, actor: User, holder: str, iban: str, bic: str) -> Cooperative:
+    """The co-op's own bank account, the debtor of payout files (checked by the ledger,
+    which asks for it: ledger.actions.payouts.set_coop_bank_account)."""
+    cooperative = Cooperative.objects.select_for_update().get(pk=1)
+    cooperative.bank_account_holder = holder
+    cooperative.bank_iban = iban
+    cooperative.bank_bic = bic
+    cooperative.save(update_fields=["bank_account_holder", "bank_iban", "bank_bic"])
+    audit.record(actor=actor, action="ledger.coop_bank_account_set", obj=cooperative, data={})
+    return cooperative
+
+
+# --- what decisions of the members change (called by governance's effects) -------------
+
+
+def amend_bylaws(*, before: str, after: str, ref: str) -> bool:
+    """Replace the bylaws' text, unless it is no longer `before` (another amendment came
+    first); whether it was replaced."""
+    cooperative = Cooperative.objects.select_for_update().get(pk=1)
+    if cooperative.bylaws != before:
+        return False
+    cooperative.bylaws = after
+    cooperative.save(update_fields=["bylaws"])
+    audit.record(actor=None, action="bylaws.amended", obj=cooperative, data={"by": ref})
+    return True
+
+
+def set_steward_terms(
+    *, candidates: list[int], winners: list[int], at: datetime, until: datetime
+) -> list[int]:
+    """The elected candidates hold the steward's powers until `until`; candidates who held
+    an elected seat and lost stand down at `at`. The members seated, by id."""
+    seated = []
+    for membership in Membership.objects.select_for_update().filter(user_id__in=candidates):
+        if membership.user_id in winners and membership.status == MembershipStatus.ACTIVE:
+            membership.steward_until = until
+            seated.append(membership.user_id)
+        elif membership.user_id not in winners and membership.steward_until is not None:
+            membership.steward_until = min(membership.steward_until, at)
+        else:
+            continue
+        membership.save(update_fields=["steward_until"])
+    return seated
+
+
+# --- erasure (run by vault.actions.erasure through members.personal_data) --------------
+
+ERASED_PREFIX = "erased-"
+
+
+def is_erased(user: User) -> bool:
+    return user.username.startswith(ERASED_PREFIX) and not user.is_active
+
+
+def check_erasable(member_id: int) -> None:
+    """Refuse erasure while the co-op still needs the member's data, or twice."""
+    user = User.objects.select_for_update().filter(pk=member_id).first()
+    if user is None:
+        raise NotFound("Member")
+    if is_erased(user):
+        raise MembersError("conflict", "Your data has already been erased.")
+    membership = Membership.objects.select_for_update().filter(user=user).first()
+    if membership is not None and membership.status in (
+        MembershipStatus.ACTIVE,
+        MembershipStatus.SUSPENDED,
+    ):
+        raise MembersError(
+            "illegal_transition",
+            "Leave the co-op before erasing your data: while you are a member, the co-op "
+            "needs it to pay you and to count your vote.",
+        )
+
+
+def erase_logins(member_id: int) -> None:
+    ApiToken.objects.filter(user_id=member_id).delete()
+
+
+def erase_identity(member_id: int) -> None:
+    """Kept for the books and the record, without what identifies the person: the user
+    row keeps its id (so every posting still balances) but loses its name, address and
+    password; applications and the membership lose their words and skills."""
+    Application.objects.filter(applicant_id=member_id).update(motivation=ERASED, skills=[])
+    Membership.objects.filter(user_id=member_id).update(skills=[])
+    user = User.objects.get(pk=member_id)
+    user.username = f"{ERASED_PREFIX}{secrets.token_hex(6)}"
+    user.display_name = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()

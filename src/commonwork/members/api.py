@@ -6,9 +6,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from commonwork.api.actor import api_actor
-from commonwork.api.idempotency import idempotent
+from commonwork.core.api_idempotency import idempotent
 from commonwork.members import actions, selectors
+from commonwork.members.http import api_actor
 from commonwork.members.models import ApiToken, Application, Membership
 
 router = Router(tags=["members"])

@@ -23,8 +23,7 @@ from commonwork.members.forms import (
     split_skills,
 )
 from commonwork.members.models import Role
-from commonwork.work import selectors as work_selectors
-from commonwork.work.forms import ResolveDisputeForm
+from commonwork.members.panels import steward_console as console_panels
 
 
 def join(request: HttpRequest) -> HttpResponse:
@@ -150,15 +149,15 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 def _console_context(request: HttpRequest) -> dict[str, object]:
     # Each selector reads what it shows through the vault's gate, into each person's log.
     applications = selectors.pending_applications(request.user)
-    disputes = work_selectors.open_disputes(request.user)
+    membership = selectors.require_role(request.user, Role.STEWARD)
+    panels = console_panels.render(request, membership)
     members = selectors.list_members(request.user)
     return {
         "applications": applications,
-        "disputes": disputes,
+        "panels": panels,
         "members": members,
         "note_form": DecisionNoteForm(),
         "status_form": MembershipStatusForm(),
-        "resolve_form": ResolveDisputeForm(),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,14 +15,15 @@ from django.views.decorators.http import require_POST
 from commonwork.core.errors import DomainError
 from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_refusal
-from commonwork.governance.models import ProposalKind
+from commonwork.core.panels import Panel
+from commonwork.governance.models import Proposal, ProposalKind
 from commonwork.governance.selectors import proposal_for
 from commonwork.members.selectors import require_role
-from commonwork.policylab import runs
+from commonwork.policylab import actions
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun, RunStatus
 from commonwork.policylab.report import as_html
-from commonwork.policylab.runs import summary_rows
+from commonwork.policylab.selectors import summary_rows
 
 
 @login_required
@@ -42,11 +45,11 @@ def start(request: HttpRequest) -> HttpResponse:
             request,
             request.POST.get("key", ""),
             lambda: (
-                runs.start_run(
+                actions.start_run(
                     actor=request.user,  # type: ignore[arg-type]
                     rule_sets=[
                         RULE_SETS["extractive"],
-                        runs.cooperative_rules(runs.current_values(), "cooperative"),
+                        actions.cooperative_rules(actions.current_values(), "cooperative"),
                     ],
                 ).pk
             ),
@@ -99,9 +102,25 @@ def simulate_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         once_per_form(
             request,
             request.POST.get("key", ""),
-            lambda: runs.compare_proposal(actor=request.user, proposal=proposal).pk,  # type: ignore[arg-type]
+            lambda: actions.compare_proposal(actor=request.user, proposal=proposal).pk,  # type: ignore[arg-type]
         )
     except DomainError as error:
         return render_refusal(request, error)
     messages.success(request, _("The simulation is running; its comparison appears below."))
     return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+def proposal_comparison_panel(request: HttpRequest, proposal: Proposal) -> Panel | None:
+    """On a parameter change's page: the lab's comparison of the rules now and as
+    proposed, if one was run, and the button to run one while the vote is open."""
+    if proposal.kind != ProposalKind.PARAMETER_CHANGE:
+        return None
+    run = proposal.lab_runs.order_by("-requested_at", "-id").first()
+    context: dict[str, Any] = {
+        "proposal": proposal,
+        "lab_run": run,
+        "simulate_key": new_form_key(),
+    }
+    if run is not None:
+        context |= {"rows": summary_rows(run), "names": list(run.summaries)}
+    return "policylab/_proposal_comparison.html", context

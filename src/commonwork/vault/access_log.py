@@ -4,13 +4,9 @@ per member like the audit log (core.audit), so tampering is detected by `verify`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
-from commonwork.core import clock
 from commonwork.core.audit import GENESIS_HASH, canonical_json
 from commonwork.vault.models import AccessLogEntry, AccessLogHead
 
@@ -43,40 +39,6 @@ def entry_hash(*, subject_id: int, seq: int, at: datetime, read: Read, prev_hash
         ]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-@transaction.atomic
-def append(subject_id: int, reads: Iterable[Read]) -> list[AccessLogEntry]:
-    """Append reads to one member's log: inside the reading transaction when there is
-    one (a page's read is its own), holding the member's head row so writers queue."""
-    AccessLogHead.objects.get_or_create(subject_id=subject_id)
-    head = AccessLogHead.objects.select_for_update().get(subject_id=subject_id)
-    now = clock.now()
-    rows = []
-    for read in reads:
-        seq = head.seq + 1
-        digest = entry_hash(
-            subject_id=subject_id, seq=seq, at=now, read=read, prev_hash=head.entry_hash
-        )
-        rows.append(
-            AccessLogEntry(
-                subject_id=subject_id,
-                seq=seq,
-                at=now,
-                actor_id=read.actor_id,
-                actor_label=read.actor_label,
-                actor_kind=read.actor_kind,
-                category=read.category,
-                purpose=read.purpose,
-                basis=read.basis,
-                prev_hash=head.entry_hash,
-                entry_hash=digest,
-            )
-        )
-        head.seq, head.entry_hash = seq, digest
-    AccessLogEntry.objects.bulk_create(rows)
-    head.save(update_fields=["seq", "entry_hash"])
-    return rows
 
 
 def verify(subject_id: int) -> list[str]:

@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from commonwork.api.actor import api_actor
-from commonwork.api.idempotency import idempotent
+from commonwork.core.api_idempotency import idempotent
 from commonwork.core.errors import NotFound
+from commonwork.core.http import api_user
 from commonwork.vault import actions, selectors
 from commonwork.vault.models import ExportStatus
 from commonwork.vault.registry import CATEGORIES, PURPOSES
@@ -69,13 +69,13 @@ def inventory(request: HttpRequest) -> dict[str, Any]:
 @router.get("/me/consents")
 def my_consents(request: HttpRequest) -> list[dict[str, object]]:
     """The consents you gave, as ISO/IEC TS 27560-shaped records."""
-    return [actions.consent_record(g) for g in selectors.consents_given(api_actor(request))]
+    return [actions.consent_record(g) for g in selectors.consents_given(api_user(request))]
 
 
 @router.post("/me/consents", response={201: dict[str, Any]})
 @idempotent
 def give_consent(request: HttpRequest, body: ConsentIn) -> Status[Any]:
-    grant = actions.grant_consent(actor=api_actor(request), **body.dict())
+    grant = actions.grant_consent(actor=api_user(request), **body.dict())
     return Status(201, actions.consent_record(grant))
 
 
@@ -83,7 +83,7 @@ def give_consent(request: HttpRequest, body: ConsentIn) -> Status[Any]:
 def revoke_consent(request: HttpRequest, record_id: str) -> dict[str, object]:
     """Take a consent back; the next read under it is refused."""
     return actions.consent_record(
-        actions.revoke_consent(actor=api_actor(request), record_id=record_id)
+        actions.revoke_consent(actor=api_user(request), record_id=record_id)
     )
 
 
@@ -101,7 +101,7 @@ def my_access_log(request: HttpRequest) -> list[AccessOut]:
             basis=read.basis,
             entry_hash=read.entry_hash,
         )
-        for read, _bylaw in selectors.who_read_my_data(api_actor(request))
+        for read, _bylaw in selectors.who_read_my_data(api_user(request))
     ]
 
 
@@ -119,12 +119,12 @@ def _export_out(export: Any) -> ExportOut:
 @idempotent
 def request_export(request: HttpRequest) -> Status[Any]:
     """Ask for everything; poll GET /me/exports/{id} until it is ready."""
-    return Status(202, _export_out(actions.request_export(actor=api_actor(request))))
+    return Status(202, _export_out(actions.request_export(actor=api_user(request))))
 
 
 @router.get("/me/exports/{export_id}", response=ExportOut)
 def export_status(request: HttpRequest, export_id: int) -> ExportOut:
-    export = selectors.my_export(api_actor(request), export_id)
+    export = selectors.my_export(api_user(request), export_id)
     if export is None:
         raise NotFound("Export")
     return _export_out(export)
@@ -132,7 +132,7 @@ def export_status(request: HttpRequest, export_id: int) -> ExportOut:
 
 @router.get("/me/exports/{export_id}/zip")
 def export_zip(request: HttpRequest, export_id: int) -> HttpResponse:
-    export = selectors.my_export(api_actor(request), export_id)
+    export = selectors.my_export(api_user(request), export_id)
     if export is None or export.status != ExportStatus.READY or export.archive is None:
         raise NotFound("Export")
     return HttpResponse(bytes(export.archive), content_type="application/zip")

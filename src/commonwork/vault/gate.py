@@ -1,100 +1,65 @@
 """The access gate: the one door through which anyone other than a member reads that
 member's personal data (DESIGN.md §5.7).
 
-`read(actor, subject, category, purpose)` allows a read when a purpose written into the
-bylaws covers it (vault.registry.PURPOSES, with its condition checked here) or when the
-member has given the reader a live consent grant; it logs every allowed read to the
-member's access log and refuses everything else with a clear error. A member reading
-their own data passes without a log entry (it is theirs).
+The rule is `vault.policy.decide`, a pure function. This module is the thin database side
+around it: it works out once what kind of reader the actor is, loads the facts for every
+member read at once (live consents, a client's tasks) in one query each, and appends one
+batch to the access logs for everything it allowed. A refusal of any member refuses the
+whole read and logs nothing. A member reading their own data passes without a log entry
+(it is theirs).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
 from commonwork.core import clock
-from commonwork.vault import access_log
+from commonwork.vault import access_log, providers
+from commonwork.vault.actions.access_log import append_batch
 from commonwork.vault.errors import VaultError
 from commonwork.vault.models import AccessLogEntry, ConsentGrant
-from commonwork.vault.registry import ActorKind, UnknownCategoryError, category, purpose_covers
+from commonwork.vault.policy import SELF_BASIS, ClientTaskFacts, LiveConsent, decide
+from commonwork.vault.providers import Reader
+from commonwork.vault.registry import CATEGORIES, ActorKind, purpose_covers
 
-SELF_BASIS = "self"
 
-
-def actor_kind(actor: Any, subject_id: int, *, via_token: bool = False) -> ActorKind:
+def actor_kind(actor: Reader | None, subject_id: int, *, via_token: bool = False) -> ActorKind:
     """What kind of reader `actor` is for this member's data."""
-    from commonwork.members.models import Role
-    from commonwork.members.selectors import active_membership, holds_role
-
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None or not actor.is_authenticated:
         return "anonymous"
     if actor.pk == subject_id:
         return "self"
     if via_token:
         return "token"
-    membership = active_membership(actor)
-    if membership is None:
-        return "anonymous"
-    if holds_role(membership, Role.STEWARD):
-        return "steward"
-    if membership.role == Role.CLIENT:
-        return "client"
-    return "member"
+    return providers.directory().reader_kind(actor)
 
 
-def _client_condition_met(actor_id: int, subject_id: int, category_key: str) -> bool:
-    """A client reads only about the worker on an active task of theirs: the name while
-    the task is accepted, in progress or delivered; the location only while a located
-    task is in progress."""
-    from commonwork.work.lifecycle import TaskStatus
-    from commonwork.work.models import Task
-
-    tasks = Task.objects.filter(project__client_id=actor_id, worker_id=subject_id)
-    if category_key == "location":
-        return tasks.filter(status=TaskStatus.IN_PROGRESS, kind="located").exists()
-    active = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED)
-    return tasks.filter(status__in=active).exists()
-
-
-def live_consent(recipient_id: int, subject_id: int, category_key: str) -> ConsentGrant | None:
+def live_consents(recipient_id: int, subject_ids: Iterable[int]) -> dict[int, list[LiveConsent]]:
+    """The consents valid now that these members gave the reader, oldest first, by member."""
     now = clock.now()
-    for grant in ConsentGrant.objects.filter(
-        Q(revoked_at__isnull=True),
-        subject_id=subject_id,
-        recipient_id=recipient_id,
-        valid_from__lte=now,
-        valid_until__gt=now,
-    ).order_by("id"):
-        if category_key in grant.categories:
-            return grant
-    return None
-
-
-def basis_for(
-    kind: ActorKind, actor_id: int | None, subject_id: int, category_key: str, purpose: str
-) -> str | None:
-    """Why this read is allowed ("self", "bylaws:<purpose>" or "consent:<record id>"),
-    or None when nothing allows it."""
-    if kind == "self":
-        return SELF_BASIS
-    if purpose_covers(purpose, kind, category_key) and (
-        kind != "client" or _client_condition_met(actor_id or 0, subject_id, category_key)
+    by_subject: dict[int, list[LiveConsent]] = defaultdict(list)
+    for subject_id, record_id, categories in (
+        ConsentGrant.objects.filter(
+            Q(revoked_at__isnull=True),
+            subject_id__in=list(subject_ids),
+            recipient_id=recipient_id,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        )
+        .order_by("id")
+        .values_list("subject_id", "record_id", "categories")
     ):
-        return f"bylaws:{purpose}"
-    if actor_id is not None and kind in ("member", "steward", "client", "token"):
-        grant = live_consent(actor_id, subject_id, category_key)
-        if grant is not None:
-            return f"consent:{grant.record_id}"
-    return None
+        by_subject[subject_id].append(LiveConsent(str(record_id), frozenset(categories)))
+    return by_subject
 
 
 def read(
-    *, actor: Any, subject_id: int, category: str, purpose: str, via_token: bool = False
+    *, actor: Reader, subject_id: int, category: str, purpose: str, via_token: bool = False
 ) -> str:
     """Allow and log one read by a person, or refuse it. Returns the basis."""
     return read_many(
@@ -109,37 +74,55 @@ def read(
 @transaction.atomic
 def read_many(
     *,
-    actor: Any,
+    actor: Reader,
     subject_ids: Iterable[int],
     category: str,
     purpose: str,
     via_token: bool = False,
 ) -> dict[int, str]:
     """Allow and log one person's read of several members' data (a list page), or refuse
-    it all: each member's basis, by member. Who the reader is is worked out once."""
+    it all: each member's basis, by member."""
     _known(category)
     subjects = sorted(set(subject_ids))
+    if not subjects:
+        return {}
     # The reader's kind is the same for every member but themself.
     others = actor_kind(actor, 0, via_token=via_token)
-    own_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    actor_id = actor.pk if others != "anonymous" else None
-    label = getattr(actor, "username", "") or "anonymous"
+    own_id = actor.pk if actor.is_authenticated else None
+    others_ids = [s for s in subjects if s != own_id]
+    consents: dict[int, list[LiveConsent]] = {}
+    task_facts: dict[int, ClientTaskFacts] = {}
+    if others_ids and others != "anonymous" and own_id is not None:
+        if not purpose_covers(purpose, others, category) or others == "client":
+            consents = live_consents(own_id, others_ids)
+        if others == "client" and purpose_covers(purpose, others, category):
+            task_facts = providers.client_facts(own_id, others_ids)
     bases: dict[int, str] = {}
     for subject_id in subjects:
-        kind: ActorKind = "self" if subject_id == own_id else others
-        basis = basis_for(kind, actor_id, subject_id, category, purpose)
-        if basis is None:
+        decision = decide(
+            reader="self" if subject_id == own_id else others,
+            category=category,
+            purpose=purpose,
+            consents=consents.get(subject_id, ()),
+            client_facts=task_facts.get(subject_id),
+        )
+        if not decision.allowed:
             raise VaultError(
                 "forbidden",
                 "Nothing in the bylaws or in this member's consents lets you read their "
                 "{category} for this purpose.",
                 params={"category": category},
             )
-        bases[subject_id] = basis
-    for subject_id, basis in bases.items():
-        if basis != SELF_BASIS:  # a member reading their own data leaves no entry
-            read = access_log.Read(actor_id, label, others, category, purpose, basis)
-            access_log.append(subject_id, [read])
+        bases[subject_id] = decision.basis
+    actor_id = own_id if others != "anonymous" else None
+    label = actor.get_username() if actor.is_authenticated else "anonymous"
+    append_batch(
+        {
+            subject_id: [access_log.Read(actor_id, label, others, category, purpose, basis)]
+            for subject_id, basis in bases.items()
+            if basis != SELF_BASIS  # a member reading their own data leaves no entry
+        }
+    )
     return bases
 
 
@@ -157,7 +140,7 @@ def job_reads(
     wanted = list(categories)
     for key in wanted:
         _known(key)
-        if not purpose_covers(purpose, "job", key):
+        if not decide(reader="job", category=key, purpose=purpose).allowed:
             raise VaultError(
                 "forbidden",
                 "No purpose in the bylaws lets the job {job} read {category}.",
@@ -174,20 +157,19 @@ def job_reads(
         ).values_list("subject_id", "category")
     )
     basis = f"bylaws:{purpose}"
-    for subject_id in subjects:
-        reads = [
+    batch = {
+        subject_id: [
             access_log.Read(None, job, "job", key, purpose, basis)
             for key in wanted
             if (subject_id, key) not in recent
         ]
-        if reads:
-            access_log.append(subject_id, reads)
+        for subject_id in subjects
+    }
+    append_batch({s: reads for s, reads in batch.items() if reads})
 
 
 def _known(key: str) -> None:
-    try:
-        category(key)
-    except UnknownCategoryError as exc:
+    if key not in CATEGORIES:
         raise VaultError(
             "invalid", "There is no data category {category}.", params={"category": key}
-        ) from exc
+        )

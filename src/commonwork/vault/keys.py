@@ -20,13 +20,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from commonwork.core import clock
-
 if TYPE_CHECKING:
     from commonwork.vault.models import MemberKey
 
 
-def _master() -> Fernet:
+def master() -> Fernet:
     """The master key, read once per process and setting: every seal and unseal unwraps a
     member's key with it, and dispatch unseals every available worker's position a round."""
     return _master_from((settings.VAULT_MASTER_KEY or "").strip(), settings.VAULT_MASTER_KEY_FILE)
@@ -48,33 +46,14 @@ def _master_from(key: str, path: str) -> Fernet:
     return Fernet(key.encode())
 
 
-def _member_key(user_id: int, *, create: bool) -> Fernet | None:
-    from commonwork.vault.models import MemberKey
-
-    row = MemberKey.objects.filter(user_id=user_id).first()
-    if row is None and create:
-        wrapped = _master().encrypt(Fernet.generate_key())
-        row, _created = MemberKey.objects.get_or_create(
-            user_id=user_id, defaults={"wrapped": wrapped, "created_at": clock.now()}
-        )
-    return _unwrapped(row)
-
-
-def _unwrapped(row: MemberKey | None) -> Fernet | None:
+def unwrapped(row: MemberKey | None) -> Fernet | None:
     if row is None or row.destroyed_at is not None or not row.wrapped:
         return None
-    return Fernet(_master().decrypt(bytes(row.wrapped)))
+    return Fernet(master().decrypt(bytes(row.wrapped)))
 
 
 class KeyDestroyedError(Exception):
     """The member's key was destroyed by erasure; nothing more is sealed for them."""
-
-
-def seal(user_id: int, text: str) -> bytes:
-    key = _member_key(user_id, create=True)
-    if key is None:
-        raise KeyDestroyedError(user_id)
-    return key.encrypt(text.encode("utf-8"))
 
 
 def unseal(user_id: int, token: bytes | memoryview | None) -> str | None:
@@ -90,7 +69,7 @@ def unseal_all(
     from commonwork.vault.models import MemberKey
 
     wanted = {user_id for user_id, token in sealed if token}
-    keys = {row.user_id: _unwrapped(row) for row in MemberKey.objects.filter(user_id__in=wanted)}
+    keys = {row.user_id: unwrapped(row) for row in MemberKey.objects.filter(user_id__in=wanted)}
     opened: list[str | None] = []
     for user_id, token in sealed:
         key = keys.get(user_id) if token else None
@@ -99,14 +78,3 @@ def unseal_all(
         except InvalidToken:
             opened.append(None)
     return opened
-
-
-def destroy(user_id: int) -> bool:
-    """Destroy the member's key for good; whether there was one."""
-    from commonwork.vault.models import MemberKey
-
-    return bool(
-        MemberKey.objects.filter(user_id=user_id, destroyed_at__isnull=True).update(
-            wrapped=b"", destroyed_at=clock.now()
-        )
-    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from commonwork.vault import keys
+from commonwork.vault.actions.keys import seal
 
 
 def seal_point(worker_id: int, lat: float, lon: float) -> bytes:
-    return keys.seal(worker_id, f"{lat!r},{lon!r}")
+    return seal(worker_id, f"{lat!r},{lon!r}")
 
 
 def point(worker_id: int, sealed: bytes | memoryview | None) -> tuple[float, float] | None:

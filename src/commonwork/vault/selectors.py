@@ -7,25 +7,24 @@ from typing import Any
 from django.db.models import QuerySet
 
 from commonwork.vault import access_log
-from commonwork.vault.export import member_rows
 from commonwork.vault.models import AccessLogEntry, ConsentGrant, DataExport
+from commonwork.vault.providers import Reader, member_count, member_id_of, member_rows
 from commonwork.vault.registry import CATEGORIES, PURPOSES
 
 PREVIEW_ROWS = 5
 
 
-def my_data_by_category(user: Any) -> list[dict[str, Any]]:
+def my_data_by_category(user: Reader) -> list[dict[str, Any]]:
     """Each category with how many records the member has and the newest few."""
     summary = []
     for key, category in CATEGORIES.items():
-        rows = member_rows(user.pk, key)
-        summary.append(
-            {"key": key, "category": category, "count": len(rows), "preview": rows[-PREVIEW_ROWS:]}
-        )
+        count = member_count(member_id_of(user), key)
+        preview = member_rows(member_id_of(user), key)[-PREVIEW_ROWS:] if count else []
+        summary.append({"key": key, "category": category, "count": count, "preview": preview})
     return summary
 
 
-def who_read_my_data(user: Any, *, limit: int = 200) -> list[tuple[AccessLogEntry, str]]:
+def who_read_my_data(user: Reader, *, limit: int = 200) -> list[tuple[AccessLogEntry, str]]:
     """The newest reads, each with the bylaw sentence that allowed it ("" for consent)."""
     reads = AccessLogEntry.objects.filter(subject_id=user.pk).order_by("-seq")[:limit]
     return [
@@ -34,23 +33,23 @@ def who_read_my_data(user: Any, *, limit: int = 200) -> list[tuple[AccessLogEntr
     ]
 
 
-def access_log_intact(user: Any) -> bool:
-    return not access_log.verify(user.pk)
+def access_log_intact(user: Reader) -> bool:
+    return not access_log.verify(member_id_of(user))
 
 
-def consents_given(user: Any) -> QuerySet[ConsentGrant]:
+def consents_given(user: Reader) -> QuerySet[ConsentGrant]:
     return ConsentGrant.objects.filter(subject_id=user.pk).select_related("recipient")
 
 
-def consents_received(user: Any) -> QuerySet[ConsentGrant]:
+def consents_received(user: Reader) -> QuerySet[ConsentGrant]:
     return ConsentGrant.objects.filter(
         recipient_id=user.pk, revoked_at__isnull=True
     ).select_related("subject")
 
 
-def my_exports(user: Any) -> QuerySet[DataExport]:
+def my_exports(user: Reader) -> QuerySet[DataExport]:
     return DataExport.objects.filter(member_id=user.pk).defer("archive")[:10]
 
 
-def my_export(user: Any, export_id: int) -> DataExport | None:
+def my_export(user: Reader, export_id: int) -> DataExport | None:
     return DataExport.objects.filter(member_id=user.pk, pk=export_id).first()

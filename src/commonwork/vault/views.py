@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
-from commonwork.members.selectors import active_membership, user_by_username
-from commonwork.vault import actions, selectors
-from commonwork.vault.erasure import erase_member
+from commonwork.vault import actions, providers, selectors
 from commonwork.vault.forms import ConsentForm
 from commonwork.vault.models import ExportStatus
 from commonwork.vault.registry import CATEGORIES, PURPOSES
@@ -41,7 +39,7 @@ def _context(request: HttpRequest, form: ConsentForm | None = None) -> dict[str,
         "exports": selectors.my_exports(request.user),
         "consent_form": form or ConsentForm(initial={"key": new_form_key()}),
         "export_key": new_form_key(),
-        "may_erase": active_membership(request.user) is None,
+        "may_erase": providers.erasable(providers.member_id_of(request.user)),
     }
 
 
@@ -58,16 +56,16 @@ def grant(request: HttpRequest) -> HttpResponse:
         return render_invalid_form(request, "vault/my_data.html", _context(request, form))
     data = form.cleaned_data
     try:
-        recipient = user_by_username(data["recipient"])
-        if recipient is None:
+        recipient_id = providers.directory().member_id_by_username(data["recipient"])
+        if recipient_id is None:
             raise NotFound("Member", field="recipient")
         once_per_form(
             request,
             data["key"],
             lambda: (
                 actions.grant_consent(
-                    actor=request.user,  # type: ignore[arg-type]
-                    recipient_id=recipient.pk,
+                    actor=request.user,
+                    recipient_id=recipient_id,
                     categories=data["categories"],
                     purpose=data["purpose"],
                     valid_days=data["valid_days"],
@@ -88,7 +86,7 @@ def grant(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, record_id: str) -> HttpResponse:
     try:
-        actions.revoke_consent(actor=request.user, record_id=record_id)  # type: ignore[arg-type]
+        actions.revoke_consent(actor=request.user, record_id=record_id)
     except DomainError as error:
         return render_refusal(request, error)
     messages.success(request, _("Revoked: from now on nobody reads your data under it."))
@@ -101,7 +99,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
     once_per_form(
         request,
         request.POST.get("key", ""),
-        lambda: actions.request_export(actor=request.user).pk,  # type: ignore[arg-type]
+        lambda: actions.request_export(actor=request.user).pk,
     )
     messages.success(request, _("Your export is being prepared; it appears below when ready."))
     return redirect("my_data")
@@ -132,7 +130,7 @@ def erase(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Type your user name exactly to confirm the erasure."))
         return redirect("my_data")
     try:
-        erase_member(actor=request.user)  # type: ignore[arg-type]
+        actions.erase_member(actor=request.user)
     except DomainError as error:
         return render_refusal(request, error)
     logout(request)

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def seal_emails(apps, schema_editor):  # noqa: ANN001, ARG001 - Django's signature
     """Move every address kept in clear on the user row into the sealed contact."""
-    from commonwork.vault.contact import set_email
+    from commonwork.vault.actions.contact import set_email
 
     User = apps.get_model("members", "User")  # noqa: N806 - a model class
     for user in User.objects.exclude(email=""):

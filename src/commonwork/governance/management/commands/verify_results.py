@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commonwork.governance.actions import verify_results
 from commonwork.governance.models import Proposal
-from commonwork.governance.proposals import verify_results
 
 
 class Command(BaseCommand):

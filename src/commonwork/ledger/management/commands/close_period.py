@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from commonwork.ledger.actions.periods import close_due_periods, close_period
 from commonwork.ledger.errors import LedgerError
-from commonwork.ledger.periods import close_due_periods, close_period
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from commonwork.ledger.actions.periods import close_year
 from commonwork.ledger.errors import LedgerError
-from commonwork.ledger.periods import close_year
 
 
 class Command(BaseCommand):

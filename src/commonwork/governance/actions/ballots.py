@@ -1,0 +1,164 @@
+"""Casting ballots, open or secret, each checked against the proposal's method."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from commonwork.core import audit, clock
+from commonwork.governance import tally
+from commonwork.governance.actions._shared import _lock
+from commonwork.governance.errors import GovernanceError
+from commonwork.governance.models import (
+    Ballot,
+    BallotChoice,
+    BallotMethod,
+    ElectorateMember,
+    Participation,
+    Proposal,
+    ProposalStatus,
+    SecretBallot,
+)
+from commonwork.members.models import (
+    User,
+)
+
+
+def _open_for(actor: User, proposal_id: int) -> Proposal:
+    """The locked proposal, if voting is open and `actor` is in its electorate."""
+    proposal = _lock(proposal_id)
+    now = clock.now()
+    if proposal.status != ProposalStatus.VOTING or not (
+        proposal.voting_opens_at <= now < proposal.voting_closes_at
+    ):
+        raise GovernanceError("illegal_transition", "Voting on this proposal is not open.")
+    if not ElectorateMember.objects.filter(proposal=proposal, member=actor).exists():
+        raise GovernanceError(
+            "forbidden",
+            "Only members who were active when voting opened can vote on this proposal.",
+        )
+    return proposal
+
+
+def receipt_digest(receipt: str) -> str:
+    """The stored form of a receipt code; dashes, spaces and case do not matter."""
+    normal = "".join(ch for ch in receipt.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def check_ballot(proposal: Proposal, choice: str, answer: object) -> tuple[str, Any]:
+    """The ballot as it will be stored, if it fits the proposal's method; else a clear
+    refusal. An answer (a ranking, chosen options, or scores) is stored as choice
+    "answer"; abstaining is possible under every method."""
+    method = proposal.method
+    if choice == BallotChoice.ABSTAIN:
+        return choice, None
+    if method == BallotMethod.YES_NO:
+        if choice not in (BallotChoice.YES, BallotChoice.NO):
+            raise GovernanceError("invalid", "Vote yes, no or abstain.", field="choice")
+        return choice, None
+    if method == BallotMethod.CONSENT:
+        if choice not in (BallotChoice.CONSENT, BallotChoice.OBJECT):
+            raise GovernanceError("invalid", "Consent, object or abstain.", field="choice")
+        return choice, None
+    keys = [option["key"] for option in proposal.options]
+    if method == BallotMethod.SCORE:
+        if not isinstance(answer, Mapping) or not answer:
+            raise GovernanceError("invalid", "Score at least one option.", field="answer")
+        scores: dict[str, int] = {}
+        low, high = tally.SCORE_RANGE
+        for key, score in answer.items():
+            if str(key) not in keys:
+                raise GovernanceError(
+                    "invalid", "That option is not on the ballot.", field="answer"
+                )
+            if not isinstance(score, int) or isinstance(score, bool) or not low <= score <= high:
+                raise GovernanceError(
+                    "invalid",
+                    "A score is a whole number from {low} to {high}.",
+                    field="answer",
+                    params={"low": low, "high": high},
+                )
+            scores[str(key)] = score
+        return BallotChoice.ANSWER, scores
+    if not isinstance(answer, Sequence) or isinstance(answer, str) or not answer:
+        raise GovernanceError("invalid", "Choose at least one option.", field="answer")
+    picked = [str(key) for key in answer]
+    if any(key not in keys for key in picked):
+        raise GovernanceError("invalid", "That option is not on the ballot.", field="answer")
+    if len(set(picked)) != len(picked):
+        raise GovernanceError("invalid", "A ballot names each option at most once.", field="answer")
+    if method == BallotMethod.SINGLE and len(picked) != 1:
+        raise GovernanceError("invalid", "Choose exactly one option.", field="answer")
+    return BallotChoice.ANSWER, picked
+
+
+@transaction.atomic
+def cast_secret_ballot(
+    *, actor: User, proposal_id: int, choice: str, answer: object = None, receipt: str = ""
+) -> tuple[str, SecretBallot]:
+    """Vote in a secret ballot. The first vote returns a receipt code, shown once; the
+    voter changes their vote, or finds it in the published list, with that code.
+
+    The database records that the member voted (Participation) and, apart, what was
+    voted under the receipt's digest, with no voter and no time to join them by."""
+    proposal = _open_for(actor, proposal_id)
+    if not proposal.secret:
+        raise GovernanceError("invalid", "This is an open ballot.")
+    choice, answer = check_ballot(proposal, choice, answer)
+    voted = Participation.objects.filter(proposal=proposal, voter=actor).exists()
+    if voted:
+        ballot = SecretBallot.objects.filter(
+            proposal=proposal, receipt_digest=receipt_digest(receipt)
+        ).first()
+        if not receipt or ballot is None:
+            raise GovernanceError(
+                "conflict",
+                "You have voted. To change your vote, give the receipt code you were shown.",
+                field="receipt",
+            )
+        ballot.choice, ballot.answer = choice, answer
+        ballot.save(update_fields=["choice", "answer"])
+        audit.record(actor=actor, action="ballot.secret_changed", obj=proposal, data={})
+        return receipt, ballot
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+    Participation.objects.create(proposal=proposal, voter=actor)
+    ballot = SecretBallot.objects.create(
+        proposal=proposal, receipt_digest=receipt_digest(code), choice=choice, answer=answer
+    )
+    # Audited: that the member voted; never how (the published list shows that).
+    audit.record(actor=actor, action="ballot.secret_cast", obj=proposal, data={})
+    return code, ballot
+
+
+def ballots_of(proposal: Proposal) -> list[tuple[str, Any]]:
+    """Every counted ballot as (choice, answer): the secret ballots, or the open ones
+    (delegated included), in a fixed order."""
+    ballots = proposal.secret_ballots if proposal.secret else proposal.ballots
+    return [(b.choice, b.answer) for b in ballots.order_by("pk")]
+
+
+@transaction.atomic
+def cast_ballot(*, actor: User, proposal_id: int, choice: str, answer: object = None) -> Ballot:
+    """Vote; a member may change their vote until the close."""
+    proposal = _open_for(actor, proposal_id)
+    if proposal.secret:
+        raise GovernanceError("invalid", "This is a secret ballot; vote with a receipt.")
+    choice, answer = check_ballot(proposal, choice, answer)
+    now = clock.now()
+    ballot, created = Ballot.objects.update_or_create(
+        proposal=proposal,
+        voter=actor,
+        defaults={"choice": choice, "answer": answer, "cast_at": now, "via": None},
+    )
+    audit.record(
+        actor=actor,
+        action="ballot.cast" if created else "ballot.changed",
+        obj=ballot,
+        data={"proposal": proposal.pk, "choice": choice, "answer": answer},
+    )
+    return ballot

@@ -1,0 +1,5 @@
+from commonwork.core.errors import DomainError
+
+
+class GovernanceError(DomainError):
+    """A refused governance operation."""

@@ -1,0 +1,239 @@
+"""Paying members: bank details, payout batches, and the files a treasurer gives a bank.
+
+A batch is prepared for a closed period from what each member is owed at that moment
+(the credit balance of their payable account). It posts nothing until a steward marks
+it paid, which happens exactly once: the batch row is locked, a paid batch refuses a
+second marking, and each payout entry has a unique key.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from sepaxml import SepaTransfer
+
+from commonwork.core import audit, clock, money
+from commonwork.core.errors import NotFound
+from commonwork.ledger.actions.entries import EntryDraft, Line, post_entries
+from commonwork.ledger.errors import LedgerError
+from commonwork.ledger.models import (
+    AccountPurpose,
+    EntryKind,
+    PayoutAccount,
+    PayoutBatch,
+    PayoutLine,
+    PayoutStatus,
+    PayPeriod,
+    Posting,
+)
+from commonwork.members import actions as members
+from commonwork.members.models import Cooperative, Role, User
+from commonwork.members.selectors import require_role
+
+
+def clean_iban(value: str, *, field: str = "iban") -> str:
+    try:
+        return str(IBAN(value).compact)
+    except SchwiftyException as exc:
+        raise LedgerError(
+            "invalid", "This is not a valid IBAN: {exc}.", field=field, params={"exc": exc}
+        ) from exc
+
+
+def clean_bic(value: str, *, field: str = "bic") -> str:
+    if not value.strip():
+        return ""
+    try:
+        return str(BIC(value.strip()).compact)
+    except SchwiftyException as exc:
+        raise LedgerError(
+            "invalid", "This is not a valid BIC: {exc}.", field=field, params={"exc": exc}
+        ) from exc
+
+
+@transaction.atomic
+def set_payout_account(*, actor: User, holder: str, iban: str, bic: str = "") -> PayoutAccount:
+    """A member says where their pay goes."""
+    require_role(actor)
+    holder = holder.strip()
+    if not 1 <= len(holder) <= 70:
+        raise LedgerError("invalid", "The account holder is 1 to 70 characters.", field="holder")
+    account, _created = PayoutAccount.objects.update_or_create(
+        member=actor,
+        defaults={
+            "holder": holder,
+            "iban": clean_iban(iban),
+            "bic": clean_bic(bic),
+            "updated_at": clock.now(),
+        },
+    )
+    # The audit log records that the details changed, never the details themselves.
+    audit.record(actor=actor, action="ledger.payout_account_set", obj=account, data={})
+    return account
+
+
+@transaction.atomic
+def set_coop_bank_account(*, actor: User, holder: str, iban: str, bic: str = "") -> Cooperative:
+    """A steward records the co-op's own bank account, the debtor of payout files."""
+    require_role(actor, Role.STEWARD)
+    holder = holder.strip()
+    if not 1 <= len(holder) <= 70:
+        raise LedgerError("invalid", "The account holder is 1 to 70 characters.", field="holder")
+    return members.set_bank_account(
+        actor=actor, holder=holder, iban=clean_iban(iban), bic=clean_bic(bic)
+    )
+
+
+def owed_by_member() -> dict[int, int]:
+    """What the co-op owes each member now: the credit balance of their payable account."""
+    balances = (
+        Posting.objects.filter(account__purpose=AccountPurpose.PAYABLE)
+        .values_list("account__owner_id")
+        .annotate(balance=Sum("amount_minor"))
+    )
+    return {owner: -balance for owner, balance in balances if balance < 0}
+
+
+@transaction.atomic
+def prepare_payout_batch(*, actor: User, period_id: int) -> PayoutBatch:
+    """A batch paying every member what they are owed, for a closed period.
+
+    Members who have not given bank details are left out and stay owed; the page
+    lists them."""
+    require_role(actor, Role.STEWARD)
+    period = PayPeriod.objects.select_for_update().filter(pk=period_id).first()
+    if period is None:
+        raise NotFound("Pay period", field="period_id")
+    if PayoutBatch.objects.filter(period=period).exists():
+        raise LedgerError("conflict", "This period already has a payout batch.")
+    accounts = {account.member_id: account for account in PayoutAccount.objects.all()}
+    owed = owed_by_member()
+    payable = {member: amount for member, amount in owed.items() if member in accounts}
+    if not payable:
+        raise LedgerError("invalid", "No member with bank details is owed money.")
+    batch = PayoutBatch.objects.create(period=period, prepared_at=clock.now(), prepared_by=actor)
+    PayoutLine.objects.bulk_create(
+        PayoutLine(
+            batch=batch,
+            member_id=member,
+            amount_minor=amount,
+            holder=accounts[member].holder,
+            iban=accounts[member].iban,
+            bic=accounts[member].bic,
+        )
+        for member, amount in sorted(payable.items())
+    )
+    audit.record(
+        actor=actor,
+        action="ledger.payout_prepared",
+        obj=batch,
+        data={"lines": len(payable), "total_minor": sum(payable.values())},
+    )
+    return batch
+
+
+@transaction.atomic
+def mark_batch_paid(*, actor: User, batch_id: int) -> PayoutBatch:
+    """The bank has paid the batch: each member's payable goes down by their line."""
+    require_role(actor, Role.STEWARD)
+    batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound("Payout batch", field="batch_id")
+    if batch.status == PayoutStatus.PAID:
+        raise LedgerError("conflict", "This batch is already marked paid; nothing was posted.")
+    lines = list(batch.lines.all())
+    post_entries(
+        [
+            EntryDraft(
+                key=f"payout:{batch.pk}:{line.member_id}",
+                kind=EntryKind.PAYOUT,
+                memo=f"Payout for {batch.period}",
+                lines=(
+                    Line(AccountPurpose.PAYABLE, line.amount_minor, line.member_id),
+                    Line(AccountPurpose.BANK, -line.amount_minor),
+                ),
+                period_id=batch.period_id,
+            )
+            for line in lines
+        ],
+        actor=actor,
+    )
+    batch.status = PayoutStatus.PAID
+    batch.paid_at = clock.now()
+    batch.paid_by = actor
+    batch.save(update_fields=["status", "paid_at", "paid_by"])
+    audit.record(
+        actor=actor,
+        action="ledger.payout_paid",
+        obj=batch,
+        data={"lines": len(lines), "total_minor": sum(line.amount_minor for line in lines)},
+    )
+    return batch
+
+
+def _reference(batch: PayoutBatch, line: PayoutLine) -> str:
+    return f"Commonwork pay {batch.period.starts_on}..{batch.period.ends_on} M{line.member_id}"
+
+
+def batch_csv(batch: PayoutBatch) -> str:
+    """The batch as CSV: one row per payment, amounts in major units with a dot."""
+    currency = Cooperative.objects.get(pk=1).currency
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["member", "holder", "iban", "bic", "amount", "currency", "reference"])
+    for line in batch.lines.all():
+        amount = money.major_units(line.amount_minor, currency)
+        writer.writerow(
+            [
+                line.member_id,
+                line.holder,
+                line.iban,
+                line.bic,
+                amount,
+                currency,
+                _reference(batch, line),
+            ]
+        )
+    return out.getvalue()
+
+
+def batch_pain001(batch: PayoutBatch, *, execution_date: date | None = None) -> bytes:
+    """The batch as an ISO 20022 credit transfer (pain.001.001.03), built and checked
+    against the schema by sepaxml."""
+    cooperative = Cooperative.objects.get(pk=1)
+    if not cooperative.bank_iban:
+        raise LedgerError(
+            "invalid", "Enter the co-op's own IBAN before exporting a bank file.", field="bank_iban"
+        )
+    if cooperative.currency != "EUR":
+        raise LedgerError("invalid", "SEPA transfers are in euros; use the CSV file instead.")
+    config: dict[str, object] = {
+        "name": cooperative.bank_account_holder or cooperative.name,
+        "IBAN": cooperative.bank_iban,
+        "batch": True,
+        "currency": "EUR",
+    }
+    if cooperative.bank_bic:
+        config["BIC"] = cooperative.bank_bic
+    transfer = SepaTransfer(config, clean=True)
+    when = execution_date or clock.now().date()
+    for line in batch.lines.all():
+        payment: dict[str, object] = {
+            "name": line.holder,
+            "IBAN": line.iban,
+            "amount": line.amount_minor,
+            "execution_date": when,
+            "description": _reference(batch, line),
+            "endtoend_id": f"CW{batch.pk}M{line.member_id}",
+        }
+        if line.bic:
+            payment["BIC"] = line.bic
+        transfer.add_payment(payment)
+    document: bytes = transfer.export(validate=True)
+    return document

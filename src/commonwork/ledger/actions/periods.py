@@ -1,0 +1,410 @@
+"""Closing a pay period and a year: the floor top-ups, statements, invoices, the surplus.
+
+A close is one transaction: the period row, every top-up entry, every statement and
+invoice commit together or not at all, so a close killed halfway leaves nothing and
+running it again completes it once. Closes are serialised by a row lock on the
+co-op, and a period's start date is unique, so no period is ever closed twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from commonwork.core import audit, clock
+from commonwork.governance.parameters import read_parameter
+from commonwork.governance.registry import format_value
+from commonwork.ledger import rules
+from commonwork.ledger.actions.entries import EntryDraft, Line, post_entries, post_entry
+from commonwork.ledger.errors import LedgerError
+from commonwork.ledger.models import (
+    AccountPurpose,
+    AccountType,
+    EntryKind,
+    Invoice,
+    PayPeriod,
+    Posting,
+    Statement,
+    YearClose,
+)
+from commonwork.members.models import Cooperative, Role, User
+from commonwork.members.selectors import require_role
+from commonwork.vault.gate import job_reads
+
+FLOOR_FUNDED_BY = {0: AccountPurpose.SOLIDARITY, 1: AccountPurpose.FLOOR}
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of `day` in the co-op's time zone (settings.TIME_ZONE)."""
+    return timezone.make_aware(datetime.combine(day, time()), timezone.get_default_timezone())
+
+
+def next_period_start() -> date:
+    """Where the next period to close begins: the end of the last, or the founding day."""
+    last = PayPeriod.objects.order_by("-starts_on").first()
+    if last is not None:
+        return last.ends_on
+    return Cooperative.objects.get(pk=1).founded_on
+
+
+def _seconds(moment: datetime, start: datetime) -> int:
+    return int((moment - start).total_seconds())
+
+
+def gather_member_periods(start: datetime, end: datetime) -> dict[int, rules.MemberPeriod]:
+    """Each member's availability, on-task time and money in [start, end), from the
+    availability records, the tasks and the books."""
+    from commonwork.work.models import AvailabilityPeriod
+    from commonwork.work.selectors import on_task_spans
+
+    available: dict[int, list[rules.Interval]] = defaultdict(list)
+    for worker_id, began, ended in AvailabilityPeriod.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=start), started_at__lt=end
+    ).values_list("worker_id", "started_at", "ended_at"):
+        available[worker_id].append((_seconds(began, start), _seconds(ended or end, start)))
+
+    on_task = {
+        worker_id: [
+            (_seconds(began, start), _seconds(finished, start)) for began, finished in spans
+        ]
+        for worker_id, spans in on_task_spans(since=start, until=end).items()
+    }
+
+    money: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_entry: dict[int, dict[str, Any]] = defaultdict(dict)
+    rows = Posting.objects.filter(
+        entry__posted_at__gte=start,
+        entry__posted_at__lt=end,
+        entry__kind__in=[EntryKind.TASK_COMPLETION, EntryKind.TIP, EntryKind.STIPEND],
+    ).values_list(
+        "entry_id", "entry__kind", "account__purpose", "account__owner_id", "amount_minor"
+    )
+    for entry_id, kind, purpose, owner_id, amount in rows:
+        if kind == EntryKind.TIP and purpose == AccountPurpose.PAYABLE:
+            money[owner_id]["tips"] -= amount
+        elif kind == EntryKind.STIPEND and purpose == AccountPurpose.PAYABLE:
+            money[owner_id]["stipends"] -= amount
+        elif kind == EntryKind.TASK_COMPLETION:
+            by_entry[entry_id][purpose] = (owner_id, amount)
+    for parts in by_entry.values():
+        if AccountPurpose.PAYABLE not in parts:
+            continue  # a task whose whole price went to fee and fund pays nobody
+        worker_id, worker_amount = parts[AccountPurpose.PAYABLE]
+        figures = money[worker_id]
+        figures["tasks"] += 1
+        figures["earnings"] -= worker_amount
+        figures["price"] += parts.get(AccountPurpose.RECEIVABLE, (None, 0))[1]
+        figures["fee"] -= parts.get(AccountPurpose.FEES, (None, 0))[1]
+        figures["solidarity"] -= parts.get(AccountPurpose.SOLIDARITY, (None, 0))[1]
+
+    members = set(available) | set(on_task) | set(money)
+    return {
+        member: rules.MemberPeriod(
+            member_id=member,
+            available=tuple(available.get(member, ())),
+            on_task=tuple(on_task.get(member, ())),
+            tasks=money[member]["tasks"],
+            price_minor=money[member]["price"],
+            earnings_minor=money[member]["earnings"],
+            fee_minor=money[member]["fee"],
+            solidarity_minor=money[member]["solidarity"],
+            tips_minor=money[member]["tips"],
+            stipends_minor=money[member]["stipends"],
+        )
+        for member in sorted(members)
+    }
+
+
+def _invoice_figures(start: datetime, end: datetime) -> dict[int, list[dict[str, Any]]]:
+    lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Posting.objects.filter(
+            entry__posted_at__gte=start,
+            entry__posted_at__lt=end,
+            entry__kind__in=[EntryKind.TASK_COMPLETION, EntryKind.TIP],
+            account__purpose=AccountPurpose.RECEIVABLE,
+        )
+        .order_by("entry__posted_at", "entry_id")
+        .values_list(
+            "account__owner_id", "entry__kind", "entry__task_id", "entry__memo", "amount_minor"
+        )
+    )
+    for client_id, kind, task_id, memo, amount in rows:
+        lines[client_id].append(
+            {"kind": kind, "task": task_id, "memo": memo, "amount_minor": amount}
+        )
+    return lines
+
+
+def _statement_figures(
+    period: rules.MemberPeriod, pay: rules.MemberPeriodPay, floor: int
+) -> dict[str, Any]:
+    hourly = pay.effective_hourly_minor
+    return {
+        "tasks": period.tasks,
+        "engaged_seconds": pay.engaged_seconds,
+        "earnings_minor": period.earnings_minor,
+        "top_up_minor": pay.top_up_minor,
+        "tips_minor": period.tips_minor,
+        "stipends_minor": period.stipends_minor,
+        "pay_minor": pay.pay_minor,
+        "total_minor": pay.total_minor,
+        "price_minor": period.price_minor,
+        "fee_minor": period.fee_minor,
+        "solidarity_minor": period.solidarity_minor,
+        "floor_per_hour_minor": floor,
+        "effective_hourly_minor": None if hourly is None else round(hourly),
+    }
+
+
+@transaction.atomic
+def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPeriod:
+    """Close the next pay period: top up every member to the floor for their engaged
+    hours, write each member's statement and each client's invoice, check the pay ratio.
+
+    `actor` is a steward, or None for the scheduled close."""
+    if actor is not None:
+        require_role(actor, Role.STEWARD)
+    Cooperative.objects.select_for_update().get(pk=1)  # one close at a time
+    expected = next_period_start()
+    starts_on = starts_on or expected
+    if PayPeriod.objects.filter(starts_on=starts_on).exists():
+        raise LedgerError(
+            "conflict",
+            "The period starting {starts_on} is already closed.",
+            params={"starts_on": starts_on},
+        )
+    if starts_on != expected:
+        raise LedgerError(
+            "invalid",
+            "The next period to close starts on {expected}.",
+            field="starts_on",
+            params={"expected": expected},
+        )
+    days = int(read_parameter("pay_period_days"))
+    ends_on = starts_on + timedelta(days=days)
+    start, end = local_midnight(starts_on), local_midnight(ends_on)
+    if end > clock.now():
+        raise LedgerError(
+            "invalid",
+            "This period runs until {ends_on}; it can be closed after that.",
+            params={"ends_on": ends_on},
+        )
+    floor = int(read_parameter("pay_floor_per_hour"))
+    cap = Fraction(read_parameter("pay_ratio_cap"))
+    funded_by = FLOOR_FUNDED_BY[int(read_parameter("pay_floor_funded_by"))]
+
+    members = gather_member_periods(start, end)
+    job_reads(
+        job="payroll",
+        purpose="payroll",
+        subject_ids=members,
+        categories=("availability", "tasks", "earnings"),
+    )
+    period_seconds = _seconds(end, start)
+    pays = {
+        member: rules.member_period_pay(
+            figures, period_seconds=period_seconds, floor_per_hour_minor=floor
+        )
+        for member, figures in members.items()
+    }
+    ratio = rules.check_pay_ratio(
+        {member: pay.effective_hourly_minor for member, pay in pays.items()}, cap=cap
+    )
+    period = PayPeriod.objects.create(
+        starts_on=starts_on,
+        ends_on=ends_on,
+        closed_at=clock.now(),
+        closed_by=actor,
+        parameters={
+            "pay_floor_per_hour": str(floor),
+            "pay_ratio_cap": format_value(cap),
+            "pay_floor_funded_by": funded_by,
+            "pay_period_days": str(days),
+        },
+        pay_ratio={
+            "ratio": None if ratio.ratio is None else str(float(ratio.ratio)),
+            "highest_member": ratio.highest_member,
+            "lowest_member": ratio.lowest_member,
+            "cap": format_value(cap),
+            "exceeded": ratio.exceeded,
+        },
+    )
+    top_ups = [
+        EntryDraft(
+            key=f"floor:{starts_on.isoformat()}:{member}",
+            kind=EntryKind.FLOOR_TOP_UP,
+            memo=f"Pay-floor top-up {starts_on}..{ends_on}",
+            lines=(
+                Line(funded_by, pay.top_up_minor),
+                Line(AccountPurpose.PAYABLE, -pay.top_up_minor, member),
+            ),
+            period_id=period.pk,
+        )
+        for member, pay in pays.items()
+        if pay.top_up_minor > 0
+    ]
+    if top_ups:
+        post_entries(top_ups, actor=actor, posted_at=end - timedelta(microseconds=1))
+    Statement.objects.bulk_create(
+        Statement(
+            period=period,
+            member_id=member,
+            figures=_statement_figures(members[member], pay, floor),
+        )
+        for member, pay in pays.items()
+    )
+    Invoice.objects.bulk_create(
+        Invoice(
+            period=period,
+            client_id=client,
+            number=f"INV-{starts_on:%Y%m%d}-{client}",
+            figures={"lines": lines, "total_minor": sum(line["amount_minor"] for line in lines)},
+        )
+        for client, lines in sorted(_invoice_figures(start, end).items())
+    )
+    audit.record(
+        actor=actor,
+        action="ledger.period_closed",
+        obj=period,
+        data={
+            "statements": len(pays),
+            "top_ups": len(top_ups),
+            "top_up_minor": sum(pay.top_up_minor for pay in pays.values()),
+            "pay_ratio": period.pay_ratio,
+        },
+    )
+    if ratio.exceeded:
+        audit.record(
+            actor=actor, action="ledger.pay_ratio_exceeded", obj=period, data=period.pay_ratio
+        )
+    return period
+
+
+def close_due_periods() -> list[PayPeriod]:
+    """Close every period that has ended (the scheduled job); each close is its own
+    transaction, so a failure leaves the earlier closes in place."""
+    closed: list[PayPeriod] = []
+    if not Cooperative.objects.filter(pk=1).exists():
+        return closed
+    while True:
+        starts_on = next_period_start()
+        ends_on = starts_on + timedelta(days=int(read_parameter("pay_period_days")))
+        if local_midnight(ends_on) > clock.now():
+            return closed
+        closed.append(close_period(actor=None, starts_on=starts_on))
+
+
+# --- the year -----------------------------------------------------------------------
+
+
+def _labour_by_member(year: int, basis: int) -> dict[int, int]:
+    """Each member's labour over the year's closed periods: engaged seconds (basis 0) or
+    earnings with top-ups and stipends (basis 1)."""
+    labour: dict[int, int] = defaultdict(int)
+    field = "engaged_seconds" if basis == 0 else "pay_minor"
+    for member_id, figures in Statement.objects.filter(period__starts_on__year=year).values_list(
+        "member_id", "figures"
+    ):
+        labour[member_id] += int(figures.get(field, 0))
+    return dict(labour)
+
+
+@transaction.atomic
+def close_year(*, actor: User | None, year: int) -> YearClose:
+    """Close a year: revenue minus expenses is the surplus, split by the governed shares
+    into reserves, patronage returns by labour and the community fund (ledger.rules)."""
+    if actor is not None:
+        require_role(actor, Role.STEWARD)
+    Cooperative.objects.select_for_update().get(pk=1)
+    if YearClose.objects.filter(year=year).exists():
+        raise LedgerError("conflict", "The year {year} is already closed.", params={"year": year})
+    if local_midnight(date(year + 1, 1, 1)) > clock.now():
+        raise LedgerError(
+            "invalid",
+            "The year {year} has not ended yet.",
+            field="year",
+            params={"year": year},
+        )
+    shares = {
+        name: Fraction(read_parameter(f"surplus.{name}_share"))
+        for name in ("reserves", "patronage", "community")
+    }
+    if sum(shares.values()) != 1:
+        raise LedgerError(
+            "invalid",
+            "The governed surplus shares (reserves, patronage, community) must add up to 1.",
+        )
+    basis = int(read_parameter("surplus.patronage_basis"))
+    paid_out = int(read_parameter("surplus.patronage_paid_out")) == 1
+    start, end = local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for account_type, purpose, amount in (
+        Posting.objects.filter(
+            entry__posted_at__gte=start,
+            entry__posted_at__lt=end,
+            account__type__in=[AccountType.INCOME, AccountType.EXPENSES],
+        )
+        .exclude(entry__kind=EntryKind.YEAR_CLOSE)
+        .values_list("account__type", "account__purpose", "amount_minor")
+    ):
+        totals[(account_type, purpose)] += amount
+    revenue = -sum(amount for (kind, _p), amount in totals.items() if kind == AccountType.INCOME)
+    expenses = sum(amount for (kind, _p), amount in totals.items() if kind == AccountType.EXPENSES)
+    labour = _labour_by_member(year, basis)
+    split = rules.split_surplus(
+        revenue - expenses,
+        reserves_share=shares["reserves"],
+        patronage_share=shares["patronage"],
+        community_share=shares["community"],
+        labour_by_member=labour,
+    )
+    patronage_purpose = AccountPurpose.PAYABLE if paid_out else AccountPurpose.CAPITAL
+    surplus = revenue - expenses
+    lines = [Line(purpose, -amount) for (_kind, purpose), amount in sorted(totals.items())]
+    if surplus < 0:
+        lines.append(Line(AccountPurpose.RESERVES, -surplus))  # a loss is borne by reserves
+    else:
+        lines += [
+            Line(AccountPurpose.RESERVES, -split.reserves_minor),
+            Line(AccountPurpose.COMMUNITY, -split.community_minor),
+            *(
+                Line(patronage_purpose, -amount, member)
+                for member, amount in sorted(split.patronage_by_member.items())
+            ),
+        ]
+    lines = [line for line in lines if line.amount_minor != 0]
+    figures = {
+        "revenue_minor": revenue,
+        "expenses_minor": expenses,
+        "surplus_minor": surplus,
+        "reserves_minor": split.reserves_minor if surplus > 0 else min(surplus, 0),
+        "patronage_minor": split.patronage_minor,
+        "community_minor": split.community_minor,
+        "patronage_by_member": {str(m): a for m, a in split.patronage_by_member.items()},
+        "patronage_basis": "hours" if basis == 0 else "earnings",
+        "patronage_to": patronage_purpose,
+        "shares": {name: format_value(value) for name, value in shares.items()},
+    }
+    if len(lines) >= 2:
+        post_entry(
+            EntryDraft(
+                key=f"year-close:{year}",
+                kind=EntryKind.YEAR_CLOSE,
+                memo=f"Year {year} closed: surplus shared as the members decided",
+                lines=tuple(lines),
+            ),
+            actor=actor,
+            posted_at=end - timedelta(microseconds=1),
+        )
+    closed = YearClose.objects.create(
+        year=year, closed_at=clock.now(), closed_by=actor, figures=figures
+    )
+    audit.record(actor=actor, action="ledger.year_closed", obj=closed, data=figures)
+    return closed

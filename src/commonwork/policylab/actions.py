@@ -1,0 +1,117 @@
+"""Every write of the policy lab: runs started by members (or by a proposal), run in the
+background, stored with their report. The co-op's rule set is read from the governed
+parameters, so "what if the fee were 6 %?" runs the very rules a vote would set."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+
+from commonwork.core import audit, clock
+from commonwork.governance.parameters import snapshot
+from commonwork.members.models import User
+from commonwork.members.selectors import require_role
+from commonwork.policylab.config import rules_from, scenario_from
+from commonwork.policylab.library import RULE_SETS, SCENARIOS
+from commonwork.policylab.models import LabRun, RunStatus
+from commonwork.policylab.report import distributions, summarize
+from commonwork.policylab.simulate import simulate
+
+# The scenario members run from the page: a small city for a day, a few seconds.
+PAGE_SCENARIO = {**SCENARIOS["small"], "name": "small-day", "days": 1}
+
+
+def cooperative_rules(values: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The cooperative rule set under these governed parameter values."""
+    return {
+        **RULE_SETS["cooperative"],
+        "name": name,
+        "fee_rate": float(Fraction(values["fee_rate"])),
+        "solidarity_rate": float(Fraction(values["solidarity_rate"])),
+        "floor_per_hour_minor": int(values["pay_floor_per_hour"]),
+        "max_hours_per_day": float(values["max_hours_per_day"]),
+        "max_hours_per_week": float(values["max_hours_per_week"]),
+        "radius_km": float(Fraction(values["dispatch.radius_km"])),
+    }
+
+
+def current_values() -> dict[str, Any]:
+    return dict(snapshot().values)
+
+
+@transaction.atomic
+def start_run(
+    *, actor: User | None, rule_sets: list[dict[str, Any]], proposal_id: int | None = None
+) -> LabRun:
+    """Record a run and queue it; it runs once this commits."""
+    if actor is not None:
+        require_role(actor)
+    for data in rule_sets:
+        rules_from(data)  # refused here, before anything is queued
+    run = LabRun.objects.create(
+        requested_by=actor,
+        requested_at=clock.now(),
+        scenario=PAGE_SCENARIO["name"],
+        rule_sets=rule_sets,
+        proposal_id=proposal_id,
+    )
+    if actor is not None:
+        audit.record(actor=actor, action="policylab.run_started", obj=run, data={})
+    from commonwork.policylab.tasks import run_lab
+
+    run_id = run.pk
+    transaction.on_commit(lambda: run_lab.enqueue(run_id))
+    return run
+
+
+def complete_run(run_id: int) -> LabRun:
+    """Simulate a queued run and store its report. Running it twice changes nothing."""
+    run = LabRun.objects.get(pk=run_id)
+    if run.status != RunStatus.RUNNING:
+        return run
+    scenario = scenario_from(PAGE_SCENARIO)
+    summaries = {}
+    spreads = {}
+    floor = max(int(d.get("floor_per_hour_minor", 0)) for d in run.rule_sets)
+    for data in run.rule_sets:
+        rules = rules_from(data)
+        outcome = simulate(scenario, rules)
+        summaries[rules.name] = summarize(outcome, floor_per_hour_minor=floor)
+        spreads[rules.name] = distributions(outcome)
+    clean = {
+        name: {k: (None if math.isnan(v) else round(float(v), 6)) for k, v in values.items()}
+        for name, values in summaries.items()
+    }
+    LabRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.DONE,
+        summaries=json.loads(json.dumps(clean)),
+        spreads=json.loads(json.dumps(spreads)),
+        finished_at=clock.now(),
+    )
+    return LabRun.objects.get(pk=run_id)
+
+
+def compare_proposal(*, actor: User | None, proposal: Any) -> LabRun:
+    """The co-op's rules now against the rules a parameter-change proposal would set."""
+    now = current_values()
+    proposed = {**now, **proposal.changes}
+    return start_run(
+        actor=actor,
+        rule_sets=[
+            cooperative_rules(now, "current rules"),
+            cooperative_rules(proposed, "proposed"),
+        ],
+        proposal_id=proposal.pk,
+    )
+
+
+def fail_run(run_id: int, error: Exception) -> None:
+    """A run that raised is marked failed with the error, for the page to say so."""
+    LabRun.objects.filter(pk=run_id).update(
+        status=RunStatus.FAILED, error=repr(error)[:2000], finished_at=clock.now()
+    )

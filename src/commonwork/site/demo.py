@@ -1,0 +1,405 @@
+"""The demo co-op that `make run` loads: a small courier and translation co-op mid-week.
+
+Everything is made through the same actions the pages and the API call, so the demo's
+audit chain, prices and states are exactly what real use produces. Loading is
+idempotent: each piece is looked up first and only what is missing is made, so running
+it again changes nothing.
+
+The demo log-ins share one password, which is why `manage.py load_demo` refuses to run
+with DEBUG off unless forced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from commonwork.core import clock
+from commonwork.dispatch.actions import run_round
+from commonwork.ledger.actions import record_expense, tip_task
+from commonwork.ledger.actions.periods import close_period, local_midnight
+from commonwork.ledger.models import PayPeriod
+from commonwork.members import actions as member_actions
+from commonwork.members.models import ApplicationStatus, Membership, Role, User
+from commonwork.members.selectors import (
+    applications_of,
+    get_cooperative,
+    user_by_username,
+)
+from commonwork.policylab.actions import complete_run, cooperative_rules, current_values, start_run
+from commonwork.policylab.library import RULE_SETS
+from commonwork.policylab.models import LabRun
+from commonwork.work import actions as work_actions
+from commonwork.work.models import Project
+from commonwork.work.selectors import (
+    current_tariff,
+    is_available,
+    projects_of_client,
+    tasks_of_client,
+)
+
+DEMO_PASSWORD = "commonwork-demo"  # noqa: S105 - documented, and refused in production
+COOPERATIVE_NAME = "Riverside Commons"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    role: str
+    what: str
+
+
+LOGINS = (
+    DemoLogin("alice", "Alice", "steward", "founded the co-op; admits members, settles disputes"),
+    DemoLogin("bob", "Bob", "worker", "cycles; has a task accepted and one disputed"),
+    DemoLogin("carol", "Carol", "worker", "cycles and translates; available now"),
+    DemoLogin("dan", "Dan", "client", "posts the neighbourhood's deliveries and translations"),
+    DemoLogin("erin", "Erin", "applicant", "has applied to join; waits for a steward"),
+)
+
+# Members admitted by Alice: username -> (role, skills).
+MEMBERS: dict[str, tuple[Role, list[str]]] = {
+    "bob": (Role.WORKER, ["bike"]),
+    "carol": (Role.WORKER, ["bike", "translation"]),
+    "dan": (Role.CLIENT, []),
+}
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    title: str
+    purpose: str
+    outcome: str
+
+
+GROCERIES = DemoProject(
+    "Neighbourhood groceries",
+    "Bring groceries and medicine from the market to neighbours who cannot carry them.",
+    "Forty households get their weekly shopping to the door.",
+)
+NEWSLETTER = DemoProject(
+    "Market newsletter in two languages",
+    "Let every stallholder read the market's news, in English and in Chinese.",
+    "The monthly newsletter goes out in both languages on the same day.",
+)
+
+# Around the river market; (latitude, longitude).
+MARKET = (52.5163, 13.4010)
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    title: str
+    project: DemoProject
+    minutes: int
+    skills: list[str]
+    dropoff: tuple[float, float] | None = None  # None: a remote task
+    description: str = ""
+    worker: str | None = None
+    # The actions that bring it to its state after posting, in order.
+    steps: tuple[str, ...] = ()
+    dispute_reason: str = ""
+    hours_to_deadline: int = 24
+
+
+TASKS = (
+    DemoTask(
+        "Deliver a vegetable box to Elm Street 12",
+        GROCERIES,
+        25,
+        ["bike"],
+        dropoff=(52.5251, 13.4102),
+        description="Box at stall 7, ask for Mei. Ring twice, third floor.",
+        hours_to_deadline=6,
+    ),
+    DemoTask(
+        "Bring a prescription from the pharmacy to Oak Court",
+        GROCERIES,
+        20,
+        ["bike"],
+        dropoff=(52.5120, 13.3890),
+        description="The pharmacy has it ready under the name Okafor.",
+        hours_to_deadline=4,
+    ),
+    DemoTask(
+        "Translate the March newsletter into Chinese",
+        NEWSLETTER,
+        90,
+        ["translation"],
+        description="About 800 words; keep the stall names in English.",
+        hours_to_deadline=72,
+    ),
+    DemoTask(
+        "Pick up bread from the bakery for the lunch club",
+        GROCERIES,
+        30,
+        ["bike"],
+        dropoff=(52.5200, 13.4180),
+        worker="bob",
+        steps=("take",),
+        hours_to_deadline=8,
+    ),
+    DemoTask(
+        "Deliver a basket to Birch Lane 4",
+        GROCERIES,
+        25,
+        ["bike"],
+        dropoff=(52.5300, 13.4000),
+        worker="carol",
+        steps=("take", "start", "deliver"),
+    ),
+    DemoTask(
+        "Deliver flowers to the community hall",
+        GROCERIES,
+        35,
+        ["bike"],
+        dropoff=(52.5080, 13.4150),
+        worker="bob",
+        steps=("take", "start", "deliver", "dispute"),
+        dispute_reason="Half of the flowers arrived crushed.",
+    ),
+    DemoTask(
+        "Proofread the stallholders' rota",
+        NEWSLETTER,
+        40,
+        ["translation"],
+        worker="carol",
+        steps=("take", "start", "deliver", "complete"),
+    ),
+)
+
+
+@dataclass
+class DemoResult:
+    created: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created)
+
+
+class DemoConflictError(Exception):
+    """The database holds a co-op that is not the demo; nothing was changed."""
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    """Make whatever part of the demo co-op is missing. Safe to run any number of times."""
+    result = DemoResult()
+    users = {login.username: _user(login, result) for login in LOGINS}
+    alice = users["alice"]
+    _cooperative(alice, result)
+    for username, (role, skills) in MEMBERS.items():
+        _member(alice, users[username], role, skills, result)
+    _pending_application(users["erin"], result)
+    if current_tariff() is None:
+        founded_on = demo_founding_day(clock.now().date())
+        with clock.set_to(local_midnight(founded_on)):
+            work_actions.publish_tariff(
+                actor=alice,
+                name="Spring tariff",
+                base_minor=300,
+                per_km_minor=120,
+                per_minute_minor=20,
+            )
+        result.created.append("tariff")
+    dan = users["dan"]
+    projects = {demo: _project(dan, demo, result) for demo in (GROCERIES, NEWSLETTER)}
+    existing_titles = set(tasks_of_client(dan).values_list("title", flat=True))
+    for demo_task in TASKS:
+        if demo_task.title not in existing_titles:
+            _task(demo_task, projects[demo_task.project], users)
+            result.created.append(f"task {demo_task.title!r}")
+    if not PayPeriod.objects.exists():
+        _last_week(users, projects[GROCERIES], result)
+    carol = users["carol"]
+    if not is_available(carol):
+        work_actions.set_availability(actor=carol, available=True)
+        # Her phone shares where she is, near the market, so dispatch can offer her work.
+        work_actions.report_location(actor=carol, lat=MARKET[0] + 0.002, lon=MARKET[1] - 0.003)
+        result.created.append("carol's availability")
+        # A first round at once, so the demo shows an offer with its explanation; the
+        # scheduler that `make run` starts keeps running rounds after that.
+        run_round()
+        result.created.append("a dispatch round")
+    if not LabRun.objects.exists():
+        # The policy lab's comparison of an extractive platform with the demo's rules.
+        run = start_run(
+            actor=None,
+            rule_sets=[RULE_SETS["extractive"], cooperative_rules(current_values(), "cooperative")],
+        )
+        complete_run(run.pk)
+        result.created.append("a policy lab report")
+    return result
+
+
+def demo_founding_day(today: dt.date) -> dt.date:
+    """The Monday of last week: the demo co-op has one whole pay week behind it."""
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -> None:
+    """Last week's work, done through the real actions at last week's times, and its pay
+    period closed: Bob waited four hours on Tuesday for one delivery, so his statement
+    shows the floor topping up his waiting time."""
+    bob, carol, dan, alice = users["bob"], users["carol"], users["dan"], users["alice"]
+    monday = local_midnight(demo_founding_day(clock.now().date()))
+
+    def at(days: int, hours: float) -> dt.datetime:
+        return monday + dt.timedelta(days=days, hours=hours)
+
+    def shift(worker: User, start: dt.datetime, end: dt.datetime) -> None:
+        with clock.set_to(start):
+            work_actions.set_availability(actor=worker, available=True)
+        with clock.set_to(end):
+            work_actions.set_availability(actor=worker, available=False)
+
+    def delivery(worker: User, title: str, start: dt.datetime, minutes: int) -> int:
+        with clock.set_to(start - dt.timedelta(minutes=10)):
+            task = work_actions.post_task(
+                actor=dan,
+                project_id=groceries.pk,
+                title=title,
+                kind="located",
+                pickup=MARKET,
+                dropoff=(MARKET[0] + 0.01, MARKET[1] + 0.012),
+                region="riverside",
+                estimated_minutes=minutes,
+                deadline=start + dt.timedelta(hours=3),
+                skills=["bike"],
+            )
+            work_actions.take_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start):
+            work_actions.start_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start + dt.timedelta(minutes=minutes)):
+            work_actions.deliver_task(actor=worker, task_id=task.pk)
+        with clock.set_to(start + dt.timedelta(minutes=minutes + 20)):
+            work_actions.complete_task(actor=dan, task_id=task.pk)
+        return task.pk
+
+    shift(bob, at(1, 9), at(1, 13))
+    pharmacy = delivery(bob, "Pharmacy run for Mrs Okafor", at(1, 10), 30)
+    shift(carol, at(2, 14), at(2, 16))
+    delivery(carol, "Bread for the day centre", at(2, 14.25), 40)
+    delivery(carol, "Vegetable boxes, Mill Street", at(2, 15), 45)
+    with clock.set_to(at(2, 18)):
+        tip_task(actor=dan, task_id=pharmacy, amount_minor=200, key="demo-tip")
+        record_expense(actor=alice, amount_minor=2500, memo="Server hosting", key="demo-hosting")
+    close_period(actor=alice)
+    result.created.append("last week's work and its closed pay period")
+
+
+def _user(login: DemoLogin, result: DemoResult) -> User:
+    user = user_by_username(login.username)
+    if user is None:
+        user = member_actions.register_user(
+            username=login.username,
+            password=DEMO_PASSWORD,
+            email=f"{login.username}@example.org",
+            display_name=login.display_name,
+        )
+        result.created.append(f"user {login.username}")
+    return user
+
+
+def _cooperative(alice: User, result: DemoResult) -> None:
+    """Found the demo co-op; refuse to add demo people to any other co-op."""
+    cooperative = get_cooperative()
+    if cooperative is None:
+        member_actions.found_cooperative(
+            name=COOPERATIVE_NAME,
+            currency="EUR",
+            languages=["en", "zh-hans"],
+            bylaws=(
+                "One member, one vote. Stewards are elected for a year. Declining work is "
+                "never held against a worker. The surplus returns to the members who "
+                "did the work."
+            ),
+            founded_on=demo_founding_day(clock.now().date()),
+            share_price_minor=5000,
+            founder=alice,
+        )
+        result.created.append("cooperative")
+    elif cooperative.name != COOPERATIVE_NAME:
+        raise DemoConflictError(
+            f"This database already runs the co-op {cooperative.name!r}, which is not the demo."
+        )
+
+
+def _has_membership(user: User) -> bool:
+    try:
+        return user.membership is not None
+    except Membership.DoesNotExist:
+        return False
+
+
+def _member(steward: User, user: User, role: Role, skills: list[str], result: DemoResult) -> None:
+    if _has_membership(user):
+        return
+    application = applications_of(user).filter(status=ApplicationStatus.PENDING).first()
+    if application is None:
+        application = member_actions.submit_application(
+            actor=user, role=role, motivation="I live here and want to work here.", skills=skills
+        )
+    member_actions.admit_application(
+        actor=steward, application_id=application.pk, note="Welcome aboard."
+    )
+    result.created.append(f"membership of {user.username}")
+
+
+def _pending_application(user: User, result: DemoResult) -> None:
+    if _has_membership(user) or applications_of(user).exists():
+        return
+    member_actions.submit_application(
+        actor=user,
+        role=Role.WORKER,
+        motivation="I translate between English and Chinese and have a cargo bike.",
+        skills=["bike", "translation"],
+    )
+    result.created.append("erin's application")
+
+
+def _project(client: User, demo: DemoProject, result: DemoResult) -> Project:
+    project = projects_of_client(client).filter(title=demo.title).first()
+    if project is None:
+        project = work_actions.create_project(
+            actor=client, title=demo.title, purpose=demo.purpose, outcome=demo.outcome
+        )
+        result.created.append(f"project {demo.title!r}")
+    return project
+
+
+def _task(demo: DemoTask, project: Project, users: dict[str, User]) -> None:
+    dan = users["dan"]
+    task = work_actions.post_task(
+        actor=dan,
+        project_id=project.pk,
+        title=demo.title,
+        description=demo.description,
+        kind="remote" if demo.dropoff is None else "located",
+        pickup=None if demo.dropoff is None else MARKET,
+        dropoff=demo.dropoff,
+        region="" if demo.dropoff is None else "riverside",
+        estimated_minutes=demo.minutes,
+        deadline=clock.now() + dt.timedelta(hours=demo.hours_to_deadline),
+        skills=demo.skills,
+    )
+    worker = users[demo.worker] if demo.worker else None
+    for step in demo.steps:
+        if worker is None:
+            raise ValueError(f"The demo task {demo.title!r} has steps but no worker.")
+        if step == "take":
+            work_actions.take_task(actor=worker, task_id=task.pk)
+        elif step == "start":
+            work_actions.start_task(actor=worker, task_id=task.pk)
+        elif step == "deliver":
+            work_actions.deliver_task(actor=worker, task_id=task.pk)
+        elif step == "complete":
+            work_actions.complete_task(actor=dan, task_id=task.pk)
+        elif step == "dispute":
+            work_actions.dispute_task(actor=dan, task_id=task.pk, reason=demo.dispute_reason)
+        else:
+            raise ValueError(f"Unknown demo step {step!r}.")

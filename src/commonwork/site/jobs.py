@@ -1,0 +1,30 @@
+"""The platform's periodic jobs, in one table (the pure scheduling rule is
+core.scheduler.due_jobs)."""
+
+from __future__ import annotations
+
+from commonwork.core.scheduler import PeriodicJob
+from commonwork.dispatch.tasks import dispatch_regions
+from commonwork.governance.parameters import read_parameter
+from commonwork.governance.tasks import advance_proposals
+from commonwork.ledger.tasks import close_due_pay_periods
+from commonwork.vault.tasks import enforce_retention
+from commonwork.work.tasks import expire_due_offers
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    """Every periodic job of the platform, in one list."""
+    return [
+        PeriodicJob("expire_offers", lambda: 5.0, expire_due_offers.enqueue),
+        PeriodicJob(
+            "dispatch_rounds",
+            lambda: float(read_parameter("dispatch.round_interval_seconds")),
+            dispatch_regions.enqueue,
+        ),
+        # Periods end at midnight; checking every ten minutes closes each soon after.
+        PeriodicJob("close_pay_periods", lambda: 600.0, close_due_pay_periods.enqueue),
+        # Voting windows open and close on the minute.
+        PeriodicJob("advance_proposals", lambda: 30.0, advance_proposals.enqueue),
+        # Data past its retention (location points, stale snapshots) goes within the hour.
+        PeriodicJob("retention", lambda: 3600.0, enforce_retention.enqueue),
+    ]

@@ -1,0 +1,18 @@
+"""Retention: every app deletes what it holds past its governed retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from commonwork.vault import providers
+
+
+def expire_all(now: datetime) -> int:
+    """Each provider's expiry in its own transaction; how many records went in all."""
+    gone = 0
+    for provider in providers.providers():
+        with transaction.atomic():
+            gone += provider.expire(now)
+    return gone

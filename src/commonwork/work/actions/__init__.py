@@ -1,0 +1,70 @@
+"""Every write about work: atomic, audited, guarded by the task state machine.
+
+Each transition locks the task row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+write transactions begin IMMEDIATE and so are serialised), re-reads its status under
+the lock, checks who is acting, and only then moves it. Two workers taking the same
+task therefore cannot both succeed: the second sees it already accepted."""
+
+from commonwork.work.actions._shared import (
+    MAX_ESTIMATED_MINUTES,
+    MAX_RATE_MINOR,
+    TaskAction,
+)
+from commonwork.work.actions.availability import (
+    report_location,
+    set_availability,
+    set_work_preferences,
+)
+from commonwork.work.actions.disputes import (
+    dispute_task,
+    resolve_dispute,
+)
+from commonwork.work.actions.offers import (
+    accept_offer,
+    decline_offer,
+    expire_offers,
+    offer_task,
+)
+from commonwork.work.actions.projects import (
+    create_project,
+    publish_tariff,
+    record_project_outcome,
+)
+from commonwork.work.actions.tasks import (
+    SIMPLE_TRANSITIONS,
+    cancel_task,
+    complete_task,
+    deliver_task,
+    post_task,
+    publish_task,
+    release_task,
+    start_task,
+    take_task,
+)
+
+__all__ = [
+    "MAX_ESTIMATED_MINUTES",
+    "MAX_RATE_MINOR",
+    "SIMPLE_TRANSITIONS",
+    "TaskAction",
+    "accept_offer",
+    "cancel_task",
+    "complete_task",
+    "create_project",
+    "decline_offer",
+    "deliver_task",
+    "dispute_task",
+    "expire_offers",
+    "offer_task",
+    "post_task",
+    "publish_tariff",
+    "publish_task",
+    "record_project_outcome",
+    "release_task",
+    "report_location",
+    "resolve_dispute",
+    "set_availability",
+    "set_work_preferences",
+    "start_task",
+    "take_task",
+]

@@ -1,0 +1,328 @@
+"""Tasks: posted, published, taken, started, delivered, completed or cancelled, each move
+guarded by the state machine (work.lifecycle) under the task's row lock."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from commonwork.core import audit, clock
+from commonwork.core.errors import Forbidden, NotFound
+from commonwork.members.actions import clean_skills
+from commonwork.members.models import Membership, Role, User
+from commonwork.members.selectors import is_steward, require_role
+from commonwork.work.actions._shared import MAX_ESTIMATED_MINUTES, TaskAction
+from commonwork.work.errors import WorkError
+from commonwork.work.hooks import TaskCompleted, task_completed
+from commonwork.work.lifecycle import IllegalTransitionError, TaskStatus, Transition, next_status
+from commonwork.work.models import (
+    Offer,
+    OfferStatus,
+    Project,
+    Task,
+    TaskKind,
+)
+from commonwork.work.pricing import TariffRates, haversine_km, quote_minor
+from commonwork.work.selectors import WORKING_ROLES, current_tariff
+
+# --- posting tasks -------------------------------------------------------------------
+
+
+def _check_coordinate(value: float | None, *, limit: float, field: str) -> float:
+    if value is None:
+        raise WorkError("invalid", "A located task needs this coordinate.", field=field)
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        raise WorkError(
+            "invalid",
+            "A coordinate here lies between -{limit} and {limit}.",
+            field=field,
+            params={"limit": f"{limit:g}"},
+        )
+    return float(value)
+
+
+@transaction.atomic
+def post_task(
+    *,
+    actor: User,
+    project_id: int,
+    title: str,
+    kind: str,
+    estimated_minutes: int,
+    deadline: datetime,
+    description: str = "",
+    skills: list[str] | None = None,
+    pickup: tuple[float | None, float | None] | None = None,
+    dropoff: tuple[float | None, float | None] | None = None,
+    region: str = "",
+    publish: bool = True,
+) -> Task:
+    """A client posts a task in one of their projects, priced by the current tariff."""
+    require_role(actor, Role.CLIENT, Role.STEWARD)
+    project = Project.objects.filter(pk=project_id, client=actor).first()
+    if project is None:
+        raise NotFound("Project", field="project_id")
+    if not title.strip():
+        raise WorkError("invalid", "Give the task a title.", field="title")
+    if kind not in TaskKind.values:
+        raise WorkError("invalid", "A task is remote or located.", field="kind")
+    if not 1 <= estimated_minutes <= MAX_ESTIMATED_MINUTES:
+        raise WorkError(
+            "invalid",
+            "The estimate is between 1 and {limit} minutes.",
+            field="estimated_minutes",
+            params={"limit": MAX_ESTIMATED_MINUTES},
+        )
+    now = clock.now()
+    if deadline.tzinfo is None:
+        raise WorkError("invalid", "The deadline needs a time zone.", field="deadline")
+    if deadline <= now:
+        raise WorkError("invalid", "The deadline has to be in the future.", field="deadline")
+    tariff = current_tariff()
+    if tariff is None:
+        raise WorkError("no_tariff", "The co-op has not published a tariff yet.")
+    coordinates: dict[str, float | None] = dict.fromkeys(
+        ("pickup_lat", "pickup_lon", "dropoff_lat", "dropoff_lon")
+    )
+    distance_km = 0.0
+    if kind == TaskKind.LOCATED:
+        pickup_lat, pickup_lon = pickup or (None, None)
+        dropoff_lat, dropoff_lon = dropoff or (None, None)
+        coordinates = {
+            "pickup_lat": _check_coordinate(pickup_lat, limit=90, field="pickup_lat"),
+            "pickup_lon": _check_coordinate(pickup_lon, limit=180, field="pickup_lon"),
+            "dropoff_lat": _check_coordinate(dropoff_lat, limit=90, field="dropoff_lat"),
+            "dropoff_lon": _check_coordinate(dropoff_lon, limit=180, field="dropoff_lon"),
+        }
+        distance_km = haversine_km(*coordinates.values())  # type: ignore[arg-type]
+    elif pickup is not None or dropoff is not None:
+        raise WorkError("invalid", "A remote task has no pickup or drop-off.", field="kind")
+    rates = TariffRates(tariff.base_minor, tariff.per_km_minor, tariff.per_minute_minor)
+    task = Task.objects.create(
+        project=project,
+        title=title.strip()[:120],
+        description=description.strip(),
+        kind=kind,
+        region=region.strip()[:40],
+        distance_km=round(distance_km, 3),
+        skills=clean_skills(skills or []),
+        estimated_minutes=estimated_minutes,
+        deadline=deadline,
+        tariff=tariff,
+        price_minor=quote_minor(rates, distance_km=distance_km, minutes=estimated_minutes),
+        status=TaskStatus.OPEN if publish else TaskStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+        **coordinates,
+    )
+    audit.record(
+        actor=actor,
+        action="task.posted",
+        obj=task,
+        data={"status": task.status, "price_minor": task.price_minor, "tariff": tariff.pk},
+    )
+    return task
+
+
+# --- transitions -------------------------------------------------------------------
+
+
+def _lock_task(task_id: int) -> Task:
+    task = Task.objects.select_for_update().select_related("project").filter(pk=task_id).first()
+    if task is None:
+        raise NotFound("Task", field="task_id")
+    return task
+
+
+def _move(
+    *,
+    actor: User | None,
+    task: Task,
+    transition: Transition,
+    data: dict[str, Any] | None = None,
+    worker: User | bool | None = False,
+) -> Task:
+    """Fire `transition` on a locked task. `worker=False` leaves the worker as it is."""
+    try:
+        target = next_status(TaskStatus(task.status), transition)
+    except IllegalTransitionError as exc:
+        raise WorkError("illegal_transition", str(exc), field="status") from exc
+    previous = task.status
+    task.status = target
+    task.updated_at = clock.now()
+    update_fields = ["status", "updated_at"]
+    if target == TaskStatus.IN_PROGRESS and task.started_at is None:
+        task.started_at = task.updated_at
+        update_fields.append("started_at")
+    elif target == TaskStatus.DELIVERED:
+        task.delivered_at = task.updated_at
+        update_fields.append("delivered_at")
+    elif target == TaskStatus.COMPLETED:
+        task.completed_at = task.updated_at
+        update_fields.append("completed_at")
+    if worker is not False:
+        task.worker = worker if isinstance(worker, User) else None
+        update_fields.append("worker")
+    task.save(update_fields=update_fields)
+    audit.record(
+        actor=actor,
+        action=f"task.{transition.value}",
+        obj=task,
+        data={"from": previous, "to": target.value, **(data or {})},
+    )
+    if target == TaskStatus.COMPLETED:
+        # The books and the task move together (ledger connects to this hook).
+        task_completed.fire(TaskCompleted(task=task, actor=actor))
+    return task
+
+
+def _require_client_of(actor: User, task: Task) -> None:
+    if task.project.client_id != actor.pk:
+        if _visible_to(actor, task):
+            raise Forbidden("Only the task's client can do this.")
+        raise NotFound("Task", field="task_id")
+
+
+def _require_worker_of(actor: User, task: Task) -> None:
+    if task.worker_id != actor.pk:
+        if _visible_to(actor, task):
+            raise Forbidden("Only the worker doing this task can do this.")
+        raise NotFound("Task", field="task_id")
+
+
+def _visible_to(actor: User, task: Task) -> bool:
+    from commonwork.work.selectors import access_task_by_id
+
+    try:
+        access_task_by_id(actor, task.pk)
+    except NotFound:
+        return False
+    return True
+
+
+def _with_task(
+    *, actor: User, task_id: int, transition: Transition, guard: Callable[[Task], None]
+) -> Task:
+    task = _lock_task(task_id)
+    guard(task)
+    return _move(actor=actor, task=task, transition=transition)
+
+
+@transaction.atomic
+def publish_task(*, actor: User, task_id: int) -> Task:
+    require_role(actor)
+    return _with_task(
+        actor=actor,
+        task_id=task_id,
+        transition=Transition.PUBLISH,
+        guard=lambda task: _require_client_of(actor, task),
+    )
+
+
+def _missing_skills(membership: Membership, task: Task) -> list[str]:
+    return sorted(set(task.skills) - set(membership.skills))
+
+
+@transaction.atomic
+def take_task(*, actor: User, task_id: int) -> Task:
+    """A worker takes an open task from the board. First come, first served."""
+    membership = require_role(actor, *WORKING_ROLES)
+    task = _lock_task(task_id)
+    if task.project.client_id == actor.pk:
+        raise WorkError("forbidden", "You cannot take a task you posted yourself.")
+    if task.status != TaskStatus.OPEN:
+        if task.status in {TaskStatus.DRAFT, TaskStatus.CANCELLED} and not _visible_to(actor, task):
+            raise NotFound("Task", field="task_id")
+        raise WorkError(
+            "already_taken", "Someone else has already taken this task, or it is not open."
+        )
+    missing = _missing_skills(membership, task)
+    if missing:
+        raise WorkError(
+            "missing_skills",
+            "This task needs skills you have not listed: {skills}.",
+            params={"skills": ", ".join(missing)},
+        )
+    return _move(actor=actor, task=task, transition=Transition.TAKE, worker=actor)
+
+
+@transaction.atomic
+def release_task(*, actor: User, task_id: int) -> Task:
+    """The worker gives an accepted task back to the board before starting. No penalty."""
+    task = _lock_task(task_id)
+    _require_worker_of(actor, task)
+    return _move(actor=actor, task=task, transition=Transition.RELEASE, worker=None)
+
+
+@transaction.atomic
+def start_task(*, actor: User, task_id: int) -> Task:
+    return _with_task(
+        actor=actor,
+        task_id=task_id,
+        transition=Transition.START,
+        guard=lambda task: _require_worker_of(actor, task),
+    )
+
+
+@transaction.atomic
+def deliver_task(*, actor: User, task_id: int) -> Task:
+    return _with_task(
+        actor=actor,
+        task_id=task_id,
+        transition=Transition.DELIVER,
+        guard=lambda task: _require_worker_of(actor, task),
+    )
+
+
+@transaction.atomic
+def complete_task(*, actor: User, task_id: int) -> Task:
+    """The client accepts the delivered work."""
+    return _with_task(
+        actor=actor,
+        task_id=task_id,
+        transition=Transition.COMPLETE,
+        guard=lambda task: _require_client_of(actor, task),
+    )
+
+
+def _withdraw_pending_offers(*, task: Task | None = None, worker_id: int | None = None) -> None:
+    offers = Offer.objects.select_for_update().filter(status=OfferStatus.PENDING)
+    if task is not None:
+        offers = offers.filter(task=task)
+    if worker_id is not None:
+        offers = offers.filter(worker_id=worker_id)
+    now = clock.now()
+    for offer in offers:
+        offer.status = OfferStatus.WITHDRAWN
+        offer.responded_at = now
+        offer.save(update_fields=["status", "responded_at"])
+        audit.record(actor=None, action="offer.withdrawn", obj=offer, data={"task": offer.task_id})
+
+
+@transaction.atomic
+def cancel_task(*, actor: User, task_id: int, reason: str = "") -> Task:
+    """The client, or a steward, cancels a task before work on it starts."""
+    task = _lock_task(task_id)
+    if not is_steward(actor):
+        _require_client_of(actor, task)
+    if task.status == TaskStatus.OFFERED:
+        _withdraw_pending_offers(task=task)
+    return _move(
+        actor=actor, task=task, transition=Transition.CANCEL, data={"reason": reason.strip()}
+    )
+
+
+# The transitions that need nothing but the actor and the task, by the name the API path
+# and the task page's buttons use; one map so both fire the same actions.
+SIMPLE_TRANSITIONS: dict[str, TaskAction] = {
+    "publish": publish_task,
+    "take": take_task,
+    "release": release_task,
+    "start": start_task,
+    "deliver": deliver_task,
+    "complete": complete_task,
+}
