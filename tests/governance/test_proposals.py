@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from commonwork.core import clock
 from commonwork.core.models import AuditEntry
 from commonwork.governance import actions as proposals
-from commonwork.governance.actions import GovernanceError, ProposalContent
+from commonwork.governance.actions import GovernanceError, ProposalContent, set_parameter
 from commonwork.governance.models import Ballot, ParameterValue, Proposal, ProposalStatus
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
@@ -330,3 +330,18 @@ def test_a_secret_ballot_keeps_who_voted_apart_from_what_was_voted(
         closed = proposals.close_voting(proposal_id=proposal.pk)
     assert (closed.result["yes"], closed.result["cast"]) == (2, 2)
     assert proposals.verify_results() == []
+
+
+def test_a_steward_sets_values_directly_only_before_the_first_general_meeting(
+    alice: Any, bob: Any
+) -> None:
+    set_parameter(actor=alice, name="fee_rate", value="0.07", reason="Founding values")
+    proposal = _propose(alice)
+    with _at_opening(proposal):
+        proposals.open_voting(proposal_id=proposal.pk)
+    with _after_closing(proposal):
+        proposals.close_voting(proposal_id=proposal.pk)
+    with pytest.raises(GovernanceError) as refused:
+        set_parameter(actor=alice, name="fee_rate", value="0.01", reason="Quietly")
+    assert refused.value.code == "forbidden"
+    assert read_parameter("fee_rate") != Fraction(1, 100)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from commonwork.core import audit, clock
 from commonwork.governance.errors import GovernanceError
-from commonwork.governance.models import ParameterSource, ParameterValue
+from commonwork.governance.models import ParameterSource, ParameterValue, Proposal
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import ParameterError, format_value, spec_of
 from commonwork.members.models import Role, User
@@ -18,6 +18,13 @@ from commonwork.members.selectors import require_role
 @transaction.atomic
 def set_parameter(*, actor: User, name: str, value: str, reason: str) -> ParameterValue:
     require_role(actor, Role.STEWARD)
+    if Proposal.objects.filter(closed_at__isnull=False).exists():
+        raise GovernanceError(
+            "forbidden",
+            "The members have met: a governed value now changes only by a proposal they "
+            "vote on.",
+            field="name",
+        )
     if not reason.strip():
         raise GovernanceError("invalid", "Say why the value changes.", field="reason")
     try:
