@@ -21,8 +21,7 @@ def set_parameter(*, actor: User, name: str, value: str, reason: str) -> Paramet
     if Proposal.objects.filter(closed_at__isnull=False).exists():
         raise GovernanceError(
             "forbidden",
-            "The members have met: a governed value now changes only by a proposal they "
-            "vote on.",
+            "The members have met: a governed value now changes only by a proposal they vote on.",
             field="name",
         )
     if not reason.strip():
