@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from commonwork.dispatch.models import DispatchDecision, DispatchRound
+from commonwork.members.models import User
 from commonwork.members.selectors import require_role
 from commonwork.work.selectors import access_task_by_id
 
 
-def decisions_about_task(actor: Any, task_id: int, *, limit: int = 3) -> list[DispatchDecision]:
+def decisions_about_task(actor: User, task_id: int, *, limit: int = 3) -> list[DispatchDecision]:
     """The latest rounds' decisions on a task, for whoever may see the task."""
     task = access_task_by_id(actor, task_id)
     return list(
@@ -21,7 +20,7 @@ def decisions_about_task(actor: Any, task_id: int, *, limit: int = 3) -> list[Di
     )
 
 
-def decisions_about_me(actor: Any, *, limit: int = 20) -> QuerySet[DispatchDecision]:
+def decisions_about_me(actor: User, *, limit: int = 20) -> QuerySet[DispatchDecision]:
     """A worker's own decisions: offers made to them and rounds that left them idle."""
     require_role(actor)
     return (
@@ -31,7 +30,7 @@ def decisions_about_me(actor: Any, *, limit: int = 20) -> QuerySet[DispatchDecis
     )
 
 
-def recent_rounds(actor: Any, *, limit: int = 50) -> QuerySet[DispatchRound]:
+def recent_rounds(actor: User, *, limit: int = 50) -> QuerySet[DispatchRound]:
     """Every member may inspect the rounds: the algorithm belongs to them."""
     require_role(actor)
     return DispatchRound.objects.defer("input_snapshot").order_by("-id")[:limit]

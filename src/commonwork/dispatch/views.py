@@ -11,11 +11,12 @@ from commonwork.core.pages import render_refusal
 from commonwork.core.panels import Panel
 from commonwork.dispatch import selectors
 from commonwork.dispatch.explain import explain
+from commonwork.members.http import AuthenticatedRequest, member_of
 from commonwork.work.models import Task
 
 
 @login_required
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthenticatedRequest) -> HttpResponse:
     try:
         recent = selectors.recent_rounds(request.user)
     except DomainError as error:
@@ -24,7 +25,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def why(request: HttpRequest) -> HttpResponse:
+def why(request: AuthenticatedRequest) -> HttpResponse:
     """Why did I (not) get work: the latest rounds' decisions about me, in sentences."""
     try:
         decisions = selectors.decisions_about_me(request.user)
@@ -39,7 +40,7 @@ def why(request: HttpRequest) -> HttpResponse:
 
 def task_decisions_panel(request: HttpRequest, task: Task) -> Panel | None:
     """On a task's page: how the latest rounds decided about it, in words."""
-    decisions = selectors.decisions_about_task(request.user, task.pk)
+    decisions = selectors.decisions_about_task(member_of(request), task.pk)
     if not decisions:
         return None
     return "dispatch/_task_decisions.html", {

@@ -20,16 +20,17 @@ from commonwork.governance.models import (
     SecretBallot,
 )
 from commonwork.governance.registry import PARAMETERS
+from commonwork.members.models import User
 
 
-def proposals_for(user: Any) -> QuerySet[Proposal]:
+def proposals_for(user: User) -> QuerySet[Proposal]:
     """Every proposal the member may see: all but other members' drafts."""
     return Proposal.objects.select_related("author").exclude(
         Q(status=ProposalStatus.DRAFT) & ~Q(author_id=user.pk)
     )
 
 
-def proposal_for(user: Any, proposal_id: int) -> Proposal:
+def proposal_for(user: User, proposal_id: int) -> Proposal:
     proposal = proposals_for(user).select_related("subject").filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound("Proposal")
@@ -68,7 +69,7 @@ def winner_labels(proposal: Proposal) -> list[str]:
     return [labels.get(str(key), str(key)) for key in proposal.result.get("winners", [])]
 
 
-def appealable(user: Any, proposal: Proposal) -> bool:
+def appealable(user: User, proposal: Proposal) -> bool:
     """Whether `user` may appeal this removal now (the action checks it again)."""
     if proposal.kind != ProposalKind.REMOVAL or proposal.subject_id != user.pk:
         return False
@@ -79,11 +80,11 @@ def appealable(user: Any, proposal: Proposal) -> bool:
     )
 
 
-def my_ballot(user: Any, proposal: Proposal) -> Ballot | None:
+def my_ballot(user: User, proposal: Proposal) -> Ballot | None:
     return Ballot.objects.filter(proposal=proposal, voter_id=user.pk).first()
 
 
-def may_vote(user: Any, proposal: Proposal) -> bool:
+def may_vote(user: User, proposal: Proposal) -> bool:
     return (
         proposal.status == ProposalStatus.VOTING
         and ElectorateMember.objects.filter(proposal=proposal, member_id=user.pk).exists()
@@ -125,7 +126,7 @@ def closed_results() -> list[dict[str, Any]]:
     return rows
 
 
-def live_delegations(user: Any) -> list[Delegation]:
+def live_delegations(user: User) -> list[Delegation]:
     return list(
         Delegation.objects.select_related("delegate")
         .filter(delegator_id=user.pk, revoked_at__isnull=True)
@@ -144,7 +145,7 @@ def answer_text(proposal: Proposal, ballot: Ballot | None) -> str:
     return separator.join(labels.get(str(k), str(k)) for k in ballot.answer)
 
 
-def unread_notices(user: Any) -> list[tuple[Notice, str]]:
+def unread_notices(user: User) -> list[tuple[Notice, str]]:
     """The member's unread notices with their sentences, newest first."""
     from commonwork.governance.actions.notices import notice_text
 
@@ -154,7 +155,7 @@ def unread_notices(user: Any) -> list[tuple[Notice, str]]:
     return [(notice, notice_text(notice.kind, notice.proposal)) for notice in notices]
 
 
-def took_part(user: Any, proposal: Proposal) -> bool:
+def took_part(user: User, proposal: Proposal) -> bool:
     """Whether the member has voted in a secret ballot (how is not known here)."""
     return Participation.objects.filter(proposal=proposal, voter_id=user.pk).exists()
 

@@ -28,11 +28,12 @@ from commonwork.governance.forms import (
 )
 from commonwork.governance.models import ProposalKind
 from commonwork.governance.panels import proposal_page
+from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import get_cooperative, require_role, user_by_username
 
 
 @login_required
-def proposal_list(request: HttpRequest) -> HttpResponse:
+def proposal_list(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user)
     except DomainError as error:
@@ -40,7 +41,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/proposals.html", _list_context(request))
 
 
-def _list_context(request: HttpRequest, form: DelegationForm | None = None) -> dict[str, Any]:
+def _list_context(
+    request: AuthenticatedRequest, form: DelegationForm | None = None
+) -> dict[str, Any]:
     return {
         "notices": selectors.unread_notices(request.user),
         "proposals": selectors.proposals_for(request.user)[:100],
@@ -52,7 +55,7 @@ def _list_context(request: HttpRequest, form: DelegationForm | None = None) -> d
 
 @login_required
 @require_POST
-def delegate(request: HttpRequest) -> HttpResponse:
+def delegate(request: AuthenticatedRequest) -> HttpResponse:
     form = DelegationForm(request.POST)
     if not form.is_valid():
         return render_invalid_form(
@@ -63,7 +66,7 @@ def delegate(request: HttpRequest) -> HttpResponse:
         if target is None:
             raise NotFound("Member", field="delegate")
         proposals.delegate_votes(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             delegate_id=target.pk,
             kind=form.cleaned_data["kind"],
         )
@@ -78,10 +81,10 @@ def delegate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest) -> HttpResponse:
+def revoke(request: AuthenticatedRequest) -> HttpResponse:
     try:
         proposals.revoke_delegation(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             kind=request.POST.get("kind", ""),
         )
     except DomainError as error:
@@ -91,7 +94,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def proposal_new(request: HttpRequest) -> HttpResponse:
+def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user)
     except DomainError as error:
@@ -121,7 +124,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 
     def create() -> int:
         proposal = proposals.propose(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             kind=kind,
             title=data["title"],
             reason=data["reason"],
@@ -148,7 +151,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     try:
         proposal = selectors.proposal_for(request.user, proposal_id)
         if proposal.subject_id != request.user.pk:  # a removed member still sees their case
@@ -158,7 +161,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(request, "governance/proposal_detail.html", _detail_context(request, proposal))
 
 
-def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, proposal: Any) -> dict[str, Any]:
     ranks = list(range(1, len(proposal.options) + 1))
     return {
         "proposal": proposal,
@@ -185,9 +188,9 @@ def _detail_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def publish(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     try:
-        proposals.publish(actor=request.user, proposal_id=proposal_id)  # type: ignore[arg-type]
+        proposals.publish(actor=request.user, proposal_id=proposal_id)
         proposals.open_voting(proposal_id=proposal_id)
     except DomainError as error:
         return render_refusal(request, error)
@@ -197,7 +200,7 @@ def publish(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def appeal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def appeal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     form = AppealForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the removal should not stand."))
@@ -208,7 +211,7 @@ def appeal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             form.cleaned_data["key"],
             lambda: (
                 proposals.appeal_removal(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     proposal_id=proposal_id,
                     reason=form.cleaned_data["reason"],
                 ).pk
@@ -222,7 +225,7 @@ def appeal(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def comment(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write something before sending."))
@@ -233,7 +236,7 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
             form.cleaned_data["key"],
             lambda: (
                 proposals.comment_on(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     proposal_id=proposal_id,
                     body=form.cleaned_data["body"],
                 ).pk
@@ -246,7 +249,7 @@ def comment(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def vote(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     try:
         proposal = selectors.proposal_for(request.user, proposal_id)
         keys = [option["key"] for option in proposal.options]
@@ -256,7 +259,7 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
         receipt = request.POST.get("receipt", "").strip()
         if proposal.secret:
             code, _ballot = proposals.cast_secret_ballot(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 proposal_id=proposal_id,
                 choice=choice,
                 answer=answer,
@@ -276,7 +279,7 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
             )
         else:
             proposals.cast_ballot(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 proposal_id=proposal_id,
                 choice=choice,
                 answer=answer,
@@ -291,8 +294,8 @@ def vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_notices_read(request: HttpRequest) -> HttpResponse:
-    proposals.mark_notices_read(actor=request.user)  # type: ignore[arg-type]
+def mark_notices_read(request: AuthenticatedRequest) -> HttpResponse:
+    proposals.mark_notices_read(actor=request.user)
     return redirect("proposals")
 
 

@@ -26,19 +26,20 @@ from commonwork.ledger.models import (
     Posting,
     Statement,
 )
+from commonwork.members.models import User
 from commonwork.members.selectors import is_steward
 from commonwork.vault import gate
 
 
-def statements_of(user: Any) -> QuerySet[Statement]:
+def statements_of(user: User) -> QuerySet[Statement]:
     return Statement.objects.filter(member_id=user.pk).select_related("period")
 
 
-def invoices_of(user: Any) -> QuerySet[Invoice]:
+def invoices_of(user: User) -> QuerySet[Invoice]:
     return Invoice.objects.filter(client_id=user.pk).select_related("period")
 
 
-def statement_for(user: Any, statement_id: int) -> Statement:
+def statement_for(user: User, statement_id: int) -> Statement:
     """A statement its member or a steward may read; anyone else is told it is not there."""
     statement = Statement.objects.select_related("period", "member").filter(pk=statement_id).first()
     if statement is None or (statement.member_id != user.pk and not is_steward(user)):
@@ -49,18 +50,18 @@ def statement_for(user: Any, statement_id: int) -> Statement:
     return statement
 
 
-def invoice_for(user: Any, invoice_id: int) -> Invoice:
+def invoice_for(user: User, invoice_id: int) -> Invoice:
     invoice = Invoice.objects.select_related("period", "client").filter(pk=invoice_id).first()
     if invoice is None or (invoice.client_id != user.pk and not is_steward(user)):
         raise NotFound("Invoice")
     return invoice
 
 
-def payout_account_of(user: Any) -> PayoutAccount | None:
+def payout_account_of(user: User) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(member_id=user.pk).first()
 
 
-def balance_of_member(user: Any) -> int:
+def balance_of_member(user: User) -> int:
     """What the co-op owes the member now (negative: what they owe the co-op)."""
     total = Posting.objects.filter(
         account__purpose=AccountPurpose.PAYABLE, account__owner_id=user.pk
@@ -245,7 +246,7 @@ def books_overview() -> dict[str, Any]:
     }
 
 
-def payout_batch_for_file(user: Any, batch_id: int) -> PayoutBatch:
+def payout_batch_for_file(user: User, batch_id: int) -> PayoutBatch:
     """A batch a steward downloads as a bank file. The file holds each member's name, IBAN
     and amount, so those are read through the vault's gate, into each member's log."""
     batch = PayoutBatch.objects.select_related("period").filter(pk=batch_id).first()

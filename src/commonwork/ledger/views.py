@@ -26,13 +26,16 @@ from commonwork.ledger.forms import (
     PayoutAccountForm,
     TipForm,
 )
+from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.models import Cooperative, Role
 from commonwork.members.selectors import cooperative_currency, require_role
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Task
 
 
-def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) -> dict[str, Any]:
+def _money_context(
+    request: AuthenticatedRequest, form: PayoutAccountForm | None = None
+) -> dict[str, Any]:
     statements = list(selectors.statements_of(request.user)[:26])
     account = selectors.payout_account_of(request.user)
     initial = (
@@ -51,7 +54,7 @@ def _money_context(request: HttpRequest, form: PayoutAccountForm | None = None) 
 
 
 @login_required
-def money_home(request: HttpRequest) -> HttpResponse:
+def money_home(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user)
     except DomainError as error:
@@ -61,14 +64,14 @@ def money_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def payout_account(request: HttpRequest) -> HttpResponse:
+def payout_account(request: AuthenticatedRequest) -> HttpResponse:
     form = PayoutAccountForm(request.POST)
     context = _money_context(request, form)
     if not form.is_valid():
         return render_invalid_form(request, "ledger/money.html", context)
     try:
         payouts.set_payout_account(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             holder=form.cleaned_data["holder"],
             iban=form.cleaned_data["iban"],
             bic=form.cleaned_data["bic"],
@@ -80,7 +83,7 @@ def payout_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def statement_detail(request: HttpRequest, statement_id: int) -> HttpResponse:
+def statement_detail(request: AuthenticatedRequest, statement_id: int) -> HttpResponse:
     try:
         statement = selectors.statement_for(request.user, statement_id)
     except NotFound as error:
@@ -97,7 +100,7 @@ def statement_detail(request: HttpRequest, statement_id: int) -> HttpResponse:
 
 
 @login_required
-def statement_csv(request: HttpRequest, statement_id: int) -> HttpResponse:
+def statement_csv(request: AuthenticatedRequest, statement_id: int) -> HttpResponse:
     try:
         statement = selectors.statement_for(request.user, statement_id)
     except NotFound as error:
@@ -120,7 +123,7 @@ def statement_csv(request: HttpRequest, statement_id: int) -> HttpResponse:
 
 
 @login_required
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedRequest, invoice_id: int) -> HttpResponse:
     try:
         invoice = selectors.invoice_for(request.user, invoice_id)
     except NotFound as error:
@@ -130,14 +133,14 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tip(request: HttpRequest, task_id: int) -> HttpResponse:
+def tip(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
     form = TipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a tip of at least 0.01."))
         return redirect("task_detail", task_id=task_id)
     try:
         tip_task(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             task_id=task_id,
             amount_minor=money.to_minor(form.cleaned_data["amount"], cooperative_currency()),
             key=form.cleaned_data["key"],
@@ -159,7 +162,7 @@ def tip_panel(request: HttpRequest, task: Task) -> Panel | None:
 
 
 @login_required
-def books(request: HttpRequest) -> HttpResponse:
+def books(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user, Role.STEWARD)
     except DomainError as error:
@@ -183,7 +186,7 @@ def _books_context(bank_form: CoopBankForm | None = None) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def coop_bank_account(request: HttpRequest) -> HttpResponse:
+def coop_bank_account(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user, Role.STEWARD)
     except DomainError as error:
@@ -194,7 +197,7 @@ def coop_bank_account(request: HttpRequest) -> HttpResponse:
         return render_invalid_form(request, "ledger/books.html", context)
     try:
         payouts.set_coop_bank_account(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             holder=form.cleaned_data["holder"],
             iban=form.cleaned_data["iban"],
             bic=form.cleaned_data["bic"],
@@ -205,7 +208,7 @@ def coop_bank_account(request: HttpRequest) -> HttpResponse:
     return redirect("books")
 
 
-def _steward_post(request: HttpRequest, operation: Any, done: str) -> HttpResponse:
+def _steward_post(request: AuthenticatedRequest, operation: Any, done: str) -> HttpResponse:
     try:
         operation()
     except DomainError as error:
@@ -216,36 +219,36 @@ def _steward_post(request: HttpRequest, operation: Any, done: str) -> HttpRespon
 
 @login_required
 @require_POST
-def close_period(request: HttpRequest) -> HttpResponse:
+def close_period(request: AuthenticatedRequest) -> HttpResponse:
     return _steward_post(
         request,
-        lambda: periods.close_period(actor=request.user),  # type: ignore[arg-type]
+        lambda: periods.close_period(actor=request.user),
         _("The period is closed; statements and invoices are ready."),
     )
 
 
 @login_required
 @require_POST
-def prepare_batch(request: HttpRequest, period_id: int) -> HttpResponse:
+def prepare_batch(request: AuthenticatedRequest, period_id: int) -> HttpResponse:
     return _steward_post(
         request,
-        lambda: payouts.prepare_payout_batch(actor=request.user, period_id=period_id),  # type: ignore[arg-type]
+        lambda: payouts.prepare_payout_batch(actor=request.user, period_id=period_id),
         _("The payout batch is ready to download and send to the bank."),
     )
 
 
 @login_required
 @require_POST
-def mark_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
+def mark_paid(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
     return _steward_post(
         request,
-        lambda: payouts.mark_batch_paid(actor=request.user, batch_id=batch_id),  # type: ignore[arg-type]
+        lambda: payouts.mark_batch_paid(actor=request.user, batch_id=batch_id),
         _("The batch is marked paid and posted to the books."),
     )
 
 
 @login_required
-def batch_file(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
+def batch_file(request: AuthenticatedRequest, batch_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xml"):
         raise Http404
     try:

@@ -4,6 +4,7 @@ request. Views above this layer annotate `request: AuthenticatedRequest` so that
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from commonwork.core.http import api_user
@@ -22,3 +23,10 @@ def api_actor(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise TypeError("the API authenticates members' log-ins only")
     return user
+
+
+def member_of(request: HttpRequest) -> User:
+    """The logged-in user of a page section that only logged-in pages show (a panel)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user

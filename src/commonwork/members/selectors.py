@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from commonwork.core import clock
@@ -18,6 +16,7 @@ from commonwork.members.models import (
     User,
 )
 from commonwork.vault import gate
+from commonwork.vault.providers import Reader
 
 
 def get_cooperative() -> Cooperative | None:
@@ -30,15 +29,15 @@ def cooperative_currency() -> str:
     return cooperative.currency if cooperative else ""
 
 
-def active_membership(user: Any) -> Membership | None:
+def active_membership(user: Reader) -> Membership | None:
     """The user's membership if it is active, else None (anonymous users have none)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated or user.pk is None:
         return None
-    membership = Membership.objects.filter(user_id=user.pk).first()
+    membership = Membership.objects.filter(user_id=int(user.pk)).first()
     return membership if membership and membership.is_active else None
 
 
-def require_role(user: Any, *roles: Role) -> Membership:
+def require_role(user: Reader, *roles: Role) -> Membership:
     """The actor's active membership if it has one of `roles`, else Forbidden."""
     membership = active_membership(user)
     if membership is None:
@@ -63,12 +62,12 @@ def holds_role(membership: Membership, role: Role) -> bool:
     )
 
 
-def is_steward(user: Any) -> bool:
+def is_steward(user: Reader) -> bool:
     membership = active_membership(user)
     return membership is not None and holds_role(membership, Role.STEWARD)
 
 
-def access_application_by_id(actor: Any, application_id: int) -> Application:
+def access_application_by_id(actor: User, application_id: int) -> Application:
     """Stewards see every application; an applicant sees their own."""
     application = Application.objects.select_related("applicant").filter(pk=application_id).first()
     if application is None or not (is_steward(actor) or application.applicant_id == actor.pk):
@@ -76,7 +75,7 @@ def access_application_by_id(actor: Any, application_id: int) -> Application:
     return application
 
 
-def pending_applications(actor: Any) -> list[Application]:
+def pending_applications(actor: User) -> list[Application]:
     """Stewards: the applications waiting for a decision, each applicant's details read
     through the vault's gate (into the applicant's access log)."""
     require_role(actor, Role.STEWARD)
@@ -92,11 +91,11 @@ def pending_applications(actor: Any) -> list[Application]:
     return applications
 
 
-def applications_of(actor: Any) -> QuerySet[Application]:
+def applications_of(actor: User) -> QuerySet[Application]:
     return Application.objects.filter(applicant_id=actor.pk).order_by("-submitted_at")
 
 
-def list_members(actor: Any) -> list[Membership]:
+def list_members(actor: User) -> list[Membership]:
     """Stewards: the membership roll, each member's name read through the vault's gate."""
     require_role(actor, Role.STEWARD)
     members = list(Membership.objects.select_related("user").order_by("role", "user__username"))
@@ -109,7 +108,7 @@ def list_members(actor: Any) -> list[Membership]:
     return members
 
 
-def access_membership_by_id(actor: Any, membership_id: int) -> Membership:
+def access_membership_by_id(actor: User, membership_id: int) -> Membership:
     require_role(actor, Role.STEWARD)
     membership = Membership.objects.select_related("user").filter(pk=membership_id).first()
     if membership is None:
@@ -121,5 +120,5 @@ def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def api_tokens_of(actor: Any) -> QuerySet[ApiToken]:
+def api_tokens_of(actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=actor.pk).order_by("-created_at", "-id")

@@ -22,15 +22,16 @@ from commonwork.members.forms import (
     SkillsForm,
     split_skills,
 )
-from commonwork.members.models import Role
+from commonwork.members.http import AuthenticatedRequest
+from commonwork.members.models import Role, User
 from commonwork.members.panels import steward_console as console_panels
 
 
 def join(request: HttpRequest) -> HttpResponse:
     """A visitor applies (creating a log-in); a logged-in person without a membership
     applies with the log-in they have."""
-    signed_in = request.user.is_authenticated
-    form_class = ApplicationForm if signed_in else JoinForm
+    applicant = request.user if isinstance(request.user, User) else None
+    form_class = ApplicationForm if applicant is not None else JoinForm
     form = form_class(request.POST or None)
     context = {"form": form}
     if request.method != "POST":
@@ -40,9 +41,9 @@ def join(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     skills = split_skills(data["skills"])
     try:
-        if signed_in:
+        if applicant is not None:
             actions.submit_application(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=applicant,
                 role=data["role"],
                 motivation=data["motivation"],
                 skills=skills,
@@ -65,7 +66,7 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_status(request: HttpRequest) -> HttpResponse:
+def application_status(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "members/application_status.html",
@@ -74,7 +75,7 @@ def application_status(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     """A member's skills and API tokens."""
     membership = selectors.active_membership(request.user)
     skills_form = SkillsForm(initial={"skills": ", ".join(membership.skills) if membership else ""})
@@ -91,7 +92,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def update_skills(request: HttpRequest) -> HttpResponse:
+def update_skills(request: AuthenticatedRequest) -> HttpResponse:
     form = SkillsForm(request.POST)
     context = {
         "skills_form": form,
@@ -102,7 +103,7 @@ def update_skills(request: HttpRequest) -> HttpResponse:
         return render_invalid_form(request, "members/account.html", context)
     try:
         actions.update_skills(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             skills=split_skills(form.cleaned_data["skills"]),
         )
     except DomainError as error:
@@ -113,7 +114,7 @@ def update_skills(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     context = {
         "skills_form": SkillsForm(),
@@ -124,7 +125,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
         return render_invalid_form(request, "members/account.html", context)
     try:
         _token, plain = actions.create_api_token(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             name=form.cleaned_data["name"],
         )
     except DomainError as error:
@@ -137,16 +138,16 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     try:
-        actions.revoke_api_token(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
+        actions.revoke_api_token(actor=request.user, token_id=token_id)
     except DomainError as error:
         return render_refusal(request, error)
     messages.success(request, _("The token is revoked."))
     return redirect("account")
 
 
-def _console_context(request: HttpRequest) -> dict[str, object]:
+def _console_context(request: AuthenticatedRequest) -> dict[str, object]:
     # Each selector reads what it shows through the vault's gate, into each person's log.
     applications = selectors.pending_applications(request.user)
     membership = selectors.require_role(request.user, Role.STEWARD)
@@ -162,7 +163,7 @@ def _console_context(request: HttpRequest) -> dict[str, object]:
 
 
 @login_required
-def steward_console(request: HttpRequest) -> HttpResponse:
+def steward_console(request: AuthenticatedRequest) -> HttpResponse:
     try:
         selectors.require_role(request.user, Role.STEWARD)
     except DomainError as error:
@@ -172,7 +173,9 @@ def steward_console(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide_application(request: HttpRequest, application_id: int, decision: str) -> HttpResponse:
+def decide_application(
+    request: AuthenticatedRequest, application_id: int, decision: str
+) -> HttpResponse:
     if decision not in ("admit", "reject"):
         raise Http404
     form = DecisionNoteForm(request.POST)
@@ -180,14 +183,14 @@ def decide_application(request: HttpRequest, application_id: int, decision: str)
     try:
         if decision == "admit":
             actions.admit_application(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 application_id=application_id,
                 note=note,
             )
             messages.success(request, _("Admitted."))
         else:
             actions.reject_application(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 application_id=application_id,
                 note=note,
             )
@@ -199,7 +202,7 @@ def decide_application(request: HttpRequest, application_id: int, decision: str)
 
 @login_required
 @require_POST
-def change_status(request: HttpRequest, membership_id: int) -> HttpResponse:
+def change_status(request: AuthenticatedRequest, membership_id: int) -> HttpResponse:
     form = MembershipStatusForm(request.POST)
     if not form.is_valid():
         return render_refusal(
@@ -207,7 +210,7 @@ def change_status(request: HttpRequest, membership_id: int) -> HttpResponse:
         )
     try:
         actions.change_membership_status(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             membership_id=membership_id,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],

@@ -18,6 +18,7 @@ from commonwork.core.pages import render_refusal
 from commonwork.core.panels import Panel
 from commonwork.governance.models import Proposal, ProposalKind
 from commonwork.governance.selectors import proposal_for
+from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import require_role
 from commonwork.policylab import actions
 from commonwork.policylab.library import RULE_SETS
@@ -27,7 +28,7 @@ from commonwork.policylab.selectors import summary_rows
 
 
 @login_required
-def lab(request: HttpRequest) -> HttpResponse:
+def lab(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user)
     except DomainError as error:
@@ -39,14 +40,14 @@ def lab(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedRequest) -> HttpResponse:
     try:
         run_id = once_per_form(
             request,
             request.POST.get("key", ""),
             lambda: (
                 actions.start_run(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     rule_sets=[
                         RULE_SETS["extractive"],
                         actions.cooperative_rules(actions.current_values(), "cooperative"),
@@ -61,7 +62,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     try:
         require_role(request.user)
     except DomainError as error:
@@ -76,7 +77,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
-def run_report(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_report(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     """The stand-alone HTML report with its charts."""
     try:
         require_role(request.user)
@@ -93,7 +94,7 @@ def run_report(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def simulate_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def simulate_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     try:
         require_role(request.user)
         proposal = proposal_for(request.user, proposal_id)
@@ -102,7 +103,7 @@ def simulate_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         once_per_form(
             request,
             request.POST.get("key", ""),
-            lambda: actions.compare_proposal(actor=request.user, proposal=proposal).pk,  # type: ignore[arg-type]
+            lambda: actions.compare_proposal(actor=request.user, proposal=proposal).pk,
         )
     except DomainError as error:
         return render_refusal(request, error)

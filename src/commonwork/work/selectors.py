@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from commonwork.core.audit import history_of
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.models import AuditEntry
-from commonwork.members.models import Role
+from commonwork.members.models import Role, User
 from commonwork.members.selectors import active_membership, holds_role, is_steward, require_role
 from commonwork.vault import gate
 from commonwork.work.lifecycle import TaskStatus
@@ -61,7 +60,7 @@ def current_tariff() -> Tariff | None:
     return Tariff.objects.order_by("-published_at", "-id").first()
 
 
-def _visible_tasks(actor: Any) -> QuerySet[Task]:
+def _visible_tasks(actor: User) -> QuerySet[Task]:
     tasks = Task.objects.select_related("project", "project__client", "worker", "tariff")
     if is_steward(actor):
         return tasks
@@ -75,7 +74,7 @@ def _visible_tasks(actor: Any) -> QuerySet[Task]:
     return tasks.filter(visible).distinct()
 
 
-def access_task_by_id(actor: Any, task_id: int) -> Task:
+def access_task_by_id(actor: User, task_id: int) -> Task:
     """The task if the actor may see it: its client, its worker, a worker it is offered
     to or any worker while it is open on the board, or a steward."""
     task = _visible_tasks(actor).filter(pk=task_id).first()
@@ -84,7 +83,7 @@ def access_task_by_id(actor: Any, task_id: int) -> Task:
     return task
 
 
-def open_board(actor: Any) -> QuerySet[Task]:
+def open_board(actor: User) -> QuerySet[Task]:
     require_role(actor, *WORKING_ROLES)
     return (
         Task.objects.filter(status=TaskStatus.OPEN)
@@ -93,7 +92,7 @@ def open_board(actor: Any) -> QuerySet[Task]:
     )
 
 
-def tasks_of_worker(actor: Any) -> QuerySet[Task]:
+def tasks_of_worker(actor: User) -> QuerySet[Task]:
     return (
         Task.objects.filter(worker_id=actor.pk)
         .select_related("project")
@@ -101,7 +100,7 @@ def tasks_of_worker(actor: Any) -> QuerySet[Task]:
     )
 
 
-def tasks_of_client(actor: Any) -> QuerySet[Task]:
+def tasks_of_client(actor: User) -> QuerySet[Task]:
     return (
         Task.objects.filter(project__client_id=actor.pk)
         .select_related("project", "worker")
@@ -109,11 +108,11 @@ def tasks_of_client(actor: Any) -> QuerySet[Task]:
     )
 
 
-def projects_of_client(actor: Any) -> QuerySet[Project]:
+def projects_of_client(actor: User) -> QuerySet[Project]:
     return Project.objects.filter(client_id=actor.pk)
 
 
-def access_project_by_id(actor: Any, project_id: int) -> Project:
+def access_project_by_id(actor: User, project_id: int) -> Project:
     """Its client, stewards and any worker who has or had a task in it see a project."""
     project = Project.objects.select_related("client").filter(pk=project_id).first()
     if project is None:
@@ -125,13 +124,13 @@ def access_project_by_id(actor: Any, project_id: int) -> Project:
     raise NotFound("Project", field="project_id")
 
 
-def pending_offers_for(actor: Any) -> QuerySet[Offer]:
+def pending_offers_for(actor: User) -> QuerySet[Offer]:
     return Offer.objects.filter(worker_id=actor.pk, status=OfferStatus.PENDING).select_related(
         "task", "task__project"
     )
 
 
-def open_disputes(actor: Any) -> list[Dispute]:
+def open_disputes(actor: User) -> list[Dispute]:
     """Stewards: the open disputes; both parties' names and words are read through the
     vault's gate, into their access logs."""
     require_role(actor, Role.STEWARD)
@@ -146,16 +145,16 @@ def open_disputes(actor: Any) -> list[Dispute]:
     return disputes
 
 
-def open_availability(actor: Any) -> AvailabilityPeriod | None:
+def open_availability(actor: User) -> AvailabilityPeriod | None:
     return AvailabilityPeriod.objects.filter(worker_id=actor.pk, ended_at__isnull=True).first()
 
 
-def is_available(actor: Any) -> bool:
+def is_available(actor: User) -> bool:
     return open_availability(actor) is not None
 
 
 def task_history(
-    actor: Any, task_id: int, *, worker_name: str | None = None
+    actor: User, task_id: int, *, worker_name: str | None = None
 ) -> list[tuple[AuditEntry, str | None]]:
     """Each step of a task with who took it, named as `actor` may see them: None for the
     platform, "" for the task's worker when the vault hides them from this viewer (a
@@ -175,11 +174,11 @@ def task_history(
     return rows
 
 
-def work_preferences(actor: Any) -> WorkerPreferences | None:
+def work_preferences(actor: User) -> WorkerPreferences | None:
     return WorkerPreferences.objects.filter(worker_id=actor.pk).first()
 
 
-def actions_for(actor: Any, task: Task) -> list[str]:
+def actions_for(actor: User, task: Task) -> list[str]:
     """The transitions this actor may fire on this task now, as shown on its page and API."""
     from commonwork.work.lifecycle import Transition, allowed_transitions
 
@@ -199,7 +198,7 @@ def actions_for(actor: Any, task: Task) -> list[str]:
     return [t.value for t in Transition if t in possible & mine]
 
 
-def worker_name_for(actor: Any, task: Task) -> str:
+def worker_name_for(actor: User, task: Task) -> str:
     """The name of the task's worker as `actor` may see it: a client sees it only while
     the task is in hand (the vault's gate decides, and logs the read); the worker and
     stewards always; "" when hidden or nobody has the task."""

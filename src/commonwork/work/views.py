@@ -20,7 +20,8 @@ from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.core.panels import Panel
 from commonwork.members.forms import split_skills
-from commonwork.members.models import Membership, Role
+from commonwork.members.http import AuthenticatedRequest
+from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import require_role
 from commonwork.work import actions, selectors
 from commonwork.work.forms import CancelForm, ProjectForm, ReasonForm, ResolveDisputeForm, TaskForm
@@ -31,7 +32,7 @@ from commonwork.work.selectors import WORKING_ROLES
 ACTIVE_STATUSES = ("accepted", "in_progress", "delivered", "disputed")
 
 
-def _back_or(request: HttpRequest, fallback: str) -> str:
+def _back_or(request: AuthenticatedRequest, fallback: str) -> str:
     """Where a button asked to return to (same site only), else the fallback."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
@@ -44,7 +45,7 @@ def _back_or(request: HttpRequest, fallback: str) -> str:
 # --- the worker's home ------------------------------------------------------------------
 
 
-def _worker_context(request: HttpRequest) -> dict[str, Any]:
+def _worker_context(request: AuthenticatedRequest) -> dict[str, Any]:
     mine = selectors.tasks_of_worker(request.user)
     return {
         "available": selectors.is_available(request.user),
@@ -56,7 +57,7 @@ def _worker_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def worker_home(request: HttpRequest) -> HttpResponse:
+def worker_home(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user, *WORKING_ROLES)
     except DomainError as error:
@@ -65,7 +66,7 @@ def worker_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedRequest) -> HttpResponse:
     """The open board alone, for htmx to refresh in place."""
     try:
         tasks = selectors.open_board(request.user)[:50]
@@ -76,7 +77,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: AuthenticatedRequest) -> HttpResponse:
     """Only the worker switches it. The form says which way, so a double click is harmless."""
     wanted = request.POST.get("available")
     if wanted not in ("on", "off"):
@@ -85,7 +86,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         )
     try:
         actions.set_availability(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             available=wanted == "on",
         )
     except DomainError as error:
@@ -101,13 +102,13 @@ def availability(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def respond_to_offer(request: HttpRequest, offer_id: int, answer: str) -> HttpResponse:
+def respond_to_offer(request: AuthenticatedRequest, offer_id: int, answer: str) -> HttpResponse:
     try:
         if answer == "accept":
-            task = actions.accept_offer(actor=request.user, offer_id=offer_id)  # type: ignore[arg-type]
+            task = actions.accept_offer(actor=request.user, offer_id=offer_id)
             return redirect("task_detail", task_id=task.pk)
         if answer == "decline":
-            actions.decline_offer(actor=request.user, offer_id=offer_id)  # type: ignore[arg-type]
+            actions.decline_offer(actor=request.user, offer_id=offer_id)
             messages.info(request, _("Declined. This is never held against you."))
             return redirect("worker_home")
     except DomainError as error:
@@ -118,7 +119,7 @@ def respond_to_offer(request: HttpRequest, offer_id: int, answer: str) -> HttpRe
 # --- the task page ----------------------------------------------------------------------
 
 
-def _history_with_names(actor: Any, task: Task, worker_name: str) -> list[tuple[Any, str]]:
+def _history_with_names(actor: User, task: Task, worker_name: str) -> list[tuple[Any, str]]:
     """The task's steps with who took each, in words for this page."""
     return [
         (entry, _("the platform") if name is None else (name or _("the worker")))
@@ -126,7 +127,7 @@ def _history_with_names(actor: Any, task: Task, worker_name: str) -> list[tuple[
     ]
 
 
-def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
+def _task_context(request: AuthenticatedRequest, task: Task) -> dict[str, Any]:
     allowed = selectors.actions_for(request.user, task)
     panels = task_page.render(request, task)
     worker_name = selectors.worker_name_for(request.user, task)
@@ -144,7 +145,7 @@ def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
 
 
 def _render_task(
-    request: HttpRequest, task_id: int, *, status: int = 200, **extra: Any
+    request: AuthenticatedRequest, task_id: int, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     try:
         task = selectors.access_task_by_id(request.user, task_id)
@@ -155,19 +156,19 @@ def _render_task(
 
 
 @login_required
-def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_detail(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
     return _render_task(request, task_id)
 
 
 @login_required
 @require_POST
-def task_transition(request: HttpRequest, task_id: int, transition: str) -> HttpResponse:
+def task_transition(request: AuthenticatedRequest, task_id: int, transition: str) -> HttpResponse:
     """The buttons on the task page and the board: take, start, deliver, complete, ..."""
     action = actions.SIMPLE_TRANSITIONS.get(transition)
     if action is None:
         raise Http404
     try:
-        action(actor=request.user, task_id=task_id)  # type: ignore[arg-type]
+        action(actor=request.user, task_id=task_id)
     except DomainError as error:
         return _render_task(request, task_id, status=error.status, error=error)
     return redirect(_back_or(request, reverse("task_detail", args=[task_id])))
@@ -175,13 +176,13 @@ def task_transition(request: HttpRequest, task_id: int, transition: str) -> Http
 
 @login_required
 @require_POST
-def task_dispute(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_dispute(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _render_task(request, task_id, status=400, dispute_form=form)
     try:
         actions.dispute_task(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             task_id=task_id,
             reason=form.cleaned_data["reason"],
         )
@@ -192,11 +193,11 @@ def task_dispute(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_cancel(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        actions.cancel_task(actor=request.user, task_id=task_id, reason=reason)  # type: ignore[arg-type]
+        actions.cancel_task(actor=request.user, task_id=task_id, reason=reason)
     except DomainError as error:
         return _render_task(request, task_id, status=error.status, error=error)
     return redirect("task_detail", task_id=task_id)
@@ -204,7 +205,7 @@ def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resolve_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
+def resolve_dispute(request: AuthenticatedRequest, dispute_id: int) -> HttpResponse:
     form = ResolveDisputeForm(request.POST)
     if not form.is_valid():
         return render_refusal(
@@ -213,7 +214,7 @@ def resolve_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
         )
     try:
         actions.resolve_dispute(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             dispute_id=dispute_id,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
@@ -228,7 +229,7 @@ def resolve_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 
 def _client_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     project_form: ProjectForm | None = None,
     task_form: TaskForm | None = None,
@@ -253,7 +254,7 @@ def _client_context(
 
 
 @login_required
-def client_home(request: HttpRequest) -> HttpResponse:
+def client_home(request: AuthenticatedRequest) -> HttpResponse:
     try:
         require_role(request.user, Role.CLIENT, Role.STEWARD)
     except DomainError as error:
@@ -263,14 +264,14 @@ def client_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_project(request: HttpRequest) -> HttpResponse:
+def create_project(request: AuthenticatedRequest) -> HttpResponse:
     form = ProjectForm(request.POST)
     context = _client_context(request, project_form=form)
     if not form.is_valid():
         return render_invalid_form(request, "work/client_home.html", context)
     try:
         actions.create_project(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             title=form.cleaned_data["title"],
             purpose=form.cleaned_data["purpose"],
         )
@@ -282,7 +283,7 @@ def create_project(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def post_task(request: HttpRequest) -> HttpResponse:
+def post_task(request: AuthenticatedRequest) -> HttpResponse:
     choices = [(p.pk, p.title) for p in selectors.projects_of_client(request.user)]
     form = TaskForm(request.POST, projects=choices)
     context = _client_context(request, task_form=form)
@@ -291,7 +292,7 @@ def post_task(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         task = actions.post_task(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             project_id=data["project"],
             title=data["title"],
             description=data["description"],
@@ -312,6 +313,6 @@ def steward_disputes_panel(request: HttpRequest, membership: Membership) -> Pane
     """The open disputes on the steward console; both parties' names and words are read
     through the vault's gate, into their access logs."""
     return "work/_steward_disputes.html", {
-        "disputes": selectors.open_disputes(request.user),
+        "disputes": selectors.open_disputes(membership.user),
         "resolve_form": ResolveDisputeForm(),
     }
