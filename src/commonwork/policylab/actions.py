@@ -28,15 +28,25 @@ PAGE_SCENARIO = {**SCENARIOS["small"], "name": "small-day", "days": 1}
 
 def cooperative_rules(values: Mapping[str, Any], name: str) -> dict[str, Any]:
     """The cooperative rule set under these governed parameter values."""
+    def decimal(key: str) -> float:
+        return float(Fraction(values[key]))
+
     return {
         **RULE_SETS["cooperative"],
         "name": name,
-        "fee_rate": float(Fraction(values["fee_rate"])),
-        "solidarity_rate": float(Fraction(values["solidarity_rate"])),
+        "fee_rate": decimal("fee_rate"),
+        "solidarity_rate": decimal("solidarity_rate"),
         "floor_per_hour_minor": int(values["pay_floor_per_hour"]),
-        "max_hours_per_day": float(values["max_hours_per_day"]),
-        "max_hours_per_week": float(values["max_hours_per_week"]),
-        "radius_km": float(Fraction(values["dispatch.radius_km"])),
+        "max_hours_per_day": decimal("max_hours_per_day"),
+        "max_hours_per_week": decimal("max_hours_per_week"),
+        "min_rest_hours": decimal("min_rest_hours"),
+        "radius_km": decimal("dispatch.radius_km"),
+        "weight_distance": decimal("dispatch.weight_distance"),
+        "weight_fairness": decimal("dispatch.weight_fairness"),
+        "unassigned_penalty": decimal("dispatch.unassigned_penalty"),
+        "surplus_reserves_share": decimal("surplus.reserves_share"),
+        "surplus_patronage_share": decimal("surplus.patronage_share"),
+        "surplus_community_share": decimal("surplus.community_share"),
     }
 
 

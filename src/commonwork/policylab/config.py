@@ -8,6 +8,7 @@ import dataclasses
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,8 +62,17 @@ class RuleSet:
     # have had `deactivation_after_offers` offers; None: declining costs nothing.
     deactivate_below_acceptance: float | None = None
     deactivation_after_offers: int = 20
-    dispatch: str = "nearest"  # "nearest" or "fair_optimal"
-    surplus_returned: bool = False  # the operating surplus goes back to the workers
+    dispatch: str = "nearest"  # "nearest" or "fair_optimal" (the platform's own solver)
+    # The solver's weights, as the governed dispatch.* parameters of the same names.
+    weight_distance: float = 1.0
+    weight_fairness: float = 1.0
+    unassigned_penalty: float = 10.0
+    # The operating surplus is shared as the governed surplus.* shares say: the patronage
+    # share goes back to the workers by the labour they did (ledger.rules.split_surplus).
+    surplus_returned: bool = False
+    surplus_reserves_share: float = 0.3
+    surplus_patronage_share: float = 0.6
+    surplus_community_share: float = 0.1
     operating_cost_rate: float = 0.05  # of client spending: what running the platform costs
     radius_km: float = 3.0
     # "unlimited": everyone who wants to work is let on (idle workers pile up);
@@ -80,6 +90,9 @@ RATES = {
     "operating_cost_rate",
     "target_utilisation",
     "deactivate_below_acceptance",
+    "surplus_reserves_share",
+    "surplus_patronage_share",
+    "surplus_community_share",
 }
 
 
@@ -140,7 +153,47 @@ def rules_from(data: Mapping[str, Any]) -> RuleSet:
         raise ConfigError("surge_multiplier", "at least 1")
     if rules.fee_rate + rules.solidarity_rate > 1:
         raise ConfigError("fee_rate", "fee and solidarity above 100 % of the price")
+    shares = (
+        exact(rules.surplus_reserves_share)
+        + exact(rules.surplus_patronage_share)
+        + exact(rules.surplus_community_share)
+    )
+    if shares != 1:
+        raise ConfigError("surplus_patronage_share", "the three surplus shares must add up to 1")
+    capped = (rules.max_hours_per_day, rules.max_hours_per_week, rules.min_rest_hours)
+    if rules.dispatch == "nearest" and any(cap is not None for cap in capped):
+        raise ConfigError(
+            "dispatch", "hour caps and rest are enforced by the platform's solver: fair_optimal"
+        )
     return rules
+
+
+def exact(value: float) -> Fraction:
+    """A rule set's decimal as the exact fraction it was written as (0.08 is 2/25, not the
+    binary float nearest to it), as the governed parameters hold it."""
+    return Fraction(repr(value))
+
+
+# A cap left out of a rule set means none: the longest a day or week can be, no rest.
+NO_CAP = {"max_hours_per_day": 24, "max_hours_per_week": 24 * 7, "min_rest_hours": 0}
+
+
+def governed_values(rules: RuleSet) -> dict[str, int | Fraction]:
+    """The rule set as the governed parameters a live round reads, by their registry
+    names: `dispatch.solver.params_from_values` builds the solver's parameters from
+    these in the lab exactly as it builds them from the governed values on the platform."""
+    caps = {
+        "max_hours_per_day": rules.max_hours_per_day,
+        "max_hours_per_week": rules.max_hours_per_week,
+        "min_rest_hours": rules.min_rest_hours,
+    }
+    return {
+        "dispatch.radius_km": exact(rules.radius_km),
+        "dispatch.weight_distance": exact(rules.weight_distance),
+        "dispatch.weight_fairness": exact(rules.weight_fairness),
+        "dispatch.unassigned_penalty": exact(rules.unassigned_penalty),
+        **{name: NO_CAP[name] if cap is None else exact(cap) for name, cap in caps.items()},
+    }
 
 
 def load_toml(path: Path) -> dict[str, Any]:

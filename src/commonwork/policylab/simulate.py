@@ -1,7 +1,12 @@
 """One city's work under one rule set, minute by minute: the same demand and the same
 workers (drawn from the scenario's seed) meet every rule set, so differences come from
-the rules. Pure Python and NumPy; the cooperative's dispatch is the live platform's own
-solver (dispatch.solver), the extractive one hands each task to the nearest idle worker.
+the rules. Pure Python and NumPy, and the platform's own rules wherever the platform has
+one: the price split, the floor's top-up and the surplus's return are ledger.rules; the
+cooperative's dispatch is the live solver (dispatch.solver) with its parameters built by
+the same function a live round uses, and its hour caps and rest are the solver's hard
+constraints (a worker the solver refuses for a cap or for rest goes home, as a courier
+told so by the app would). The extractive dispatch hands each task to the nearest idle
+worker.
 
 The shared behaviour model: each worker starts their day at a time drawn once from the
 seed and plans `shift_hours`; a worker whose week's pay is behind their pro-rated weekly
@@ -14,13 +19,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from commonwork.dispatch import solver
+from commonwork.ledger import rules as pay_rules
 from commonwork.observatory.metrics import TaskRecord, WorkerPeriod
-from commonwork.policylab.config import RuleSet, Scenario
+from commonwork.policylab.config import RuleSet, Scenario, exact, governed_values
 
 SPEED_KM_PER_MINUTE = 15 / 60  # a cargo bike in town
 HANDLING_MINUTES = 5
@@ -107,7 +114,11 @@ def simulate(
         day_hours = min(scenario.shift_hours, rules.max_hours_per_day or LONGEST_DAY_HOURS)
         needed = math.ceil(task_hours_per_day / (day_hours * rules.target_utilisation))
         admitted[min(n, needed) :] = False
+    params = solver.params_from_values(governed_values(rules))
+    fee_rate, solidarity_rate = exact(rules.fee_rate), exact(rules.solidarity_rate)
     busy_until = np.zeros(n)
+    home_until = np.zeros(n)  # sent home by the solver for a cap or for rest, until then
+    stretch_rest = np.full(n, 24.0)  # hours of rest before the current working stretch
     offers = np.zeros(n)
     declines = np.zeros(n)
     ridden_km = np.zeros(n)
@@ -134,14 +145,9 @@ def simulate(
         floor_owed = rules.floor_per_hour_minor * online_minutes / 60 if rules.pay_waiting else 0
         behind = np.maximum(earnings, floor_owed) < weekly_target * (day + hour / 24 + 1) / 7
         extended = (hour >= start_hour) & (today_online < LONGEST_DAY_HOURS * 60) & behind
-        online = (planned | extended) & admitted
-        if rules.max_hours_per_day is not None:
-            online &= today_online < rules.max_hours_per_day * 60
-        if rules.max_hours_per_week is not None:
-            online &= online_minutes < rules.max_hours_per_week * 60
-        if rules.min_rest_hours is not None:
-            # A new stretch starts only after the rest; a stretch under way goes on.
-            online &= was_online | (t - last_online >= rules.min_rest_hours * 60)
+        online = (planned | extended) & admitted & (home_until <= t)
+        starting = online & ~was_online
+        stretch_rest[starting] = np.minimum(24.0, (t - last_online[starting]) / 60)
         last_online[online] = t
         was_online = online
         online_minutes += online
@@ -164,9 +170,17 @@ def simulate(
         if not waiting or len(free) == 0:
             continue
         surging = len(waiting) > len(free)
-        for task_index, worker in _offers(
-            rules, demand, waiting, free, wx, wy, earnings, online_minutes, task_minutes
-        ):
+        hours = _Hours(today_online / 60, online_minutes / 60, stretch_rest)
+        offered, refused = _offers(rules, params, demand, waiting, free, wx, wy, earnings, hours)
+        for worker, reason in refused:
+            # The solver refused them for a cap or for rest: they go home until it passes.
+            if reason == solver.DAILY_CAP:
+                home_until[worker] = (day + 1) * 24 * 60
+            elif reason == solver.WEEKLY_CAP:
+                home_until[worker] = (day // 7 + 1) * 7 * 24 * 60
+            else:
+                home_until[worker] = t + params.min_rest_hours * 60
+        for task_index, worker in offered:
             offers[worker] += 1
             if rng.random() > acceptance[worker]:
                 declines[worker] += 1
@@ -188,17 +202,16 @@ def simulate(
             angle = rng.uniform(0, 2 * math.pi)
             wx[worker] = np.clip(demand.x[task_index] + trip * math.cos(angle), 0, scenario.city_km)
             wy[worker] = np.clip(demand.y[task_index] + trip * math.sin(angle), 0, scenario.city_km)
-            price = scenario.base_price_minor + scenario.per_km_minor * trip
-            multiplier = rules.surge_multiplier if surging else 1.0
-            paid = price * multiplier
-            kept = (
-                price * (rules.fee_rate + rules.solidarity_rate) + (paid - price) * rules.surge_kept
-            )
+            price = round(scenario.base_price_minor + scenario.per_km_minor * trip)
+            surge = round(price * (rules.surge_multiplier - 1)) if surging else 0
+            split = pay_rules.split_price(price, fee_rate=fee_rate, solidarity_rate=solidarity_rate)
+            kept = split.fee_minor + split.solidarity_minor + round(surge * rules.surge_kept)
+            paid = price + surge
             earnings[worker] += paid - kept
             kept_total += kept
             spent_total += paid
             wait = t - demand.minute[task_index] + pickup_km / SPEED_KM_PER_MINUTE
-            tasks.append(TaskRecord(round(paid), round(paid - kept), round(kept), float(wait)))
+            tasks.append(TaskRecord(paid, paid - kept, kept, float(wait)))
             waiting.remove(task_index)
         if progress is not None and minute_of_day == 0:
             progress(t / total_minutes)
@@ -207,16 +220,39 @@ def simulate(
     # Both come out of what the co-op kept beyond its running costs, never more: a floor
     # the money cannot cover is paid in proportion (and the report says how much).
     transfers = np.zeros(n)
-    funds = max(0.0, kept_total - rules.operating_cost_rate * spent_total)
+    funds = max(0, math.floor(kept_total - rules.operating_cost_rate * spent_total))
     if rules.pay_waiting and rules.floor_per_hour_minor:
-        floor_due = rules.floor_per_hour_minor * online_minutes / 60
-        top_ups = np.maximum(0, floor_due - earnings)
-        if top_ups.sum() > funds:
-            top_ups *= funds / top_ups.sum()
-        transfers += top_ups
-        funds -= top_ups.sum()
-    if rules.surplus_returned and funds > 0 and task_minutes.sum() > 0:
-        transfers += funds * task_minutes / task_minutes.sum()
+        owed = [
+            (
+                i,
+                pay_rules.floor_top_up(
+                    engaged_seconds=int(online_minutes[i]) * 60,
+                    earnings_minor=int(earnings[i]),
+                    floor_per_hour_minor=rules.floor_per_hour_minor,
+                ),
+            )
+            for i in range(n)
+        ]
+        due = sum(top_up for _i, top_up in owed)
+        # Paid in full when the money is there; else shared in proportion to what is owed.
+        paid_out = (
+            dict(owed)
+            if due <= funds
+            else pay_rules.largest_remainder(funds, [(i, Fraction(v)) for i, v in owed])
+        )
+        for i, top_up in paid_out.items():
+            transfers[i] += top_up
+        funds -= sum(paid_out.values())
+    if rules.surplus_returned and funds > 0:
+        surplus = pay_rules.split_surplus(
+            funds,
+            reserves_share=exact(rules.surplus_reserves_share),
+            patronage_share=exact(rules.surplus_patronage_share),
+            community_share=exact(rules.surplus_community_share),
+            labour_by_member={i: int(task_minutes[i]) for i in range(n)},
+        )
+        for i, share in surplus.patronage_by_member.items():
+            transfers[i] += share
     earnings += transfers
     if transfers.sum():
         # Paid out of what the co-op kept: labour's share rises by as much as the take falls.
@@ -239,18 +275,32 @@ def simulate(
     return Outcome(scenario.name, rules.name, workers, tuple(tasks), deactivated)
 
 
+@dataclass(frozen=True)
+class _Hours:
+    """Each worker's hours as a live round sees them: today, this week, rest taken."""
+
+    today: np.ndarray
+    week: np.ndarray
+    rest: np.ndarray
+
+
+# The solver's refusals that send a worker home: it will not offer them work until then.
+SENT_HOME = frozenset({solver.DAILY_CAP, solver.WEEKLY_CAP, solver.REST})
+
+
 def _offers(
     rules: RuleSet,
+    params: solver.Params,
     demand: _Demand,
     waiting: list[int],
     free: np.ndarray,
     wx: np.ndarray,
     wy: np.ndarray,
     earnings: np.ndarray,
-    online_minutes: np.ndarray,
-    task_minutes: np.ndarray,
-) -> list[tuple[int, int]]:
-    """(task, worker) offers for this minute; each worker may accept or decline."""
+    hours: _Hours,
+) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
+    """(task, worker) offers for this minute, each of which the worker may accept or
+    decline, and the (worker, reason) of workers the solver refused for a cap or rest."""
     if rules.dispatch == "nearest":
         tree = cKDTree(np.column_stack([wx[free], wy[free]]))
         taken: set[int] = set()
@@ -268,7 +318,7 @@ def _offers(
                     taken.add(worker)
                     pairs.append((task_index, worker))
                     break
-        return pairs
+        return pairs, []
     round_input = solver.RoundInput(
         tasks=tuple(
             solver.TaskIn(int(i), float(demand.x[i]), float(demand.y[i]), 20) for i in waiting
@@ -278,12 +328,16 @@ def _offers(
                 int(w),
                 float(wx[w]),
                 float(wy[w]),
+                hours_today=float(hours.today[w]),
+                hours_week=float(hours.week[w]),
+                rest_hours=float(hours.rest[w]),
                 earnings_week_minor=int(earnings[w]),
-                engaged_hours_week=float(online_minutes[w] / 60),
+                engaged_hours_week=float(hours.week[w]),
             )
             for w in free
         ),
-        params=solver.Params(radius_km=rules.radius_km, weight_fairness=1.0),
+        params=params,
     )
     result = solver.solve(round_input)
-    return [(a.task_id, a.worker_id) for a in result.assignments]
+    refused = [(idle.worker_id, idle.reason) for idle in result.idle if idle.reason in SENT_HOME]
+    return [(a.task_id, a.worker_id) for a in result.assignments], refused
