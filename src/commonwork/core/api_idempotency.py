@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Status
 
+from commonwork.core.http import api_user
 from commonwork.core.idempotency import fingerprint, run_once
 
 
@@ -37,10 +38,9 @@ def idempotent(handler: Callable[..., Any]) -> Callable[..., Any]:
         if key is None:
             with transaction.atomic():
                 return Status(*operation())
-        actor: Any = getattr(request, "auth", None) or request.user
         return Status(
             *run_once(
-                user_id=int(actor.pk),
+                user_id=int(api_user(request).pk),
                 key=key,
                 request_fingerprint=fingerprint(
                     method=request.method or "", path=request.path, body=request.body

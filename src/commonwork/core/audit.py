@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 
 from commonwork.core import clock
@@ -67,9 +68,13 @@ def _locked_head() -> AuditHead:
     return head
 
 
+# Who acted: a log-in, or None for the platform itself (a job, a closing vote).
+Actor = AbstractBaseUser | None
+
+
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -79,12 +84,11 @@ def record(
     """Append one entry. Call it inside the action's transaction, after the change."""
     if obj is not None:
         object_type, object_id = object_type_of(obj), str(obj.pk)
-    actor_id = getattr(actor, "pk", None)
+    actor_id = actor.pk if actor is not None else None
     # A pseudonym, not the username: the log is kept forever and hash-chained, so it must
     # hold nothing a member's erasure would have to remove. Pages name the actor through
     # the `actor` row, which erasure pseudonymises.
-    pk = getattr(actor, "pk", None)
-    actor_label = f"member:{pk}" if pk is not None else (str(actor) if actor else "system")
+    actor_label = f"member:{actor_id}" if actor_id is not None else "system"
     # Round-trip through JSON so the hash covers exactly what the database returns.
     clean_data = json.loads(canonical_json(data or {}))
     with transaction.atomic():

@@ -28,6 +28,7 @@ PAGE_SCENARIO = {**SCENARIOS["small"], "name": "small-day", "days": 1}
 
 def cooperative_rules(values: Mapping[str, Any], name: str) -> dict[str, Any]:
     """The cooperative rule set under these governed parameter values."""
+
     def decimal(key: str) -> float:
         return float(Fraction(values[key]))
 

@@ -27,11 +27,16 @@ Rows = list[dict[str, Any]]
 Reader = AbstractBaseUser | AnonymousUser
 
 
-def member_id_of(reader: Reader) -> int:
-    """The id of a logged-in reader (the views and actions that call this need one)."""
-    if not reader.is_authenticated or reader.pk is None:
+def logged_in(reader: Reader) -> AbstractBaseUser:
+    """The reader, who must have logged in (the views and actions that call this do)."""
+    if not isinstance(reader, AbstractBaseUser) or reader.pk is None:
         raise PermissionError("a logged-in member is needed here")
-    return int(reader.pk)
+    return reader
+
+
+def member_id_of(reader: Reader) -> int:
+    """The id of a logged-in reader."""
+    return int(logged_in(reader).pk)
 
 
 class CategoryProvider(Protocol):

@@ -75,7 +75,7 @@ def grant_consent(
         created_at=now,
     )
     audit.record(
-        actor=actor,
+        actor=providers.logged_in(actor),
         action="consent.granted",
         obj=grant,
         data={"recipient": recipient_id, "categories": grant.categories},
@@ -101,7 +101,7 @@ def revoke_consent(*, actor: Reader, record_id: str) -> ConsentGrant:
         raise VaultError("conflict", "This consent was already revoked.")
     grant.revoked_at = clock.now()
     grant.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, action="consent.revoked", obj=grant, data={})
+    audit.record(actor=providers.logged_in(actor), action="consent.revoked", obj=grant, data={})
     return grant
 
 
