@@ -30,7 +30,9 @@ EXPECTED: dict[str, set[str]] = {
 }
 
 
-def _person_can_read(reader: Any, subject: Any, category: str, *, via_token: bool) -> bool:
+def _person_can_read(
+    reader: Any, subject: Any, category: str, *, via_token: bool, task_id: int | None = None
+) -> bool:
     """Whether any purpose lets this person read (trying each, as a page would its own);
     every refusal is a "forbidden"."""
     codes: set[str] = set()
@@ -42,6 +44,7 @@ def _person_can_read(reader: Any, subject: Any, category: str, *, via_token: boo
                 category=category,
                 purpose=purpose,
                 via_token=via_token,
+                task_id=task_id,
             )
         except VaultError as refused:
             codes.add(refused.code)
@@ -91,7 +94,7 @@ def test_every_reader_and_category(
     elif reader == "steward":
         allowed = _person_can_read(alice, bob, category, via_token=False)
     elif reader == "client with an active task":
-        allowed = _person_can_read(dan, bob, category, via_token=False)
+        allowed = _person_can_read(dan, bob, category, via_token=False, task_id=in_progress.pk)
     elif reader == "client without an active task":
         allowed = _person_can_read(make_member("eve", "client"), bob, category, via_token=False)
     elif reader == "anonymous":
@@ -113,14 +116,15 @@ def test_every_reader_and_category(
 def test_a_client_never_sees_the_location_once_the_task_is_delivered(
     bob: Any, dan: Any, in_progress: Any
 ) -> None:
-    gate.read(actor=dan, subject_id=bob.pk, category="location", purpose="active_task")
+    read = {"actor": dan, "subject_id": bob.pk, "purpose": "active_task", "task_id": in_progress.pk}
+    gate.read(category="location", **read)
     work_actions.deliver_task(actor=bob, task_id=in_progress.pk)
     with pytest.raises(VaultError):
-        gate.read(actor=dan, subject_id=bob.pk, category="location", purpose="active_task")
-    gate.read(actor=dan, subject_id=bob.pk, category="identity", purpose="active_task")
+        gate.read(category="location", **read)
+    gate.read(category="identity", **read)
     work_actions.complete_task(actor=dan, task_id=in_progress.pk)
     with pytest.raises(VaultError):  # and never history
-        gate.read(actor=dan, subject_id=bob.pk, category="identity", purpose="active_task")
+        gate.read(category="identity", **read)
 
 
 def test_a_consent_allows_its_categories_until_revoked_and_the_next_read_is_refused(

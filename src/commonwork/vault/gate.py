@@ -59,15 +59,24 @@ def live_consents(recipient_id: int, subject_ids: Iterable[int]) -> dict[int, li
 
 
 def read(
-    *, actor: Reader, subject_id: int, category: str, purpose: str, via_token: bool = False
+    *,
+    actor: Reader,
+    subject_id: int,
+    category: str,
+    purpose: str,
+    via_token: bool = False,
+    task_id: int | None = None,
 ) -> str:
-    """Allow and log one read by a person, or refuse it. Returns the basis."""
+    """Allow and log one read by a person, or refuse it. Returns the basis. A client's
+    read names the task it is for: the bylaws let a client read about the worker on that
+    task while that task is in hand, not on the strength of another."""
     return read_many(
         actor=actor,
         subject_ids=[subject_id],
         category=category,
         purpose=purpose,
         via_token=via_token,
+        task_id=task_id,
     )[subject_id]
 
 
@@ -79,6 +88,7 @@ def read_many(
     category: str,
     purpose: str,
     via_token: bool = False,
+    task_id: int | None = None,
 ) -> dict[int, str]:
     """Allow and log one person's read of several members' data (a list page), or refuse
     it all: each member's basis, by member."""
@@ -96,7 +106,7 @@ def read_many(
         if not purpose_covers(purpose, others, category) or others == "client":
             consents = live_consents(own_id, others_ids)
         if others == "client" and purpose_covers(purpose, others, category):
-            task_facts = providers.client_facts(own_id, others_ids)
+            task_facts = providers.client_facts(own_id, others_ids, task_id)
     bases: dict[int, str] = {}
     for subject_id in subjects:
         decision = decide(

@@ -72,8 +72,9 @@ class Directory:
 
 # Checks run before an erasure; each raises a DomainError saying why not yet.
 ErasureCheck = Callable[[int], None]
-# A client's relation to some workers: worker id -> facts (missing means no relation).
-ClientFacts = Callable[[int, Iterable[int]], dict[int, ClientTaskFacts]]
+# A client's relation to some workers through the one task a read names (None: no task
+# named, so no relation): worker id -> facts (missing means no relation).
+ClientFacts = Callable[[int, Iterable[int], int | None], dict[int, ClientTaskFacts]]
 
 
 class _Registry:
@@ -134,10 +135,12 @@ def directory() -> Directory:
     return _registry.directory
 
 
-def client_facts(client_id: int, worker_ids: Iterable[int]) -> dict[int, ClientTaskFacts]:
+def client_facts(
+    client_id: int, worker_ids: Iterable[int], task_id: int | None
+) -> dict[int, ClientTaskFacts]:
     if _registry.client_facts is None:
         return {}
-    return _registry.client_facts(client_id, worker_ids)
+    return _registry.client_facts(client_id, worker_ids, task_id)
 
 
 def member_rows(member_id: int, category: str) -> Rows:

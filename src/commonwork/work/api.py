@@ -111,7 +111,9 @@ class TaskOut(Schema):
     price_minor: int
     currency: str
     status: str
-    worker_id: int | None
+    worker_id: int | None = Field(
+        description="Who does it: shown to the task's client only while this task is in hand."
+    )
     allowed_actions: list[str] = Field(description="What the caller may do with it now.")
 
     @staticmethod
@@ -138,7 +140,7 @@ class TaskOut(Schema):
             price_minor=task.price_minor,
             currency=cooperative_currency(),
             status=task.status,
-            worker_id=task.worker_id,
+            worker_id=task.worker_id if selectors.worker_visible(actor, task) else None,
             allowed_actions=selectors.actions_for(actor, task),
         )
 

@@ -133,12 +133,19 @@ class DisputesProvider:
         return 0
 
 
-def client_facts(client_id: int, worker_ids: Iterable[int]) -> dict[int, ClientTaskFacts]:
-    """A client's tasks in hand with each of these workers, in one query."""
+def client_facts(
+    client_id: int, worker_ids: Iterable[int], task_id: int | None
+) -> dict[int, ClientTaskFacts]:
+    """The named task of the client's, if it is in hand with one of these workers: the
+    bylaws let a client read about the worker on a task while that task is in hand, so a
+    read names its task (none named: no relation)."""
+    if task_id is None:
+        return {}
+    tasks = Task.objects.filter(
+        pk=task_id, project__client_id=client_id, worker_id__in=list(worker_ids), status__in=IN_HAND
+    )
     facts: dict[int, ClientTaskFacts] = {}
-    for worker_id, status, kind in Task.objects.filter(
-        project__client_id=client_id, worker_id__in=list(worker_ids), status__in=IN_HAND
-    ).values_list("worker_id", "status", "kind"):
+    for worker_id, status, kind in tasks.values_list("worker_id", "status", "kind"):
         before = facts.get(worker_id, ClientTaskFacts())
         facts[worker_id] = ClientTaskFacts(
             task_in_hand=True,

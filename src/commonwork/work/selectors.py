@@ -198,18 +198,30 @@ def actions_for(actor: User, task: Task) -> list[str]:
     return [t.value for t in Transition if t in possible & mine]
 
 
-def worker_name_for(actor: User, task: Task) -> str:
-    """The name of the task's worker as `actor` may see it: a client sees it only while
-    the task is in hand (the vault's gate decides, and logs the read); the worker and
-    stewards always; "" when hidden or nobody has the task."""
-    if task.worker is None or task.worker_id is None:
-        return ""
+def worker_visible(actor: User, task: Task) -> bool:
+    """Whether `actor` may know who does this task: the worker and stewards always; the
+    task's client only while this very task is in hand (the vault's gate decides, and
+    logs the read); nobody else."""
+    if task.worker_id is None:
+        return False
     if task.worker_id == actor.pk or is_steward(actor):
-        return str(task.worker.public_name)
+        return True
     try:
         gate.read(
-            actor=actor, subject_id=task.worker_id, category="identity", purpose="active_task"
+            actor=actor,
+            subject_id=task.worker_id,
+            category="identity",
+            purpose="active_task",
+            task_id=task.pk,
         )
     except DomainError:
+        return False
+    return True
+
+
+def worker_name_for(actor: User, task: Task) -> str:
+    """The name of the task's worker as `actor` may see it ("" when hidden, or when
+    nobody has the task)."""
+    if task.worker is None or not worker_visible(actor, task):
         return ""
     return str(task.worker.public_name)
