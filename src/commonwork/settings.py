@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "commonwork.site.edges.EdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +73,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "commonwork.site.urls"
+# The largest request body read into memory (a form or a JSON call; files go elsewhere):
+# larger ones are answered 413 by commonwork.site.edges.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 WSGI_APPLICATION = "commonwork.wsgi.application"
 ASGI_APPLICATION = "commonwork.asgi.application"
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from commonwork.core.api_idempotency import idempotent
+from commonwork.core.api_types import BodyId, BodyInt, PathId
 from commonwork.governance import actions as proposals
 from commonwork.governance import selectors
 from commonwork.governance.models import Proposal
@@ -38,11 +39,11 @@ class ProposalIn(Schema):
         default_factory=dict,
         description="Parameter change, surplus allocation: governed parameter → new value.",
     )
-    application_id: int | None = Field(default=None, description="Admission: the application.")
-    subject_id: int | None = Field(default=None, description="Removal: the member's user id.")
+    application_id: BodyId | None = Field(default=None, description="Admission: the application.")
+    subject_id: BodyId | None = Field(default=None, description="Removal: the member's user id.")
     bylaws_after: str = Field(default="", description="Bylaw amendment: the whole new text.")
-    candidate_ids: list[int] = Field(default_factory=list, description="Election: user ids.")
-    seats: int = Field(default=1, ge=1, le=20, description="Election: seats to fill.")
+    candidate_ids: list[BodyId] = Field(default_factory=list, description="Election: user ids.")
+    seats: BodyInt = Field(default=1, ge=1, le=20, description="Election: seats to fill.")
     method: str = Field(
         default="", description="Free decision: single, multiple, score or consent."
     )
@@ -153,7 +154,7 @@ def create_proposal(request: HttpRequest, body: ProposalIn) -> Status[Any]:
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut)
-def get_proposal(request: HttpRequest, proposal_id: int) -> ProposalOut:
+def get_proposal(request: HttpRequest, proposal_id: PathId) -> ProposalOut:
     actor = api_actor(request)
     require_role(actor)
     return ProposalOut.of(selectors.proposal_for(actor, proposal_id))
@@ -161,7 +162,7 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> ProposalOut:
 
 @router.post("/proposals/{proposal_id}/publish", response=ProposalOut)
 @idempotent
-def publish_proposal(request: HttpRequest, proposal_id: int) -> ProposalOut:
+def publish_proposal(request: HttpRequest, proposal_id: PathId) -> ProposalOut:
     """Publish your draft for discussion."""
     proposal = proposals.publish(actor=api_actor(request), proposal_id=proposal_id)
     return ProposalOut.of(proposals.open_voting(proposal_id=proposal.pk))
@@ -173,7 +174,7 @@ class AppealIn(Schema):
 
 @router.post("/proposals/{proposal_id}/appeal", response={201: ProposalOut})
 @idempotent
-def appeal(request: HttpRequest, proposal_id: int, body: AppealIn) -> Status[Any]:
+def appeal(request: HttpRequest, proposal_id: PathId, body: AppealIn) -> Status[Any]:
     """A removed member appeals their removal: the members vote again."""
     appealed = proposals.appeal_removal(
         actor=api_actor(request),
@@ -185,7 +186,7 @@ def appeal(request: HttpRequest, proposal_id: int, body: AppealIn) -> Status[Any
 
 @router.put("/proposals/{proposal_id}/ballot", response=BallotOut)
 @idempotent
-def cast_ballot(request: HttpRequest, proposal_id: int, body: BallotIn) -> BallotOut:
+def cast_ballot(request: HttpRequest, proposal_id: PathId, body: BallotIn) -> BallotOut:
     """Vote, or change your vote, until voting closes. In a secret ballot the first vote
     answers with a receipt code; send it back to change the vote."""
     if selectors.proposal_for(api_actor(request), proposal_id).secret:

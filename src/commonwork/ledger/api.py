@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from commonwork.core.api_idempotency import idempotent
+from commonwork.core.api_types import BodyInt, PathId
 from commonwork.governance.registry import format_value
 from commonwork.ledger import selectors
 from commonwork.ledger.actions import payouts, periods, tip_task
@@ -43,7 +44,7 @@ class StatementOut(Schema):
 
 
 class TipIn(Schema):
-    amount_minor: int = Field(gt=0, le=1_000_000_000)
+    amount_minor: BodyInt = Field(gt=0, le=1_000_000_000)
     currency: str | None = Field(default=None, min_length=3, max_length=3)
 
 
@@ -127,7 +128,7 @@ def get_statements(request: HttpRequest) -> list[StatementOut]:
 
 @router.post("/tasks/{task_id}/tips", response={201: TipOut})
 @idempotent
-def post_tip(request: HttpRequest, task_id: int, body: TipIn) -> Status[Any]:
+def post_tip(request: HttpRequest, task_id: PathId, body: TipIn) -> Status[Any]:
     """Tip the worker of a completed task. Send an Idempotency-Key: a retry tips once."""
     key = request.headers.get("Idempotency-Key") or f"api:{uuid.uuid4().hex}"
     entry = tip_task(
@@ -149,14 +150,14 @@ def close_period(request: HttpRequest) -> Status[Any]:
 
 @router.post("/books/periods/{period_id}/payout", response={201: BatchOut})
 @idempotent
-def prepare_payout(request: HttpRequest, period_id: int) -> Status[Any]:
+def prepare_payout(request: HttpRequest, period_id: PathId) -> Status[Any]:
     batch = payouts.prepare_payout_batch(actor=api_actor(request), period_id=period_id)
     return Status(201, BatchOut.of(batch))
 
 
 @router.post("/books/payouts/{batch_id}/paid", response=BatchOut)
 @idempotent
-def mark_paid(request: HttpRequest, batch_id: int) -> BatchOut:
+def mark_paid(request: HttpRequest, batch_id: PathId) -> BatchOut:
     return BatchOut.of(payouts.mark_batch_paid(actor=api_actor(request), batch_id=batch_id))
 
 

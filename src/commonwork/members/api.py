@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from commonwork.core.api_idempotency import idempotent
+from commonwork.core.api_types import PathId
 from commonwork.members import actions, selectors
 from commonwork.members.http import api_actor
 from commonwork.members.models import ApiToken, Application, Membership
@@ -184,13 +185,15 @@ def list_applications(request: HttpRequest) -> list[ApplicationOut]:
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut)
-def get_application(request: HttpRequest, application_id: int) -> ApplicationOut:
+def get_application(request: HttpRequest, application_id: PathId) -> ApplicationOut:
     return ApplicationOut.of(selectors.access_application_by_id(api_actor(request), application_id))
 
 
 @router.post("/applications/{application_id}/admit", response=MembershipOut)
 @idempotent
-def admit_application(request: HttpRequest, application_id: int, body: DecisionIn) -> MembershipOut:
+def admit_application(
+    request: HttpRequest, application_id: PathId, body: DecisionIn
+) -> MembershipOut:
     membership = actions.admit_application(
         actor=api_actor(request), application_id=application_id, note=body.note
     )
@@ -200,7 +203,7 @@ def admit_application(request: HttpRequest, application_id: int, body: DecisionI
 @router.post("/applications/{application_id}/reject", response=ApplicationOut)
 @idempotent
 def reject_application(
-    request: HttpRequest, application_id: int, body: DecisionIn
+    request: HttpRequest, application_id: PathId, body: DecisionIn
 ) -> ApplicationOut:
     application = actions.reject_application(
         actor=api_actor(request), application_id=application_id, note=body.note
@@ -216,7 +219,9 @@ def list_members(request: HttpRequest) -> list[MembershipOut]:
 
 @router.post("/members/{membership_id}/status", response=MembershipOut)
 @idempotent
-def change_member_status(request: HttpRequest, membership_id: int, body: StatusIn) -> MembershipOut:
+def change_member_status(
+    request: HttpRequest, membership_id: PathId, body: StatusIn
+) -> MembershipOut:
     membership = actions.change_membership_status(
         actor=api_actor(request),
         membership_id=membership_id,
@@ -240,5 +245,5 @@ def create_token(request: HttpRequest, body: TokenIn) -> Status[Any]:
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
 @idempotent
-def revoke_token(request: HttpRequest, token_id: int) -> TokenOut:
+def revoke_token(request: HttpRequest, token_id: PathId) -> TokenOut:
     return TokenOut.of(actions.revoke_api_token(actor=api_actor(request), token_id=token_id))

@@ -12,6 +12,7 @@ from commonwork.members.models import (
     ApplicationStatus,
     Cooperative,
     Membership,
+    MembershipStatus,
     Role,
     User,
 )
@@ -122,3 +123,13 @@ def user_by_username(username: str) -> User | None:
 
 def api_tokens_of(actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=actor.pk).order_by("-created_at", "-id")
+
+
+def may_use_api(user: User) -> bool:
+    """Whether this log-in may use the API: members and applicants, not a suspended or
+    removed member (the same holds for their tokens and their browser session)."""
+    membership = Membership.objects.filter(user_id=user.pk).only("status").first()
+    return membership is None or membership.status not in (
+        MembershipStatus.SUSPENDED,
+        MembershipStatus.REMOVED,
+    )

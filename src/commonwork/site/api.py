@@ -8,6 +8,7 @@ offending input or null}.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,22 +21,42 @@ from commonwork.governance.api import router as governance_router
 from commonwork.ledger.api import router as ledger_router
 from commonwork.members.actions import user_for_api_token
 from commonwork.members.api import router as members_router
+from commonwork.members.selectors import may_use_api
 from commonwork.vault.api import router as vault_router
 from commonwork.work.api import router as work_router
 
 
 class MemberToken(HttpBearer):
-    """A member's API token (stored hashed; see members.actions.create_api_token)."""
+    """A member's API token (stored hashed; see members.actions.create_api_token). A
+    suspended or removed member's tokens authenticate nobody."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return user_for_api_token(token)
+        user = user_for_api_token(token)
+        return user if user is not None and may_use_api(user) else None
 
+
+class MemberSession(SessionAuth):
+    """The browser's session, for the pages' own htmx calls. Someone not logged in gets
+    401 like any unauthenticated call (the CSRF check is for a logged-in session: it
+    would otherwise answer an anonymous write 403 first)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and may_use_api(user) else None
+
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Commonwork API",
     version="1",
     description=__doc__ or "",
-    auth=[MemberToken(), SessionAuth()],
+    auth=[MemberToken(), MemberSession()],
     urls_namespace="api-v1",
 )
 api.add_router("/", members_router)
@@ -93,3 +114,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback for the operators, and answered in the API's
+    shape, never with Django's HTML error page (nor, with DEBUG on, a traceback)."""
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return _error(request, 500, "server_error", "Something went wrong on our side.")

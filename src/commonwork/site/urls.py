@@ -1,5 +1,10 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
+from django.views import defaults
 
 from commonwork.site.api import api
 
@@ -18,4 +23,23 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.vault.urls")),
     path("", include("commonwork.policylab.urls")),
     prefix_default_language=False,
+)
+
+
+def _json_for_api(
+    page: Callable[..., HttpResponse], status: int, code: str, message: str
+) -> Callable[..., HttpResponse]:
+    """Django's error page for the site, the API's JSON shape under /api/."""
+
+    def handler(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": code, "message": message, "field": None}, status=status)
+        return page(request, *args, **kwargs)
+
+    return handler
+
+
+handler404 = _json_for_api(defaults.page_not_found, 404, "not_found", "Not found.")
+handler500 = _json_for_api(
+    defaults.server_error, 500, "server_error", "Something went wrong on our side."
 )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from commonwork.core.api_idempotency import idempotent
+from commonwork.core.api_types import BodyId, BodyInt, PathId
 from commonwork.core.errors import NotFound
 from commonwork.core.http import api_user
 from commonwork.vault import actions, selectors
@@ -18,11 +19,11 @@ router = Router(tags=["my data"])
 
 
 class ConsentIn(Schema):
-    recipient_id: int
+    recipient_id: BodyId
     categories: list[str] = Field(min_length=1)
     purpose: str = Field(min_length=1, max_length=2000)
-    valid_days: int = Field(ge=1, le=actions.MAX_CONSENT_DAYS)
-    retention_days: int = Field(ge=0, le=actions.MAX_CONSENT_DAYS)
+    valid_days: BodyInt = Field(ge=1, le=actions.MAX_CONSENT_DAYS)
+    retention_days: BodyInt = Field(ge=0, le=actions.MAX_CONSENT_DAYS)
     jurisdiction: str = Field(min_length=1, max_length=40)
 
 
@@ -123,7 +124,7 @@ def request_export(request: HttpRequest) -> Status[Any]:
 
 
 @router.get("/me/exports/{export_id}", response=ExportOut)
-def export_status(request: HttpRequest, export_id: int) -> ExportOut:
+def export_status(request: HttpRequest, export_id: PathId) -> ExportOut:
     export = selectors.my_export(api_user(request), export_id)
     if export is None:
         raise NotFound("Export")
@@ -131,7 +132,7 @@ def export_status(request: HttpRequest, export_id: int) -> ExportOut:
 
 
 @router.get("/me/exports/{export_id}/zip")
-def export_zip(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_zip(request: HttpRequest, export_id: PathId) -> HttpResponse:
     export = selectors.my_export(api_user(request), export_id)
     if export is None or export.status != ExportStatus.READY or export.archive is None:
         raise NotFound("Export")

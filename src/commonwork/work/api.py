@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from commonwork.core.api_idempotency import idempotent
+from commonwork.core.api_types import BodyFloat, BodyId, BodyInt, PathId
 from commonwork.members.http import api_actor
 from commonwork.members.models import User
 from commonwork.members.selectors import cooperative_currency
@@ -19,15 +20,15 @@ router = Router(tags=["work"])
 
 
 class PointSchema(Schema):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: BodyFloat = Field(ge=-90, le=90)
+    lon: BodyFloat = Field(ge=-180, le=180)
 
 
 class TariffIn(Schema):
     name: str = Field(min_length=1, max_length=80)
-    base_minor: int = Field(ge=0)
-    per_km_minor: int = Field(ge=0)
-    per_minute_minor: int = Field(ge=0)
+    base_minor: BodyInt = Field(ge=0)
+    per_km_minor: BodyInt = Field(ge=0)
+    per_minute_minor: BodyInt = Field(ge=0)
 
 
 class TariffOut(Schema):
@@ -79,14 +80,14 @@ class ProjectOut(Schema):
 
 
 class TaskIn(Schema):
-    project_id: int
+    project_id: BodyId
     title: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=10_000)
     kind: Literal["remote", "located"]
     pickup: PointSchema | None = None
     dropoff: PointSchema | None = None
     skills: list[str] = Field(default_factory=list, max_length=30)
-    estimated_minutes: int = Field(ge=1, le=actions.MAX_ESTIMATED_MINUTES)
+    estimated_minutes: BodyInt = Field(ge=1, le=actions.MAX_ESTIMATED_MINUTES)
     deadline: dt.datetime
     region: str = Field(default="", max_length=40)
     publish: bool = True
@@ -162,7 +163,7 @@ class CancelIn(Schema):
 
 
 class OfferIn(Schema):
-    worker_id: int
+    worker_id: BodyId
 
 
 class OfferOut(Schema):
@@ -253,7 +254,7 @@ def create_project(request: HttpRequest, body: ProjectIn) -> Status[Any]:
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
-def get_project(request: HttpRequest, project_id: int) -> ProjectOut:
+def get_project(request: HttpRequest, project_id: PathId) -> ProjectOut:
     return ProjectOut.of(selectors.access_project_by_id(api_actor(request), project_id))
 
 
@@ -303,13 +304,13 @@ def get_posted_tasks(request: HttpRequest) -> list[TaskOut]:
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
-def get_task(request: HttpRequest, task_id: int) -> TaskOut:
+def get_task(request: HttpRequest, task_id: PathId) -> TaskOut:
     actor = api_actor(request)
     return TaskOut.of(selectors.access_task_by_id(actor, task_id), actor)
 
 
 @router.get("/tasks/{task_id}/history", response=list[HistoryEntryOut])
-def get_task_history(request: HttpRequest, task_id: int) -> list[HistoryEntryOut]:
+def get_task_history(request: HttpRequest, task_id: PathId) -> list[HistoryEntryOut]:
     return [
         HistoryEntryOut(
             seq=entry.seq,
@@ -338,21 +339,21 @@ for _name, _action in actions.SIMPLE_TRANSITIONS.items():
 
 @router.post("/tasks/{task_id}/cancel", response=TaskOut)
 @idempotent
-def cancel_task(request: HttpRequest, task_id: int, body: CancelIn) -> TaskOut:
+def cancel_task(request: HttpRequest, task_id: PathId, body: CancelIn) -> TaskOut:
     actor = api_actor(request)
     return TaskOut.of(actions.cancel_task(actor=actor, task_id=task_id, reason=body.reason), actor)
 
 
 @router.post("/tasks/{task_id}/dispute", response={201: DisputeOut})
 @idempotent
-def dispute_task(request: HttpRequest, task_id: int, body: ReasonIn) -> Status[Any]:
+def dispute_task(request: HttpRequest, task_id: PathId, body: ReasonIn) -> Status[Any]:
     dispute = actions.dispute_task(actor=api_actor(request), task_id=task_id, reason=body.reason)
     return Status(201, DisputeOut.of(dispute))
 
 
 @router.post("/tasks/{task_id}/offer", response={201: OfferOut})
 @idempotent
-def offer_task(request: HttpRequest, task_id: int, body: OfferIn) -> Status[Any]:
+def offer_task(request: HttpRequest, task_id: PathId, body: OfferIn) -> Status[Any]:
     """Stewards: offer an open task to one available worker."""
     offer = actions.offer_task(actor=api_actor(request), task_id=task_id, worker_id=body.worker_id)
     return Status(201, OfferOut.of(offer))
@@ -368,14 +369,14 @@ def get_my_offers(request: HttpRequest) -> list[OfferOut]:
 
 @router.post("/offers/{offer_id}/accept", response=TaskOut)
 @idempotent
-def accept_offer(request: HttpRequest, offer_id: int) -> TaskOut:
+def accept_offer(request: HttpRequest, offer_id: PathId) -> TaskOut:
     actor = api_actor(request)
     return TaskOut.of(actions.accept_offer(actor=actor, offer_id=offer_id), actor)
 
 
 @router.post("/offers/{offer_id}/decline", response=OfferOut)
 @idempotent
-def decline_offer(request: HttpRequest, offer_id: int) -> OfferOut:
+def decline_offer(request: HttpRequest, offer_id: PathId) -> OfferOut:
     """Decline an offer. It is never held against you."""
     return OfferOut.of(actions.decline_offer(actor=api_actor(request), offer_id=offer_id))
 
@@ -388,7 +389,7 @@ def get_open_disputes(request: HttpRequest) -> list[DisputeOut]:
 
 @router.post("/disputes/{dispute_id}/resolve", response=DisputeOut)
 @idempotent
-def resolve_dispute(request: HttpRequest, dispute_id: int, body: ResolveIn) -> DisputeOut:
+def resolve_dispute(request: HttpRequest, dispute_id: PathId, body: ResolveIn) -> DisputeOut:
     dispute = actions.resolve_dispute(
         actor=api_actor(request), dispute_id=dispute_id, outcome=body.outcome, note=body.note
     )
