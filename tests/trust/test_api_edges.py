@@ -31,7 +31,7 @@ def test_text_no_database_can_store_is_refused_with_422(
     dan: Any, as_member: Any, tariff: Any, text: str, why: str
 ) -> None:
     api = as_member(dan)
-    body = '{"title": %s, "purpose": "Groceries for neighbours."}' % text
+    body = '{"title": ' + text + ', "purpose": "Groceries for neighbours."}'
     status, error = _raw(api, "post", "/projects", body)
     assert status == 422
     assert error["code"] == "invalid"
@@ -56,7 +56,7 @@ def test_a_boolean_is_not_an_amount(bob: Any, dan: Any, as_member: Any, complete
 
 
 def test_a_huge_body_is_answered_413(dan: Any, as_member: Any) -> None:
-    body = '{"title": "%s", "purpose": "x"}' % ("a" * 3_000_000)
+    body = '{"title": "' + "a" * 3_000_000 + '", "purpose": "x"}'
     status, error = _raw(as_member(dan), "post", "/projects", body)
     assert (status, error["code"]) == (413, "too_large")
 
