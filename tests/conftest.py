@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import hypothesis
 import pytest
 from django.db import connection
 
@@ -22,6 +23,11 @@ from commonwork.work.models import Project, Task
 from tests.write_ownership import WriteOwnershipCheck
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Property tests measure behaviour, not speed: no deadline (a slow machine or a busy CI
+# core must not fail an example), and the same settings everywhere.
+hypothesis.settings.register_profile("commonwork", deadline=None)
+hypothesis.settings.load_profile("commonwork")
 
 
 @pytest.fixture(autouse=True)

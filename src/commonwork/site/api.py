@@ -52,7 +52,68 @@ class MemberSession(SessionAuth):
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message", "field"],
+    "properties": {
+        "code": {"type": "string", "description": "A stable machine code."},
+        "message": {"type": "string", "description": "For people, in English."},
+        "field": {"type": ["string", "null"], "description": "The offending input."},
+    },
+}
+ERRORS = {
+    400: "Refused: the request is well-formed but the operation cannot be done as asked.",
+    401: "Not logged in, or the token is unknown, revoked or its member suspended.",
+    403: "You may not do this.",
+    404: "No such thing, or not one you may see.",
+    409: "It conflicts with the current state (already taken, already decided...).",
+    413: "The request body is larger than the server reads.",
+    422: "The input is not valid: the field is named.",
+    429: "Too many attempts: wait and try again.",
+}
+
+
+def errors_for(operation: dict[str, Any], *, method: str) -> dict[int, str]:
+    """The error statuses an operation can answer: every operation validates its input;
+    one behind authentication can be refused by the domain; one with a body can be too
+    large or not JSON."""
+    statuses = {422}
+    if operation.get("security"):
+        statuses |= {400, 401, 403, 404, 409}
+    if "{" in operation.get("x-path", "") or operation.get("parameters"):
+        statuses.add(404)
+    if method in ("post", "put", "patch"):
+        statuses |= {400, 413}
+    return {status: ERRORS[status] for status in sorted(statuses)}
+
+
+class CommonworkAPI(NinjaAPI):
+    """The API, whose schema declares every error an operation can answer, in one shape."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path, item in schema["paths"].items():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in errors_for(
+                    {**operation, "x-path": path}, method=method
+                ).items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = CommonworkAPI(
     title="Commonwork API",
     version="1",
     description=__doc__ or "",
