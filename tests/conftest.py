@@ -14,6 +14,7 @@ from typing import Any
 import hypothesis
 import pytest
 from django.db import connection
+from django.test import Client
 
 from commonwork.core import clock
 from commonwork.members import actions as member_actions
@@ -196,3 +197,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def log_in(client: Client, username: str, password: str = PASSWORD) -> bool:
+    """Log in through the log-in page, as a person does (and as the log-in throttle
+    sees it): whether it worked."""
+    client.post("/login/", {"username": username, "password": password})
+    return "_auth_user_id" in client.session

@@ -6,6 +6,7 @@ production and then SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must be set.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     # The project's apps in layer order, lowest first (docs/architecture.md): each may
     # import only those above it in this list, and registers with them in ready().
     "commonwork.core",
@@ -70,7 +72,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out log-in with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Log-in throttling (django-axes, on the database: no extra service). After
+# AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, further tries
+# are refused for AXES_COOLOFF_TIME, even with the right password; the page says so and
+# the audit log records it. The API's bearer tokens are throttled the same way by address
+# (commonwork.site.throttle).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "commonwork.site.throttle.lockout_response"
+AXES_VERBOSE = False
+# The access log of every log-in (who, from where, when) is personal data we do not need.
+AXES_DISABLE_ACCESS_LOG = True
 
 ROOT_URLCONF = "commonwork.site.urls"
 # The largest request body read into memory (a form or a JSON call; files go elsewhere):

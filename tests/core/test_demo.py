@@ -15,6 +15,7 @@ from commonwork.members.models import Application, ApplicationStatus, Membership
 from commonwork.site.demo import DEMO_PASSWORD, LOGINS
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Dispute, Project, Tariff, Task
+from tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_every_demo_log_in_works_with_the_documented_password():
     output = _load()
 
     for login in LOGINS:
-        assert Client().login(username=login.username, password=DEMO_PASSWORD), login.username
+        assert log_in(Client(), login.username, DEMO_PASSWORD), login.username
         assert login.username in output
     assert DEMO_PASSWORD in output
 
@@ -153,7 +154,7 @@ def test_a_demo_worker_sees_that_dispatch_read_their_location_and_why():
     read = AccessLogEntry.objects.get(subject=carol, category="location")
     assert (read.actor_label, read.basis) == ("dispatch", "bylaws:dispatch")
     client = Client()
-    assert client.login(username="carol", password=DEMO_PASSWORD)
+    assert log_in(client, "carol", DEMO_PASSWORD)
     assert (
         "Dispatch reads a worker&#x27;s current location"
         in client.get("/my-data/").content.decode()

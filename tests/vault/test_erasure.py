@@ -33,6 +33,7 @@ from commonwork.vault.actions import keys as key_actions
 from commonwork.vault.models import MemberKey
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Offer
+from tests.conftest import log_in
 from tests.ledger.conftest import FOUNDED, at
 from tests.ledger.test_periods import WEEK_LATER
 
@@ -157,7 +158,7 @@ def test_an_erased_member_leaves_nothing_readable_and_the_books_balance(zelda: A
     assert MemberKey.objects.get(user=zelda).destroyed_at is not None
     assert check_books().problems == []
     assert DispatchRound.objects.get().redacted
-    assert not Client().login(username="zelda-quinn", password="correct-horse-battery-staple")
+    assert not log_in(Client(), "zelda-quinn")
 
 
 def test_a_sealed_value_cannot_be_read_once_the_key_is_destroyed(bob: Any) -> None:

@@ -22,6 +22,7 @@ from commonwork.ledger.api import router as ledger_router
 from commonwork.members.actions import user_for_api_token
 from commonwork.members.api import router as members_router
 from commonwork.members.selectors import may_use_api
+from commonwork.site import throttle
 from commonwork.vault.api import router as vault_router
 from commonwork.work.api import router as work_router
 
@@ -31,8 +32,12 @@ class MemberToken(HttpBearer):
     suspended or removed member's tokens authenticate nobody."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        throttle.check_token_guessing(request)
         user = user_for_api_token(token)
-        return user if user is not None and may_use_api(user) else None
+        if user is None or not may_use_api(user):
+            throttle.token_refused(request)
+            return None
+        return user
 
 
 class MemberSession(SessionAuth):
@@ -79,7 +84,7 @@ def errors_for(operation: dict[str, Any], *, method: str) -> dict[int, str]:
     large or not JSON."""
     statuses = {422}
     if operation.get("security"):
-        statuses |= {400, 401, 403, 404, 409}
+        statuses |= {400, 401, 403, 404, 409, 429}
     if "{" in operation.get("x-path", "") or operation.get("parameters"):
         statuses.add(404)
     if method in ("post", "put", "patch"):
@@ -166,7 +171,7 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}.get(
         exc.status_code, "error"
     )
     return _error(request, exc.status_code, code, exc.message)
