@@ -113,13 +113,16 @@ def projects_of_client(actor: User) -> QuerySet[Project]:
 
 
 def access_project_by_id(actor: User, project_id: int) -> Project:
-    """Its client, stewards and any worker who has or had a task in it see a project."""
+    """A project is seen by its client, by stewards, and by the members who may see one
+    of its tasks: a working member while a task of it is on the open board, offered to
+    them, or theirs. Not by applicants, nor by other clients (a project says what a
+    client is doing). Anyone else is told it does not exist."""
     project = Project.objects.select_related("client").filter(pk=project_id).first()
     if project is None:
         raise NotFound("Project", field="project_id")
     if project.client_id == actor.pk or is_steward(actor):
         return project
-    if project.tasks.filter(Q(worker_id=actor.pk) | Q(status=TaskStatus.OPEN)).exists():
+    if _visible_tasks(actor).filter(project_id=project.pk).exists():
         return project
     raise NotFound("Project", field="project_id")
 
