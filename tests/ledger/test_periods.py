@@ -305,3 +305,14 @@ def test_the_scheduled_close_closes_every_ended_period_and_no_other(alice: Any) 
         FOUNDED,
         WEEK_LATER,
     ]
+
+
+def test_a_payout_csv_writes_a_formula_as_text(
+    alice: Any, bob: Any, carol: Any, complete_task: Any
+) -> None:
+    _available(bob, at(FOUNDED, 9), hours=6)
+    payouts.set_payout_account(actor=bob, holder='=HYPERLINK("http://x.test","pay")', iban=IBAN_BOB)
+    batch = payouts.prepare_payout_batch(actor=alice, period_id=_close_first_week(alice).pk)
+    rows = list(csv.DictReader(io.StringIO(payouts.batch_csv(batch))))
+    assert rows[0]["holder"] == '\'=HYPERLINK("http://x.test","pay")'
+    assert not rows[0]["amount"].startswith("'")

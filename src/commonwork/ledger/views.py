@@ -3,7 +3,6 @@ books and payouts, and the public transparency page."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commonwork.core import money
+from commonwork.core import csvsafe, money
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
@@ -107,7 +106,7 @@ def statement_csv(request: AuthenticatedRequest, statement_id: int) -> HttpRespo
         return render_refusal(request, error)
     currency = cooperative_currency()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(["item", "value", "unit"])
     writer.writerow(["period_start", statement.period.starts_on.isoformat(), "date"])
     writer.writerow(["period_end_exclusive", statement.period.ends_on.isoformat(), "date"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -10,6 +9,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from commonwork.core import csvsafe
 from commonwork.core.marks import N_
 from commonwork.observatory import metrics as m
 from commonwork.policylab.simulate import Outcome
@@ -188,7 +188,7 @@ def as_json(scenario: str, summaries: dict[str, dict[str, float]]) -> str:
 
 def as_csv(summaries: dict[str, dict[str, float]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     names = list(summaries)
     writer.writerow(["metric", "unit", *names])
     for key, _label, unit in METRICS:

@@ -4,11 +4,11 @@ describing the schema."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 
+from commonwork.core import csvsafe
 from commonwork.vault.models import AccessLogEntry
 from commonwork.vault.providers import Rows, member_rows
 from commonwork.vault.registry import CATEGORIES
@@ -42,7 +42,7 @@ def _json(rows: Rows) -> bytes:
 def _csv(rows: Rows) -> bytes:
     columns = sorted({key for row in rows for key in row})
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer = csvsafe.dict_writer(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow(

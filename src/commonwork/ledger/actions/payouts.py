@@ -8,7 +8,6 @@ second marking, and each payout entry has a unique key.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -18,7 +17,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
-from commonwork.core import audit, clock, money
+from commonwork.core import audit, clock, csvsafe, money
 from commonwork.core.errors import NotFound
 from commonwork.ledger.actions.entries import EntryDraft, Line, post_entries
 from commonwork.ledger.errors import LedgerError
@@ -185,7 +184,7 @@ def batch_csv(batch: PayoutBatch) -> str:
     """The batch as CSV: one row per payment, amounts in major units with a dot."""
     currency = Cooperative.objects.get(pk=1).currency
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(["member", "holder", "iban", "bic", "amount", "currency", "reference"])
     for line in batch.lines.all():
         amount = money.major_units(line.amount_minor, currency)
