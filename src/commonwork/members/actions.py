@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
+from commonwork.members import usernames
 from commonwork.members.errors import MembersError
 from commonwork.members.hooks import SharesBought, shares_bought
 from commonwork.members.models import (
@@ -31,7 +32,6 @@ from commonwork.vault.actions.contact import set_email
 from commonwork.vault.actions.erasure import ERASED
 
 API_TOKEN_PREFIX = "cw_"  # noqa: S105 - a public marker, not a secret
-_USERNAME_RE = re.compile(r"^[\w.@+-]{3,150}$")
 _MAX_SKILLS = 30
 
 
@@ -92,15 +92,25 @@ def found_cooperative(
 @transaction.atomic
 def register_user(*, username: str, password: str, email: str = "", display_name: str = "") -> User:
     """Create a log-in. It carries no membership until an application is admitted."""
-    if not _USERNAME_RE.fullmatch(username):
+    username = usernames.normalise(username)
+    if not usernames.USERNAME_PATTERN.fullmatch(username):
         raise MembersError(
             "invalid",
             "A username is 3 to 150 letters, digits or . @ + - _ characters.",
             field="username",
         )
-    if User.objects.filter(username__iexact=username).exists():
-        raise MembersError("conflict", "That username is taken.", field="username")
-    user = User(username=username, email=email, display_name=display_name[:80])
+    if usernames.deceptive(username):
+        raise MembersError(
+            "invalid",
+            "That username mixes alphabets in a way that could pass for another name.",
+            field="username",
+        )
+    key = usernames.skeleton(username)
+    if User.objects.filter(username_key=key).exists():
+        raise MembersError(
+            "conflict", "That username is taken, or looks like one that is.", field="username"
+        )
+    user = User(username=username, username_key=key, email=email, display_name=display_name[:80])
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -452,6 +462,7 @@ def erase_identity(member_id: int) -> None:
     Membership.objects.filter(user_id=member_id).update(skills=[])
     user = User.objects.get(pk=member_id)
     user.username = f"{ERASED_PREFIX}{secrets.token_hex(6)}"
+    user.username_key = None  # the name is free again
     user.display_name = ""
     user.first_name = ""
     user.last_name = ""

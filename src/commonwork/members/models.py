@@ -14,6 +14,11 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    # The user name's skeleton (members.usernames): two names that look alike share it.
+    # NULL, not "", for a name that holds none (an erased one): unique lets NULLs repeat.
+    username_key = models.CharField(  # noqa: DJ001
+        max_length=150, unique=True, null=True, editable=False
+    )
 
     @property
     def public_name(self) -> str:
