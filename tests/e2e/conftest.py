@@ -53,13 +53,29 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def _refusals(page: Any) -> list[str]:
+    """What the browser refused to load or run under the Content-Security-Policy, noted
+    for the whole test: every journey doubles as a check that the policy breaks nothing
+    (htmx included) and that no page tries anything it forbids."""
+    refused: list[str] = []
+
+    def note(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            refused.append(message.text)
+
+    page.on("console", note)
+    return refused
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = _refusals(page)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture
@@ -73,8 +89,10 @@ def phone_page(browser: Any) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = _refusals(page)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture

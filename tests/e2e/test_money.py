@@ -106,4 +106,4 @@ def test_a_client_tips_and_a_steward_pays_out(
 def test_anyone_sees_where_the_money_goes(live_server: Any, page: Any, alice: Any) -> None:
     page.goto(f"{live_server.url}/transparency/")
     expect(page.get_by_test_id("fee-rate")).to_have_text("8.0 %")
-    expect(page.get_by_test_id("split-by-rule").locator("span")).to_have_count(3)
+    expect(page.get_by_test_id("split-by-rule").locator("rect")).to_have_count(3)

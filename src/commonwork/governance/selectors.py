@@ -120,6 +120,11 @@ def closed_results() -> list[dict[str, Any]]:
                 "turnout": 100 * cast / electorate,
                 "yes_share": 100 * int(result.get("yes", 0)) / decided,
                 "no_share": 100 * int(result.get("no", 0)) / decided,
+                "votes_bar": [
+                    ("worker", 100 * int(result.get("yes", 0)) / decided),
+                    ("fee", 100 * int(result.get("no", 0)) / decided),
+                ],
+                "turnout_bar": [("solidarity", 100 * cast / electorate)],
                 "winners": winner_labels(proposal),
             }
         )

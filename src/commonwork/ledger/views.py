@@ -94,7 +94,14 @@ def statement_detail(request: AuthenticatedRequest, statement_id: int) -> HttpRe
         for key in ("earnings", "fee", "solidarity")
     }
     return render(
-        request, "ledger/statement.html", {"statement": statement, "f": figures, "shares": shares}
+        request,
+        "ledger/statement.html",
+        {
+            "statement": statement,
+            "f": figures,
+            "shares": shares,
+            "share_parts": [(key, shares[name]) for key, name in SHARE_PARTS if name in shares],
+        },
     )
 
 
@@ -148,6 +155,10 @@ def tip(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
         return render_refusal(request, error)
     messages.success(request, _("Thank you. The whole tip goes to the worker."))
     return redirect("task_detail", task_id=task_id)
+
+
+# The statement's bar: each part's class and its key in the shares.
+SHARE_PARTS = (("worker", "earnings"), ("fee", "fee"), ("solidarity", "solidarity"))
 
 
 def tip_panel(request: HttpRequest, task: Task) -> Panel | None:

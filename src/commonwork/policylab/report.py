@@ -222,6 +222,15 @@ def _fmt(value: float) -> str:
     return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
+# The report's own rules: inline in a written file, static/css/report.css on the platform
+# (a test keeps the two equal).
+REPORT_CSS = (
+    "body{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
+    ".bar-0{fill:#1b6e4a}.bar-1{fill:#b5522a}section{margin:1.5rem 0}"
+    ".row{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}"
+)
+
+
 def as_html(
     scenario: str,
     summaries: Mapping[str, Mapping[str, float | None]],
@@ -229,10 +238,18 @@ def as_html(
     *,
     translate: Translate = _same,
     language: str = "en",
+    stylesheet: str | None = None,
 ) -> str:
     """The report as a page. `translate` puts its sentences in the reader's language (the
-    platform passes gettext; the command line writes English)."""
+    platform passes gettext; the command line writes English). The platform links its
+    `stylesheet` (its Content-Security-Policy allows no inline style); a file written by
+    the command carries the same rules inline, to stand alone."""
     _ = translate
+    style = (
+        f'<link rel="stylesheet" href="{html.escape(stylesheet)}">'
+        if stylesheet
+        else f"<style>{REPORT_CSS}</style>"
+    )
     names = list(summaries)
     sections = [_distribution_sections(spreads, _)] if spreads else []
     for key, label, unit in METRICS:
@@ -246,8 +263,6 @@ def as_html(
     return (
         f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
         f"<title>{title}</title>"
-        "<style>body{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
-        ".bar-0{fill:#1b6e4a}.bar-1{fill:#b5522a}section{margin:1.5rem 0}"
-        ".row{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}</style></head><body>"
+        f"{style}</head><body>"
         f"<h1>{title}</h1><p>{html.escape(intro)}</p>" + "".join(sections) + "</body></html>"
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -87,7 +88,12 @@ def run_report(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     if run is None or run.status != RunStatus.DONE:
         raise Http404
     page = as_html(
-        run.scenario, run.summaries, run.spreads, translate=gettext, language=get_language()
+        run.scenario,
+        run.summaries,
+        run.spreads,
+        translate=gettext,
+        language=get_language(),
+        stylesheet=static("css/report.css"),
     )
     return HttpResponse(page)
 
