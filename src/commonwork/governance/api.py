@@ -190,16 +190,18 @@ def cast_ballot(request: HttpRequest, proposal_id: PathId, body: BallotIn) -> Ba
     """Vote, or change your vote, until voting closes. In a secret ballot the first vote
     answers with a receipt code; send it back to change the vote."""
     if selectors.proposal_for(api_actor(request), proposal_id).secret:
-        receipt, secret = proposals.cast_secret_ballot(
+        vote = proposals.cast_secret_ballot(
             actor=api_actor(request),
             proposal_id=proposal_id,
             choice=body.choice,
             answer=body.answer,
             receipt=body.receipt,
         )
-        shown = "" if body.receipt else receipt
         return BallotOut(
-            proposal_id=proposal_id, choice=secret.choice, answer=secret.answer, receipt=shown
+            proposal_id=proposal_id,
+            choice=vote.ballot.choice,
+            answer=vote.ballot.answer,
+            receipt=vote.receipt,
         )
     ballot = proposals.cast_ballot(
         actor=api_actor(request), proposal_id=proposal_id, choice=body.choice, answer=body.answer

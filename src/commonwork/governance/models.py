@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -248,10 +250,13 @@ class Comment(models.Model):
 
 
 class Participation(models.Model):
-    """That a member voted in a secret ballot, and nothing about how."""
+    """That a member voted in a secret ballot, and nothing about how. `receipt_check` is
+    a keyed hash of the voter and their receipt code: it lets only that voter use the code
+    (to change or check their ballot), and without the code it leads to no ballot."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="participants")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    receipt_check = models.CharField(max_length=64, default="", editable=False)
 
     class Meta:
         constraints = [
@@ -262,10 +267,17 @@ class Participation(models.Model):
         return f"{self.voter_id} voted on {self.proposal_id}"
 
 
+def random_ballot_id() -> int:
+    """A secret ballot's id: random, so ids say nothing of the order ballots came in."""
+    return secrets.randbelow(2**62) + 1
+
+
 class SecretBallot(models.Model):
     """What was voted in a secret ballot, found only by the voter's receipt code (stored
-    as its SHA-256). No voter, no time: nothing ties it to a Participation row."""
+    as its SHA-256). No voter, no time, a random id: nothing ties it to a Participation
+    row, nor orders it among the others."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_ballot_id, editable=False)
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="secret_ballots")
     receipt_digest = models.CharField(max_length=64)
     choice = models.CharField(max_length=10, choices=BallotChoice.choices)

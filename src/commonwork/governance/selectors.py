@@ -172,9 +172,14 @@ def published_secret_ballots(proposal: Proposal) -> list[SecretBallot]:
     return list(proposal.secret_ballots.order_by("receipt_digest"))
 
 
-def find_secret_ballot(proposal: Proposal, receipt: str) -> SecretBallot | None:
-    from commonwork.governance.actions import receipt_digest
+def find_secret_ballot(user: User, proposal: Proposal, receipt: str) -> SecretBallot | None:
+    """The voter's own ballot in the published list, by their receipt code: a code finds
+    nothing for anyone but the voter it was given to."""
+    from commonwork.governance.actions.ballots import holds_receipt, receipt_digest
 
     if not receipt or not proposal.secret or proposal.closed_at is None:
+        return None
+    participation = Participation.objects.filter(proposal=proposal, voter_id=user.pk).first()
+    if not holds_receipt(participation, receipt):
         return None
     return proposal.secret_ballots.filter(receipt_digest=receipt_digest(receipt)).first()

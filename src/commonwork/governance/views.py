@@ -175,7 +175,9 @@ def _detail_context(request: AuthenticatedRequest, proposal: Any) -> dict[str, A
         "comments": proposal.comments.select_related("author"),
         "took_part": selectors.took_part(request.user, proposal),
         "secret_list": selectors.published_secret_ballots(proposal),
-        "found": selectors.find_secret_ballot(proposal, request.GET.get("receipt", "")),
+        "found": selectors.find_secret_ballot(
+            request.user, proposal, request.GET.get("receipt", "")
+        ),
         "comment_form": CommentForm(initial={"key": new_form_key()}),
         "summary": selectors.result_summary(proposal),
         "winners": selectors.winner_labels(proposal),
@@ -258,14 +260,14 @@ def vote(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
         )
         receipt = request.POST.get("receipt", "").strip()
         if proposal.secret:
-            code, _ballot = proposals.cast_secret_ballot(
+            vote = proposals.cast_secret_ballot(
                 actor=request.user,
                 proposal_id=proposal_id,
                 choice=choice,
                 answer=answer,
                 receipt=receipt,
             )
-            if receipt:
+            if not vote.receipt:
                 messages.success(request, _("Your secret vote is changed."))
                 return redirect("proposal_detail", proposal_id=proposal_id)
             messages.success(
@@ -275,7 +277,7 @@ def vote(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
                     "to change your vote or to find it in the published list. It is shown "
                     "only now."
                 )
-                % {"receipt": code},
+                % {"receipt": vote.receipt},
             )
         else:
             proposals.cast_ballot(

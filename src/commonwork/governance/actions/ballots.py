@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 from commonwork.core import audit, clock
 from commonwork.governance import tally
@@ -44,10 +47,34 @@ def _open_for(actor: User, proposal_id: int) -> Proposal:
     return proposal
 
 
+def _normal(receipt: str) -> str:
+    return "".join(ch for ch in receipt.upper() if ch.isalnum())
+
+
 def receipt_digest(receipt: str) -> str:
     """The stored form of a receipt code; dashes, spaces and case do not matter."""
-    normal = "".join(ch for ch in receipt.upper() if ch.isalnum())
-    return hashlib.sha256(normal.encode()).hexdigest()
+    return hashlib.sha256(_normal(receipt).encode()).hexdigest()
+
+
+def receipt_check(proposal_id: int, voter_id: int, receipt: str) -> str:
+    """What ties a receipt code to its voter: keyed with the server's secret, so it can
+    be neither computed from the database alone nor walked back to the code."""
+    value = f"{proposal_id}:{voter_id}:{_normal(receipt)}"
+    return salted_hmac("commonwork.receipt", value, algorithm="sha256").hexdigest()
+
+
+def holds_receipt(participation: Participation | None, receipt: str) -> bool:
+    """Whether this voter was given this receipt code."""
+    if participation is None or not receipt or not participation.receipt_check:
+        return False
+    expected = receipt_check(participation.proposal_id, participation.voter_id, receipt)
+    return hmac.compare_digest(participation.receipt_check, expected)
+
+
+@dataclass(frozen=True)
+class SecretVote:
+    ballot: SecretBallot
+    receipt: str  # the new receipt code on a first vote, shown once; "" on a change
 
 
 def check_ballot(proposal: Proposal, choice: str, answer: object) -> tuple[str, Any]:
@@ -100,22 +127,29 @@ def check_ballot(proposal: Proposal, choice: str, answer: object) -> tuple[str, 
 @transaction.atomic
 def cast_secret_ballot(
     *, actor: User, proposal_id: int, choice: str, answer: object = None, receipt: str = ""
-) -> tuple[str, SecretBallot]:
-    """Vote in a secret ballot. The first vote returns a receipt code, shown once; the
-    voter changes their vote, or finds it in the published list, with that code.
+) -> SecretVote:
+    """Vote in a secret ballot. The first vote returns a receipt code, shown once (a
+    receipt sent with a first vote is ignored: it cannot be the voter's); the voter
+    changes their vote, or finds it in the published list, with that code, and only they
+    can: a code works only for the voter it was given to.
 
     The database records that the member voted (Participation) and, apart, what was
-    voted under the receipt's digest, with no voter and no time to join them by."""
+    voted under the receipt's digest, with a random id, no voter and no time to join
+    them by. The audit log records that the member voted, never which ballot is theirs."""
     proposal = _open_for(actor, proposal_id)
     if not proposal.secret:
         raise GovernanceError("invalid", "This is an open ballot.")
     choice, answer = check_ballot(proposal, choice, answer)
-    voted = Participation.objects.filter(proposal=proposal, voter=actor).exists()
-    if voted:
-        ballot = SecretBallot.objects.filter(
-            proposal=proposal, receipt_digest=receipt_digest(receipt)
-        ).first()
-        if not receipt or ballot is None:
+    voted = Participation.objects.select_for_update().filter(proposal=proposal, voter=actor).first()
+    if voted is not None:
+        ballot = (
+            SecretBallot.objects.filter(
+                proposal=proposal, receipt_digest=receipt_digest(receipt)
+            ).first()
+            if holds_receipt(voted, receipt)
+            else None
+        )
+        if ballot is None:
             raise GovernanceError(
                 "conflict",
                 "You have voted. To change your vote, give the receipt code you were shown.",
@@ -124,15 +158,17 @@ def cast_secret_ballot(
         ballot.choice, ballot.answer = choice, answer
         ballot.save(update_fields=["choice", "answer"])
         audit.record(actor=actor, action="ballot.secret_changed", obj=proposal, data={})
-        return receipt, ballot
+        return SecretVote(ballot=ballot, receipt="")
     code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
-    Participation.objects.create(proposal=proposal, voter=actor)
+    Participation.objects.create(
+        proposal=proposal, voter=actor, receipt_check=receipt_check(proposal.pk, actor.pk, code)
+    )
     ballot = SecretBallot.objects.create(
         proposal=proposal, receipt_digest=receipt_digest(code), choice=choice, answer=answer
     )
-    # Audited: that the member voted; never how (the published list shows that).
+    # Audited: that the member took part; never how, nor which ballot is theirs.
     audit.record(actor=actor, action="ballot.secret_cast", obj=proposal, data={})
-    return code, ballot
+    return SecretVote(ballot=ballot, receipt=code)
 
 
 def ballots_of(proposal: Proposal) -> list[tuple[str, Any]]:
