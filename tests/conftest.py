@@ -8,7 +8,8 @@ each other and resolve disputes they are not party to).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import hypothesis
@@ -204,3 +205,51 @@ def log_in(client: Client, username: str, password: str = PASSWORD) -> bool:
     sees it): whether it worked."""
     client.post("/login/", {"username": username, "password": password})
     return "_auth_user_id" in client.session
+
+
+def voting_window(
+    kind: str = "parameter_change", *, start: dt.datetime | None = None
+) -> dict[str, dt.datetime]:
+    """The earliest voting window the governed minimums allow a proposal of this kind
+    made at `start` (now): `voting_opens_at` after the notice, `voting_closes_at` after
+    the least voting time. Spread into propose(**voting_window(kind))."""
+    from commonwork.governance.actions.proposals import minimum_window
+
+    notice, voting = minimum_window(kind)
+    opens = (start or clock.now()) + notice
+    return {"voting_opens_at": opens, "voting_closes_at": opens + voting}
+
+
+@contextmanager
+def proposed_earlier(kind: str = "parameter_change") -> Iterator[dict[str, dt.datetime]]:
+    """For a test that votes now: inside the block the clock stands just over the governed
+    notice ago, so a proposal made there with the window yielded (`**window`) may open
+    its vote now (open_voting, or advance_due_proposals, after the block)."""
+    from commonwork.governance.actions.proposals import minimum_window
+
+    notice, voting = minimum_window(kind)
+    start = clock.now() - notice - dt.timedelta(minutes=1)
+    with clock.set_to(start):
+        yield {"voting_opens_at": start + notice, "voting_closes_at": start + notice + voting}
+
+
+def as_form_times(window: dict[str, dt.datetime]) -> dict[str, str]:
+    """A window as the proposal form's fields."""
+    return {key: value.strftime("%Y-%m-%d %H:%M") for key, value in window.items()}
+
+
+def let_the_notice_pass(proposal: Any) -> Any:
+    """For a browser test, where the server's clock cannot be moved: as if the governed
+    notice had passed since the proposal was made, its times move back until its vote
+    opens now, and the scheduler's step opens it."""
+    from commonwork.governance.actions import advance_due_proposals
+    from commonwork.governance.models import Proposal
+
+    shift = proposal.voting_opens_at - clock.now() + dt.timedelta(minutes=1)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        created_at=proposal.created_at - shift,
+        voting_opens_at=proposal.voting_opens_at - shift,
+        voting_closes_at=proposal.voting_closes_at - shift,
+    )
+    advance_due_proposals()
+    return Proposal.objects.get(pk=proposal.pk)

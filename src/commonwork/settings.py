@@ -214,4 +214,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL") or "INFO"},
+    # django-axes reports every attempt at INFO; the lockouts themselves are audited.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

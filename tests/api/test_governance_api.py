@@ -8,25 +8,30 @@ from typing import Any
 from commonwork.core import clock
 from commonwork.governance.actions import advance_due_proposals
 from commonwork.governance.models import Ballot
+from tests.conftest import proposed_earlier, voting_window
+
+
+def _iso(window: dict[str, dt.datetime]) -> dict[str, str]:
+    return {key: value.isoformat() for key, value in window.items()}
 
 
 def test_propose_vote_change_the_vote_and_read_the_result(
     as_member: Any, alice: Any, bob: Any
 ) -> None:
-    now = clock.now()
-    status, proposal = as_member(bob).post(
-        "/proposals",
-        {
-            "title": "Raise the floor",
-            "reason": "Rents went up.",
-            "changes": {"pay_floor_per_hour": "1700"},
-            "voting_opens_at": now.isoformat(),
-            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
-        },
-        key="proposal-1",
-    )
+    with proposed_earlier() as window:
+        status, proposal = as_member(bob).post(
+            "/proposals",
+            {
+                "title": "Raise the floor",
+                "reason": "Rents went up.",
+                "changes": {"pay_floor_per_hour": "1700"},
+                **_iso(window),
+            },
+            key="proposal-1",
+        )
     assert status == 201
-    assert proposal["status"] == "voting"
+    assert proposal["status"] == "discussion"
+    advance_due_proposals()  # the notice has passed: voting opens
     assert proposal["current_values"] == {"pay_floor_per_hour": "1500"}
     ballot = f"/proposals/{proposal['id']}/ballot"
     assert as_member(bob).call("PUT", ballot, {"choice": "no"})[0] == 200
@@ -36,7 +41,7 @@ def test_propose_vote_change_the_vote_and_read_the_result(
     assert status == 422
     assert refused["code"]
     assert Ballot.objects.count() == 2
-    with clock.set_to(now + dt.timedelta(days=1, minutes=1)):
+    with clock.set_to(window["voting_closes_at"] + dt.timedelta(minutes=1)):
         advance_due_proposals()
     status, results = as_member(None).get("/results")
     assert status == 200
@@ -45,15 +50,13 @@ def test_propose_vote_change_the_vote_and_read_the_result(
 
 
 def test_an_out_of_bounds_value_is_refused_with_its_field(as_member: Any, bob: Any) -> None:
-    now = clock.now()
     status, body = as_member(bob).post(
         "/proposals",
         {
             "title": "Take it all",
             "reason": "No.",
             "changes": {"fee_rate": "0.99"},
-            "voting_opens_at": now.isoformat(),
-            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+            **_iso(voting_window()),
         },
     )
     assert status == 400
@@ -64,18 +67,18 @@ def test_an_out_of_bounds_value_is_refused_with_its_field(as_member: Any, bob: A
 def test_a_secret_vote_through_the_api_answers_with_a_receipt(
     as_member: Any, alice: Any, bob: Any
 ) -> None:
-    now = clock.now()
-    _status, proposal = as_member(alice).post(
-        "/proposals",
-        {
-            "title": "Raise the floor",
-            "reason": "Rents went up.",
-            "changes": {"pay_floor_per_hour": "1700"},
-            "voting_opens_at": now.isoformat(),
-            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
-            "secret": True,
-        },
-    )
+    with proposed_earlier() as window:
+        _status, proposal = as_member(alice).post(
+            "/proposals",
+            {
+                "title": "Raise the floor",
+                "reason": "Rents went up.",
+                "changes": {"pay_floor_per_hour": "1700"},
+                "secret": True,
+                **_iso(window),
+            },
+        )
+    advance_due_proposals()
     ballot = f"/proposals/{proposal['id']}/ballot"
     status, first = as_member(bob).call("PUT", ballot, {"choice": "no"})
     assert status == 200
@@ -91,20 +94,20 @@ def test_a_secret_vote_through_the_api_answers_with_a_receipt(
 def test_an_election_through_the_api_takes_rankings_and_refuses_repeats(
     as_member: Any, alice: Any, bob: Any, carol: Any
 ) -> None:
-    now = clock.now()
-    status, election = as_member(alice).post(
-        "/proposals",
-        {
-            "kind": "election",
-            "title": "Two stewards",
-            "reason": "Terms end.",
-            "candidate_ids": [alice.pk, bob.pk, carol.pk],
-            "seats": 2,
-            "voting_opens_at": now.isoformat(),
-            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
-        },
-        key="election-1",
-    )
+    with proposed_earlier("election") as window:
+        status, election = as_member(alice).post(
+            "/proposals",
+            {
+                "kind": "election",
+                "title": "Two stewards",
+                "reason": "Terms end.",
+                "candidate_ids": [alice.pk, bob.pk, carol.pk],
+                "seats": 2,
+                **_iso(window),
+            },
+            key="election-1",
+        )
+    advance_due_proposals()
     assert status == 201
     assert (election["method"], election["seats"]) == ("ranked", 2)
     assert [o["label"] for o in election["options"]] == ["Alice", "Bob", "Carol"]
@@ -118,7 +121,6 @@ def test_an_election_through_the_api_takes_rankings_and_refuses_repeats(
 
 
 def test_a_draft_is_published_through_the_api(as_member: Any, alice: Any, bob: Any) -> None:
-    now = clock.now()
     status, draft = as_member(bob).post(
         "/proposals",
         {
@@ -128,14 +130,17 @@ def test_a_draft_is_published_through_the_api(as_member: Any, alice: Any, bob: A
             "title": "Colour of the bags",
             "reason": "New bags.",
             "draft": True,
-            "voting_opens_at": now.isoformat(),
-            "voting_closes_at": (now + dt.timedelta(days=1)).isoformat(),
+            **_iso(voting_window("free_decision")),
         },
         key="draft-1",
     )
     assert (status, draft["status"]) == (201, "draft")
     assert as_member(alice).get(f"/proposals/{draft['id']}")[0] == 404
     status, published = as_member(bob).post(f"/proposals/{draft['id']}/publish", {}, key="pub-1")
-    assert (status, published["status"]) == (200, "voting")
+    assert (status, published["status"]) == (200, "discussion")
+    opens = dt.datetime.fromisoformat(published["voting_opens_at"])
+    with clock.set_to(opens + dt.timedelta(minutes=1)):
+        advance_due_proposals()
     score = {"choice": "answer", "answer": {"1": 2, "2": 5}}
-    assert as_member(alice).call("PUT", f"/proposals/{draft['id']}/ballot", score)[0] == 200
+    with clock.set_to(opens + dt.timedelta(minutes=2)):
+        assert as_member(alice).call("PUT", f"/proposals/{draft['id']}/ballot", score)[0] == 200

@@ -14,6 +14,7 @@ from commonwork.core import clock
 from commonwork.governance.actions import advance_due_proposals
 from commonwork.governance.models import Proposal, ProposalStatus
 from commonwork.ledger.models import JournalEntry
+from tests.conftest import let_the_notice_pass
 from tests.e2e.test_worker_and_client_journey import _log_in, _log_out
 from tests.ledger.conftest import FOUNDED, at
 
@@ -34,6 +35,8 @@ def test_members_vote_the_fee_down_and_the_next_task_pays_the_new_fee(
     page.get_by_test_id("submit-proposal").click()
     expect(page.get_by_test_id("current-value")).to_have_text("0.08")
     expect(page.get_by_test_id("proposed-value")).to_have_text("0.06")
+    let_the_notice_pass(Proposal.objects.get())  # two days of discussion later
+    page.reload()
     page.get_by_test_id("vote-yes").click()
     expect(page.get_by_test_id("my-vote")).to_contain_text("yes")
     proposal_url = page.url
@@ -80,6 +83,7 @@ def test_a_member_ranks_candidates_on_a_phone_and_the_election_seats_the_winner(
     page.get_by_label("Carol").check()
     page.get_by_test_id("submit-proposal").click()
     proposal_url = page.url
+    let_the_notice_pass(Proposal.objects.get())  # a week of discussion later
     for member, ranking in (("alice", ("2", "1")), ("bob", ("1", "2")), ("sam", ("2", "1"))):
         _log_out(page)
         _log_in(page, base, member)

@@ -23,18 +23,17 @@ from commonwork.members.models import (
     Role,
 )
 from commonwork.members.selectors import is_steward, require_role
+from tests.conftest import voting_window
 
 
 def _propose(author: Any, kind: str, content: ProposalContent, **extra: Any) -> Proposal:
-    now = clock.now()
     return proposals.propose(
         actor=author,
         kind=kind,
         title=f"A {kind}",
         reason="Because the members should decide.",
         content=content,
-        voting_opens_at=now + dt.timedelta(hours=1),
-        voting_closes_at=now + dt.timedelta(days=3),
+        **voting_window(kind),
         **extra,
     )
 
@@ -396,7 +395,15 @@ def test_a_draft_is_seen_by_its_author_only_until_published(electorate: list[Any
         assert draft.status == ProposalStatus.DRAFT
         with pytest.raises(NotFound):
             proposals.publish(actor=carol, proposal_id=draft.pk)
-        proposals.publish(actor=bob, proposal_id=draft.pk)
+        published = proposals.publish(actor=bob, proposal_id=draft.pk)
+        # Published after its planned opening: members still get the whole notice.
+        assert (
+            published.voting_opens_at == clock.now() + proposals.minimum_window("free_decision")[0]
+        )
+        proposals.advance_due_proposals()
+        draft.refresh_from_db()
+        assert draft.status == ProposalStatus.DISCUSSION
+    with clock.set_to(published.voting_opens_at + dt.timedelta(minutes=1)):
         proposals.advance_due_proposals()
     draft.refresh_from_db()
     assert draft.status == ProposalStatus.VOTING

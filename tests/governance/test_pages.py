@@ -11,6 +11,7 @@ from commonwork.core import clock
 from commonwork.governance import actions as proposals
 from commonwork.governance.actions import ProposalContent, advance_due_proposals
 from commonwork.governance.models import Ballot, Proposal, ProposalStatus
+from tests.conftest import as_form_times, proposed_earlier, voting_window
 
 
 def _client(user: Any) -> Client:
@@ -22,19 +23,19 @@ def _client(user: Any) -> Client:
 def test_a_member_proposes_members_vote_and_the_result_is_public(
     alice: Any, bob: Any, carol: Any
 ) -> None:
-    now = clock.now()
-    form = {
-        "title": "Lower the fee to 6 %",
-        "reason": "Hosting got cheaper.",
-        "parameter": "fee_rate",
-        "value": "0.06",
-        "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
-        "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
-    }
-    created = _client(bob).post("/proposals/new/", form)
+    with proposed_earlier() as window:
+        form = {
+            "title": "Lower the fee to 6 %",
+            "reason": "Hosting got cheaper.",
+            "parameter": "fee_rate",
+            "value": "0.06",
+            **as_form_times(window),
+        }
+        created = _client(bob).post("/proposals/new/", form)
     assert created.status_code == 302
+    advance_due_proposals()
     proposal = Proposal.objects.get()
-    assert proposal.status == ProposalStatus.VOTING  # a window opening now opens at once
+    assert proposal.status == ProposalStatus.VOTING
     page = _client(carol).get(f"/proposals/{proposal.pk}/")
     assert b'data-testid="current-value">0.08' in page.content
     assert b'data-testid="proposed-value">0.06' in page.content
@@ -94,36 +95,32 @@ def test_notices_show_on_the_decisions_page_until_read(
 ) -> None:
     from commonwork.governance.actions import open_voting
 
-    now = clock.now()
-    proposal = proposals.propose(
-        kind="parameter_change",
-        actor=alice,
-        title="Rest longer",
-        reason="Safety.",
-        content=ProposalContent(changes={"min_rest_hours": "11"}),
-        voting_opens_at=now,
-        voting_closes_at=now + dt.timedelta(days=2),
-    )
+    with proposed_earlier() as window:
+        proposal = proposals.propose(
+            kind="parameter_change",
+            actor=alice,
+            title="Rest longer",
+            reason="Safety.",
+            content=ProposalContent(changes={"min_rest_hours": "11"}),
+            **window,
+        )
     with django_capture_on_commit_callbacks(execute=True):
         open_voting(proposal_id=proposal.pk)
     page = _client(bob).get("/proposals/")
-    assert page.content.count(b'data-testid="notice"') == 1
+    assert page.content.count(b'data-testid="notice"') == 2  # proposed; voting open
     assert "Rest longer" in page.content.decode()
     assert _client(bob).post("/proposals/notices/read/").status_code == 302
     assert b'data-testid="notice"' not in _client(bob).get("/proposals/").content
 
 
 def test_members_comment_on_a_proposal(alice: Any, carol: Any) -> None:
-
-    now = clock.now()
     proposal = proposals.propose(
         kind="parameter_change",
         actor=alice,
         title="Rest longer",
         reason="Safety.",
         content=ProposalContent(changes={"min_rest_hours": "11"}),
-        voting_opens_at=now + dt.timedelta(days=1),
-        voting_closes_at=now + dt.timedelta(days=3),
+        **voting_window(),
     )
     client = _client(carol)
     assert (
@@ -142,17 +139,16 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
 
     from commonwork.governance.actions import open_voting
 
-    now = clock.now()
-    proposal = proposals.propose(
-        kind="parameter_change",
-        actor=alice,
-        title="Raise the floor",
-        reason="Rents.",
-        content=ProposalContent(changes={"pay_floor_per_hour": "1700"}),
-        voting_opens_at=now,
-        voting_closes_at=now + dt.timedelta(days=1),
-        secret=True,
-    )
+    with proposed_earlier() as window:
+        proposal = proposals.propose(
+            kind="parameter_change",
+            actor=alice,
+            title="Raise the floor",
+            reason="Rents.",
+            content=ProposalContent(changes={"pay_floor_per_hour": "1700"}),
+            secret=True,
+            **window,
+        )
     open_voting(proposal_id=proposal.pk)
     client = _client(bob)
     voted = client.post(f"/proposals/{proposal.pk}/vote/", {"choice": "no"}, follow=True)
@@ -175,16 +171,15 @@ def test_a_secret_vote_on_the_page_gives_a_receipt_that_finds_the_ballot(
 def test_a_members_vote_is_shown_in_their_language(alice: Any, bob: Any) -> None:
     from commonwork.governance.actions import cast_ballot, open_voting
 
-    now = clock.now()
-    proposal = proposals.propose(
-        kind="parameter_change",
-        actor=alice,
-        title="Rest longer",
-        reason="Safety.",
-        content=ProposalContent(changes={"min_rest_hours": "11"}),
-        voting_opens_at=now,
-        voting_closes_at=now + dt.timedelta(days=1),
-    )
+    with proposed_earlier() as window:
+        proposal = proposals.propose(
+            kind="parameter_change",
+            actor=alice,
+            title="Rest longer",
+            reason="Safety.",
+            content=ProposalContent(changes={"min_rest_hours": "11"}),
+            **window,
+        )
     open_voting(proposal_id=proposal.pk)
     cast_ballot(actor=bob, proposal_id=proposal.pk, choice="yes")
     page = _client(bob).get(f"/zh-hans/proposals/{proposal.pk}/").content.decode()
@@ -192,15 +187,13 @@ def test_a_members_vote_is_shown_in_their_language(alice: Any, bob: Any) -> None
 
 
 def test_a_proposal_or_comment_form_sent_twice_takes_effect_once(alice: Any, bob: Any) -> None:
-    now = clock.now()
     form = {
         "key": "form-once",
         "title": "Rest longer",
         "reason": "Safety.",
         "parameter": "min_rest_hours",
         "value": "11",
-        "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
-        "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+        **as_form_times(voting_window()),
     }
     first = _client(bob).post("/proposals/new/", form)
     again = _client(bob).post("/proposals/new/", form)
@@ -230,12 +223,8 @@ def test_an_out_of_bounds_value_is_explained_in_chinese(bob: Any) -> None:
     assert "fee_rate：0.9 超出允许范围 0..0.5" in response.content.decode()
 
 
-def _window() -> dict[str, str]:
-    now = clock.now()
-    return {
-        "voting_opens_at": now.strftime("%Y-%m-%dT%H:%M"),
-        "voting_closes_at": (now + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-    }
+def _window(kind: str) -> dict[str, str]:
+    return as_form_times(voting_window(kind))
 
 
 def test_every_kind_of_proposal_has_its_form_in_both_languages(alice: Any) -> None:
@@ -257,10 +246,13 @@ def test_a_free_decision_is_proposed_and_answered_from_the_pages(
         "reason": "We need a day.",
         "method": "multiple",
         "options": "Tuesday\nThursday\n\nSaturday",
-        **_window(),
     }
-    created = _client(bob).post("/proposals/new/?kind=free_decision", form)
+    with proposed_earlier("free_decision") as window:
+        created = _client(bob).post(
+            "/proposals/new/?kind=free_decision", form | as_form_times(window)
+        )
     assert created.status_code == 302
+    advance_due_proposals()
     proposal = Proposal.objects.get()
     assert [o["label"] for o in proposal.options] == ["Tuesday", "Thursday", "Saturday"]
     url = f"/proposals/{proposal.pk}/vote/"
@@ -280,9 +272,11 @@ def test_a_ranked_ballot_from_the_page_refuses_repeated_ranks(
         "reason": "A seat is free.",
         "candidates": [str(bob.pk), str(carol.pk)],
         "seats": "1",
-        **_window(),
     }
-    assert _client(alice).post("/proposals/new/?kind=election", form).status_code == 302
+    with proposed_earlier("election") as window:
+        created = _client(alice).post("/proposals/new/?kind=election", form | as_form_times(window))
+    assert created.status_code == 302
+    advance_due_proposals()
     proposal = Proposal.objects.get()
     url = f"/proposals/{proposal.pk}/vote/"
     b, c = bob.pk, carol.pk
@@ -299,7 +293,7 @@ def test_a_bylaw_amendment_page_shows_the_lines_added_and_removed(alice: Any, bo
         "title": "Tips",
         "reason": "Say it in the bylaws.",
         "bylaws_after": "One member, one vote.\r\nTips go to the worker.",
-        **_window(),
+        **_window("bylaw_amendment"),
     }
     assert _client(bob).post("/proposals/new/?kind=bylaw_amendment", form).status_code == 302
     page = _client(alice).get(f"/proposals/{Proposal.objects.get().pk}/").content.decode()
@@ -312,7 +306,7 @@ def test_a_draft_page_is_the_authors_alone_until_published(alice: Any, bob: Any)
         "reason": "Thinking.",
         "method": "consent",
         "draft": "on",
-        **_window(),
+        **_window("free_decision"),
     }
     assert _client(bob).post("/proposals/new/?kind=free_decision", form).status_code == 302
     proposal = Proposal.objects.get()
@@ -320,27 +314,26 @@ def test_a_draft_page_is_the_authors_alone_until_published(alice: Any, bob: Any)
     assert _client(alice).get(f"/proposals/{proposal.pk}/").status_code == 404
     assert _client(bob).post(f"/proposals/{proposal.pk}/publish/").status_code == 302
     proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.VOTING
+    assert proposal.status == ProposalStatus.DISCUSSION
     assert _client(alice).get(f"/proposals/{proposal.pk}/").status_code == 200
 
 
 def test_the_public_results_show_who_was_elected(alice: Any, bob: Any, carol: Any) -> None:
-    now = clock.now()
-    proposal = proposals.propose(
-        kind="election",
-        actor=alice,
-        title="Steward",
-        reason="A seat is free.",
-        content=ProposalContent(candidate_ids=[bob.pk, carol.pk]),
-        voting_opens_at=now,
-        voting_closes_at=now + dt.timedelta(days=1),
-    )
+    with proposed_earlier("election") as window:
+        proposal = proposals.propose(
+            kind="election",
+            actor=alice,
+            title="Steward",
+            reason="A seat is free.",
+            content=ProposalContent(candidate_ids=[bob.pk, carol.pk]),
+            **window,
+        )
     proposals.open_voting(proposal_id=proposal.pk)
     for voter in (alice, bob):
         proposals.cast_ballot(
             actor=voter, proposal_id=proposal.pk, choice="answer", answer=[str(carol.pk)]
         )
-    with clock.set_to(now + dt.timedelta(days=1, minutes=1)):
+    with clock.set_to(proposal.voting_closes_at + dt.timedelta(minutes=1)):
         advance_due_proposals()
     page = Client().get("/results/").content.decode()
     assert "Elected: Carol" in page

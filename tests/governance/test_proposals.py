@@ -19,19 +19,18 @@ from commonwork.governance.models import Ballot, ParameterValue, Proposal, Propo
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.models import JournalEntry
+from tests.conftest import voting_window
 from tests.ledger.conftest import FOUNDED, at
 
 
 def _propose(author: Any, changes: dict[str, str] | None = None) -> Proposal:
-    now = clock.now()
     return proposals.propose(
         kind="parameter_change",
         actor=author,
         title="Lower the fee",
         reason="Our costs fell; the fee should follow.",
         content=ProposalContent(changes=changes or {"fee_rate": "0.06"}),
-        voting_opens_at=now + dt.timedelta(hours=1),
-        voting_closes_at=now + dt.timedelta(days=3),
+        **voting_window(),
     )
 
 
@@ -286,15 +285,13 @@ def test_members_discuss_and_the_author_amends_before_voting_opens(
 
 
 def _propose_secret(author: Any) -> Proposal:
-    now = clock.now()
     return proposals.propose(
         kind="parameter_change",
         actor=author,
         title="Raise the floor",
         reason="Rents went up.",
         content=ProposalContent(changes={"pay_floor_per_hour": "1700"}),
-        voting_opens_at=now + dt.timedelta(hours=1),
-        voting_closes_at=now + dt.timedelta(days=3),
+        **voting_window(),
         secret=True,
     )
 

@@ -3,16 +3,15 @@ and a parameter-change proposal's before-and-after comparison."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from commonwork.core import clock
 from commonwork.governance import actions as proposals
 from commonwork.governance.actions import ProposalContent
 from commonwork.policylab.models import LabRun, RunStatus
+from tests.conftest import voting_window
 
 
 def _client(user: Any) -> Client:
@@ -46,15 +45,13 @@ def test_non_members_cannot_use_the_lab(erin: Any) -> None:
 def test_a_fee_proposal_shows_the_simulated_difference(
     alice: Any, bob: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    now = clock.now()
     proposal = proposals.propose(
         kind="parameter_change",
         actor=bob,
         title="Lower the fee",
         reason="Costs fell.",
         content=ProposalContent(changes={"fee_rate": "0.04"}),
-        voting_opens_at=now,
-        voting_closes_at=now + dt.timedelta(days=2),
+        **voting_window(),
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert _client(alice).post(f"/proposals/{proposal.pk}/simulate/").status_code == 302

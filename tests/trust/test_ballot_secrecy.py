@@ -131,3 +131,42 @@ def test_the_proposal_page_finds_a_ballot_only_for_its_voter(alice: Any, bob: An
     client.force_login(bob)
     page = client.get(f"/proposals/{proposal.pk}/?receipt={receipt}").content.decode()
     assert 'data-testid="found-ballot"' not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [
+        ("parameter_change", ProposalContent(changes={"fee_rate": "0.07"})),
+        ("bylaw_amendment", ProposalContent(bylaws_after="One member, one vote. Tips too.")),
+    ],
+)
+def test_a_vote_needs_the_governed_notice_and_voting_time(
+    alice: Any, bob: Any, kind: str, content: ProposalContent
+) -> None:
+    """Issue 14, point 11: a rule change can no longer open and close within minutes."""
+    notice, voting = proposals.minimum_window(kind)
+    assert notice >= dt.timedelta(days=2)
+    assert voting >= dt.timedelta(days=3)
+    now = clock.now()
+    kwargs = {"actor": alice, "kind": kind, "title": "Quick", "reason": "Now.", "content": content}
+    with pytest.raises(GovernanceError) as too_soon:
+        proposals.propose(
+            **kwargs, voting_opens_at=now, voting_closes_at=now + dt.timedelta(seconds=75)
+        )
+    assert too_soon.value.field == "voting_opens_at"
+    with pytest.raises(GovernanceError) as too_short:
+        proposals.propose(
+            **kwargs,
+            voting_opens_at=now + notice,
+            voting_closes_at=now + notice + dt.timedelta(hours=1),
+        )
+    assert too_short.value.field == "voting_closes_at"
+    assert not Proposal.objects.exists()
+    proposal = proposals.propose(
+        **kwargs, voting_opens_at=now + notice, voting_closes_at=now + notice + voting
+    )
+    # Every member hears of it when it is published, and again when voting opens.
+    from commonwork.governance.models import Notice
+
+    heard = set(Notice.objects.filter(proposal=proposal).values_list("member_id", flat=True))
+    assert heard == {alice.pk, bob.pk}

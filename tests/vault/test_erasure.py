@@ -4,7 +4,6 @@ of their personal values readable, and the books still balance."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import zlib
 from typing import Any
 
@@ -33,7 +32,7 @@ from commonwork.vault.actions import keys as key_actions
 from commonwork.vault.models import MemberKey
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Offer
-from tests.conftest import log_in
+from tests.conftest import log_in, voting_window
 from tests.ledger.conftest import FOUNDED, at
 from tests.ledger.test_periods import WEEK_LATER
 
@@ -113,8 +112,7 @@ def zelda(alice: Any, make_member: Any, complete_task: Any, make_task: Any, bob:
         title="Steward",
         reason="A seat.",
         content=ProposalContent(candidate_ids=[worker.pk, bob.pk]),
-        voting_opens_at=clock.now(),
-        voting_closes_at=clock.now() + dt.timedelta(days=2),
+        **voting_window("election"),
     )
     proposals.comment_on(actor=worker, proposal_id=election.pk, body="Zelda Quinn stands for it.")
     vault_actions.request_export(actor=worker)

@@ -206,6 +206,7 @@ class Delegation(models.Model):
 
 
 class NoticeKind(models.TextChoices):
+    PROPOSED = "proposed", _("a proposal is up for discussion")
     VOTING_OPEN = "voting_open", _("voting has opened")
     CLOSING_SOON = "closing_soon", _("voting closes within a day")
     RESULT = "result", _("the result is in")

@@ -92,6 +92,20 @@ def format_value(value: Value) -> str:
     return f"{sign}{whole}.{frac:0{digits}d}"
 
 
+# Each kind of decision: its label, and the least notice and voting time, in hours, that
+# members get by default: a few days, a week for what removes a member or rewrites the
+# bylaws or elects stewards.
+DECISION_TIMES = [
+    ("parameter_change", "parameter change", "48", "72"),
+    ("admission", "admission", "48", "72"),
+    ("removal", "removal (and its appeal)", "168", "168"),
+    ("surplus_allocation", "surplus allocation", "72", "72"),
+    ("bylaw_amendment", "bylaw amendment", "168", "168"),
+    ("election", "election of stewards", "168", "168"),
+    ("free_decision", "free decision", "48", "72"),
+]
+
+
 def _spec(
     name: str,
     kind: Kind,
@@ -336,6 +350,31 @@ PARAMETERS: dict[str, ParameterSpec] = {
                 ("surplus_allocation", "surplus allocation", "0.5"),
                 ("bylaw_amendment", "bylaw amendment", "2/3"),
             ]
+        ],
+        *[
+            _spec(
+                f"notice_hours.{kind}",
+                "int",
+                "hours",
+                notice,
+                ("1", "2160"),
+                "governance.actions",
+                f"Least time between publishing a {label} and its vote opening, so every "
+                "member can read it and take part in the discussion.",
+            )
+            for kind, label, notice, _voting in DECISION_TIMES
+        ],
+        *[
+            _spec(
+                f"voting_hours.{kind}",
+                "int",
+                "hours",
+                voting,
+                ("24", "2160"),
+                "governance.actions",
+                f"Least time the vote on a {label} stays open.",
+            )
+            for kind, label, _notice, voting in DECISION_TIMES
         ],
         _spec(
             "consent.objection_threshold",

@@ -105,11 +105,13 @@ def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
         return render_refusal(
             request, GovernanceError("invalid", "There is no such kind of proposal.")
         )
-    now = clock.now().replace(second=0, microsecond=0)
+    # The earliest window the governed notice and least voting time allow, to the minute.
+    notice, voting = proposals.minimum_window(kind)
+    opens = (clock.now() + notice + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
     initial: dict[str, Any] = {
         "key": new_form_key(),
-        "voting_opens_at": now,
-        "voting_closes_at": now + dt.timedelta(days=3),
+        "voting_opens_at": opens,
+        "voting_closes_at": opens + voting,
     }
     if kind == ProposalKind.BYLAW_AMENDMENT:
         cooperative = get_cooperative()

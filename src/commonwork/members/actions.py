@@ -106,9 +106,11 @@ def register_user(*, username: str, password: str, email: str = "", display_name
             field="username",
         )
     key = usernames.skeleton(username)
+    if User.objects.filter(username__iexact=username).exists():
+        raise MembersError("conflict", "That username is taken.", field="username")
     if User.objects.filter(username_key=key).exists():
         raise MembersError(
-            "conflict", "That username is taken, or looks like one that is.", field="username"
+            "conflict", "That username looks like one that is taken.", field="username"
         )
     user = User(username=username, username_key=key, email=email, display_name=display_name[:80])
     try:

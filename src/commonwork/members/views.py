@@ -58,7 +58,9 @@ def join(request: HttpRequest) -> HttpResponse:
                 motivation=data["motivation"],
                 skills=skills,
             )
-            login(request, application.applicant)
+            login(
+                request, application.applicant, backend="django.contrib.auth.backends.ModelBackend"
+            )
     except DomainError as error:
         return render_form_error(request, "members/join.html", context, form, error)
     messages.success(request, _("Your application is in. A steward will decide on it."))

@@ -48,6 +48,7 @@ from commonwork.governance.actions.proposals import (
     amend_proposal,
     appeal_removal,
     comment_on,
+    minimum_window,
     propose,
     publish,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "comment_on",
     "delegate_votes",
     "mark_notices_read",
+    "minimum_window",
     "open_voting",
     "propose",
     "publish",

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from commonwork.core import audit, clock
@@ -19,6 +21,11 @@ from commonwork.vault.contact import email_of
 
 def notice_text(kind: str, proposal: Proposal) -> str:
     """The sentence a notice shows, in the active language."""
+    if kind == NoticeKind.PROPOSED:
+        return gettext("“%(title)s” is proposed; voting opens %(opens)s.") % {
+            "title": proposal.title,
+            "opens": date_format(localtime(proposal.voting_opens_at), "DATETIME_FORMAT"),
+        }
     if kind == NoticeKind.VOTING_OPEN:
         return gettext("Voting has opened on “%(title)s”.") % {"title": proposal.title}
     if kind == NoticeKind.CLOSING_SOON:

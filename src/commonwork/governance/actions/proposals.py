@@ -14,10 +14,12 @@ from django.db import transaction
 from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
 from commonwork.governance.actions._shared import _lock
+from commonwork.governance.actions.notices import notify
 from commonwork.governance.errors import GovernanceError
 from commonwork.governance.models import (
     BallotMethod,
     Comment,
+    NoticeKind,
     Proposal,
     ProposalKind,
     ProposalStatus,
@@ -204,12 +206,38 @@ class ProposalContent:
     options: Sequence[str] = ()  # free decision
 
 
-def _check_window(opens: datetime, closes: datetime) -> datetime:
-    """The opening time (a window that would open in the past opens now)."""
-    opens = max(opens, clock.now())
-    if closes <= opens:
+# A form says when to the minute: a proposal made within this of the earliest opening
+# time still meets the notice.
+NOTICE_SLACK = timedelta(minutes=5)
+
+
+def minimum_window(kind: str) -> tuple[timedelta, timedelta]:
+    """The governed least notice before voting opens and least voting time, for a kind."""
+    return (
+        timedelta(hours=int(read_parameter(f"notice_hours.{kind}"))),
+        timedelta(hours=int(read_parameter(f"voting_hours.{kind}"))),
+    )
+
+
+def _check_window(kind: str, opens: datetime, closes: datetime) -> datetime:
+    """The opening time, if the window gives every member the governed notice and time
+    to vote (counted from now: the proposal's publication)."""
+    notice, voting = minimum_window(kind)
+    earliest = clock.now() + notice
+    if opens < earliest - NOTICE_SLACK:
         raise GovernanceError(
-            "invalid", "Voting must close after it opens.", field="voting_closes_at"
+            "invalid",
+            "Voting may open {hours} hours after the proposal is published at the earliest, "
+            "so that every member can read it: {earliest} or later.",
+            field="voting_opens_at",
+            params={"hours": notice // timedelta(hours=1), "earliest": earliest.isoformat()},
+        )
+    if closes - opens < voting:
+        raise GovernanceError(
+            "invalid",
+            "Voting stays open {hours} hours at least.",
+            field="voting_closes_at",
+            params={"hours": voting // timedelta(hours=1)},
         )
     return opens
 
@@ -239,7 +267,7 @@ def propose(
         body=reason.strip(),
         author=actor,
         status=ProposalStatus.DRAFT if draft else ProposalStatus.DISCUSSION,
-        voting_opens_at=_check_window(voting_opens_at, voting_closes_at),
+        voting_opens_at=_check_window(kind, voting_opens_at, voting_closes_at),
         voting_closes_at=voting_closes_at,
         created_at=clock.now(),
         secret=secret,
@@ -251,7 +279,17 @@ def propose(
         obj=proposal,
         data={"kind": kind, "draft": draft, "content": _audited(proposal)},
     )
+    if not draft:
+        _announce(proposal)
     return proposal
+
+
+def _announce(proposal: Proposal) -> None:
+    """Every active member hears of a published proposal, and when its vote opens."""
+    members = Membership.objects.filter(status=MembershipStatus.ACTIVE).values_list(
+        "user_id", flat=True
+    )
+    notify(proposal, NoticeKind.PROPOSED, members)
 
 
 def _audited(proposal: Proposal) -> dict[str, Any]:
@@ -272,16 +310,23 @@ def _audited(proposal: Proposal) -> dict[str, Any]:
 
 @transaction.atomic
 def publish(*, actor: User, proposal_id: int) -> Proposal:
-    """The author publishes their draft for discussion; voting opens as planned, or at
-    once if that time has passed."""
+    """The author publishes their draft for discussion; voting opens as planned, or, if
+    that no longer leaves the governed notice, that notice after now (the window keeps
+    its length, and at least the least voting time)."""
     proposal = _lock(proposal_id)
     if proposal.author_id != actor.pk:
         raise NotFound("Proposal")
     if proposal.status != ProposalStatus.DRAFT:
         raise GovernanceError("illegal_transition", "Only a draft can be published.")
-    proposal.voting_opens_at = _check_window(proposal.voting_opens_at, proposal.voting_closes_at)
+    notice, voting = minimum_window(proposal.kind)
+    earliest = clock.now() + notice
+    if proposal.voting_opens_at < earliest:
+        # Published late: the members still get the whole notice and voting time.
+        length = max(proposal.voting_closes_at - proposal.voting_opens_at, voting)
+        proposal.voting_opens_at, proposal.voting_closes_at = earliest, earliest + length
     proposal.status = ProposalStatus.DISCUSSION
-    proposal.save(update_fields=["voting_opens_at", "status"])
+    proposal.save(update_fields=["voting_opens_at", "voting_closes_at", "status"])
+    _announce(proposal)
     audit.record(actor=actor, action="proposal.published", obj=proposal, data={})
     return proposal
 
@@ -356,8 +401,9 @@ def appeal_removal(*, actor: User, proposal_id: int, reason: str) -> Proposal:
     members vote a second time whether to confirm the removal, under the same threshold.
     Confirmed, the removal stands; otherwise (or without quorum) the member is back.
 
-    Voting opens after two days of discussion, where the member may answer, and stays
-    open as long as the first vote did."""
+    Voting opens after two days of discussion (or the governed notice for a removal, if
+    longer), where the member may answer, and stays open as long as the first vote did
+    (or the governed least voting time)."""
     original = _lock(proposal_id)
     if original.kind != ProposalKind.REMOVAL or original.subject_id != actor.pk:
         raise NotFound("Proposal")
@@ -371,7 +417,9 @@ def appeal_removal(*, actor: User, proposal_id: int, reason: str) -> Proposal:
         raise GovernanceError("illegal_transition", "The time to appeal this removal is over.")
     if not reason.strip():
         raise GovernanceError("invalid", "Say why the removal should not stand.", field="reason")
-    opens = clock.now() + APPEAL_DISCUSSION
+    notice, voting = minimum_window(ProposalKind.REMOVAL)
+    opens = clock.now() + max(APPEAL_DISCUSSION, notice)
+    window = max(original.voting_closes_at - original.voting_opens_at, voting)
     appeal = Proposal.objects.create(
         kind=ProposalKind.REMOVAL,
         method=BallotMethod.YES_NO,
@@ -381,7 +429,7 @@ def appeal_removal(*, actor: User, proposal_id: int, reason: str) -> Proposal:
         subject=actor,
         appeal_of=original,
         voting_opens_at=opens,
-        voting_closes_at=opens + (original.voting_closes_at - original.voting_opens_at),
+        voting_closes_at=opens + window,
         created_at=clock.now(),
         secret=original.secret,
     )
