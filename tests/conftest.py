@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypedDict
 
 import hypothesis
 import pytest
@@ -207,9 +207,14 @@ def log_in(client: Client, username: str, password: str = PASSWORD) -> bool:
     return "_auth_user_id" in client.session
 
 
+class VotingWindow(TypedDict):
+    voting_opens_at: dt.datetime
+    voting_closes_at: dt.datetime
+
+
 def voting_window(
     kind: str = "parameter_change", *, start: dt.datetime | None = None
-) -> dict[str, dt.datetime]:
+) -> VotingWindow:
     """The earliest voting window the governed minimums allow a proposal of this kind
     made at `start` (now): `voting_opens_at` after the notice, `voting_closes_at` after
     the least voting time. Spread into propose(**voting_window(kind))."""
@@ -217,11 +222,11 @@ def voting_window(
 
     notice, voting = minimum_window(kind)
     opens = (start or clock.now()) + notice
-    return {"voting_opens_at": opens, "voting_closes_at": opens + voting}
+    return VotingWindow(voting_opens_at=opens, voting_closes_at=opens + voting)
 
 
 @contextmanager
-def proposed_earlier(kind: str = "parameter_change") -> Iterator[dict[str, dt.datetime]]:
+def proposed_earlier(kind: str = "parameter_change") -> Iterator[VotingWindow]:
     """For a test that votes now: inside the block the clock stands just over the governed
     notice ago, so a proposal made there with the window yielded (`**window`) may open
     its vote now (open_voting, or advance_due_proposals, after the block)."""
@@ -230,12 +235,15 @@ def proposed_earlier(kind: str = "parameter_change") -> Iterator[dict[str, dt.da
     notice, voting = minimum_window(kind)
     start = clock.now() - notice - dt.timedelta(minutes=1)
     with clock.set_to(start):
-        yield {"voting_opens_at": start + notice, "voting_closes_at": start + notice + voting}
+        yield VotingWindow(voting_opens_at=start + notice, voting_closes_at=start + notice + voting)
 
 
-def as_form_times(window: dict[str, dt.datetime]) -> dict[str, str]:
+def as_form_times(window: VotingWindow) -> dict[str, str]:
     """A window as the proposal form's fields."""
-    return {key: value.strftime("%Y-%m-%d %H:%M") for key, value in window.items()}
+    return {
+        "voting_opens_at": window["voting_opens_at"].strftime("%Y-%m-%d %H:%M"),
+        "voting_closes_at": window["voting_closes_at"].strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def let_the_notice_pass(proposal: Any) -> Any:

@@ -8,11 +8,14 @@ from typing import Any
 from commonwork.core import clock
 from commonwork.governance.actions import advance_due_proposals
 from commonwork.governance.models import Ballot
-from tests.conftest import proposed_earlier, voting_window
+from tests.conftest import VotingWindow, proposed_earlier, voting_window
 
 
-def _iso(window: dict[str, dt.datetime]) -> dict[str, str]:
-    return {key: value.isoformat() for key, value in window.items()}
+def _iso(window: VotingWindow) -> dict[str, str]:
+    return {
+        "voting_opens_at": window["voting_opens_at"].isoformat(),
+        "voting_closes_at": window["voting_closes_at"].isoformat(),
+    }
 
 
 def test_propose_vote_change_the_vote_and_read_the_result(

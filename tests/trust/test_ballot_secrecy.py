@@ -94,20 +94,22 @@ def test_nothing_pairs_voters_with_their_secret_ballots(alice: Any, make_member:
             truth[voter.pk] = vote.ballot.pk
     participations = list(Participation.objects.filter(proposal=proposal).values())
     ballots = list(SecretBallot.objects.filter(proposal=proposal).values())
+
     # Every way of ordering each table by one of its columns (and the audit log's order of
     # the votes) fails to line the two up.
+    def by(column: str) -> Any:
+        return lambda row: str(row[column])
+
     orders_of_voters = [
-        [row["voter_id"] for row in sorted(participations, key=lambda r, c=c: str(r[c]))]
-        for c in participations[0]
+        [row["voter_id"] for row in sorted(participations, key=by(c))] for c in participations[0]
     ]
     audit_order = [
-        int(entry.actor_id)
+        int(entry.actor_id or 0)
         for entry in AuditEntry.objects.filter(action="ballot.secret_cast").order_by("seq")
     ]
     orders_of_voters.append(audit_order)
-    orders_of_ballots = [
-        [row["id"] for row in sorted(ballots, key=lambda r, c=c: str(r[c]))] for c in ballots[0]
-    ] + [[row["id"] for row in ballots]]  # and the table's own order
+    orders_of_ballots = [[row["id"] for row in sorted(ballots, key=by(c))] for c in ballots[0]]
+    orders_of_ballots.append([row["id"] for row in ballots])  # and the table's own order
     for voter_order, ballot_order in itertools.product(orders_of_voters, orders_of_ballots):
         paired = dict(zip(voter_order, ballot_order, strict=True))
         right = sum(paired[v] == truth[v] for v in paired)
