@@ -209,7 +209,38 @@ def cast_ballot(request: HttpRequest, proposal_id: PathId, body: BallotIn) -> Ba
     return BallotOut(proposal_id=proposal_id, choice=ballot.choice, answer=ballot.answer)
 
 
-@router.get("/results", response=list[ProposalOut], auth=None)
-def get_results(request: HttpRequest) -> list[ProposalOut]:
+class ResultOut(Schema):
+    """A closed proposal as anyone may see it: its kind, title, outcome and counts. The
+    title of a decision about one person is its kind, outside the membership; reasons,
+    options and content are the members' (GET /proposals/{id})."""
+
+    id: int
+    kind: str
+    method: str
+    title: str
+    status: str
+    closed_at: dt.datetime | None
+    electorate_size: int
+    result: dict[str, Any]
+
+
+# What a result shows of its count: numbers and the outcome, never names.
+PUBLIC_RESULT_KEYS = ("outcome", "electorate", "cast", "yes", "no", "abstain", "rule", "winners")
+
+
+@router.get("/results", response=list[ResultOut], auth=None)
+def get_results(request: HttpRequest) -> list[ResultOut]:
     """Every closed proposal with its counts (public)."""
-    return [ProposalOut.of(row["proposal"]) for row in selectors.closed_results()]
+    return [
+        ResultOut(
+            id=row["proposal"].pk,
+            kind=row["proposal"].kind,
+            method=row["proposal"].method,
+            title=row["title"],
+            status=row["proposal"].status,
+            closed_at=row["proposal"].closed_at,
+            electorate_size=row["proposal"].electorate_size,
+            result={k: v for k, v in row["result"].items() if k in PUBLIC_RESULT_KEYS},
+        )
+        for row in selectors.closed_results(request.user)
+    ]

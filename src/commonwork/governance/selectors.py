@@ -21,6 +21,8 @@ from commonwork.governance.models import (
 )
 from commonwork.governance.registry import PARAMETERS
 from commonwork.members.models import User
+from commonwork.members.selectors import active_membership
+from commonwork.vault.providers import Reader
 
 
 def proposals_for(user: User) -> QuerySet[Proposal]:
@@ -105,7 +107,20 @@ def changes_table(proposal: Proposal) -> list[dict[str, str]]:
     ]
 
 
-def closed_results() -> list[dict[str, Any]]:
+# Kinds of decision about one person: outside the membership only their outcome shows.
+ABOUT_A_PERSON = (ProposalKind.ADMISSION, ProposalKind.REMOVAL)
+
+
+def public_title(proposal: Proposal, viewer: Reader) -> str:
+    """A proposal's title as this viewer may read it: members read every title; anyone
+    else reads only the kind of a decision about one person (an applicant admitted, a
+    member removed), whose title and reasons name them."""
+    if proposal.kind in ABOUT_A_PERSON and active_membership(viewer) is None:
+        return str(proposal.get_kind_display())
+    return proposal.title
+
+
+def closed_results(viewer: Reader) -> list[dict[str, Any]]:
     """Closed proposals with their counts and turnout, for the public results page."""
     rows = []
     for proposal in Proposal.objects.filter(closed_at__isnull=False).order_by("-closed_at"):
@@ -116,6 +131,7 @@ def closed_results() -> list[dict[str, Any]]:
         rows.append(
             {
                 "proposal": proposal,
+                "title": public_title(proposal, viewer),
                 "result": result,
                 "turnout": 100 * cast / electorate,
                 "yes_share": 100 * int(result.get("yes", 0)) / decided,

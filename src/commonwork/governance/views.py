@@ -304,4 +304,6 @@ def mark_notices_read(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def results(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/results.html", {"rows": selectors.closed_results()})
+    return render(
+        request, "governance/results.html", {"rows": selectors.closed_results(request.user)}
+    )
