@@ -69,10 +69,14 @@ def is_steward(user: Reader) -> bool:
 
 
 def access_application_by_id(actor: User, application_id: int) -> Application:
-    """Stewards see every application; an applicant sees their own."""
+    """Stewards see every application, each read through the vault's gate into the
+    applicant's access log; an applicant sees their own."""
     application = Application.objects.select_related("applicant").filter(pk=application_id).first()
     if application is None or not (is_steward(actor) or application.applicant_id == actor.pk):
         raise NotFound("Application", field="application_id")
+    gate.read(
+        actor=actor, subject_id=application.applicant_id, category="identity", purpose="admission"
+    )
     return application
 
 

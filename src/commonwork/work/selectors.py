@@ -203,18 +203,21 @@ def actions_for(actor: User, task: Task) -> list[str]:
 
 def worker_visible(actor: User, task: Task) -> bool:
     """Whether `actor` may know who does this task: the worker and stewards always; the
-    task's client only while this very task is in hand (the vault's gate decides, and
-    logs the read); nobody else."""
+    task's client only while this very task is in hand; nobody else. Anyone but the
+    worker reads through the vault's gate, which logs the read."""
     if task.worker_id is None:
         return False
-    if task.worker_id == actor.pk or is_steward(actor):
+    if task.worker_id == actor.pk:
         return True
+    # A steward keeps the membership roll (the bylaws' "membership" purpose); a client
+    # reads about the worker on their task in hand. Either read goes into the worker's log.
+    purpose = "membership" if is_steward(actor) else "active_task"
     try:
         gate.read(
             actor=actor,
             subject_id=task.worker_id,
             category="identity",
-            purpose="active_task",
+            purpose=purpose,
             task_id=task.pk,
         )
     except DomainError:
