@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import asdict
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -13,7 +14,7 @@ from commonwork.core.errors import DomainError
 from commonwork.dispatch import solver
 from commonwork.dispatch.live import build_round
 from commonwork.dispatch.models import DecisionKind, DispatchDecision, DispatchRound, RegionLock
-from commonwork.governance.parameters import snapshot
+from commonwork.governance.parameters import read_parameter, snapshot
 from commonwork.work import actions as work_actions
 
 
@@ -150,14 +151,44 @@ def redact_worker_positions(worker_id: int) -> int:
     )
     for dispatch_round in DispatchRound.objects.filter(pk__in=round_ids):
         round_input = solver.decode_round(bytes(dispatch_round.input_snapshot))
-        workers = tuple(
-            dataclasses.replace(w, x_km=None, y_km=None, areas=None) if w.id == worker_id else w
-            for w in round_input.workers
-        )
-        dispatch_round.input_snapshot = solver.encode_round(
-            dataclasses.replace(round_input, workers=workers)
-        )
+        dispatch_round.input_snapshot = _without_positions(round_input, {worker_id})
         dispatch_round.redacted = True
         dispatch_round.save(update_fields=["input_snapshot", "redacted"])
     DispatchDecision.objects.filter(worker_id=worker_id).update(data={})
     return len(round_ids)
+
+
+# What a decision records that places a worker: how far they were from the pickup.
+POSITIONAL_DATA = ("distance_km", "distance_cost", "cost")
+
+
+def _without_positions(round_input: solver.RoundInput, worker_ids: set[int] | None) -> bytes:
+    """The snapshot without the positions of these workers (None: of every worker)."""
+    workers = tuple(
+        dataclasses.replace(w, x_km=None, y_km=None, areas=None)
+        if worker_ids is None or w.id in worker_ids
+        else w
+        for w in round_input.workers
+    )
+    return solver.encode_round(dataclasses.replace(round_input, workers=workers))
+
+
+def expire_round_positions(now: datetime) -> int:
+    """Rounds older than `location_retention_days` lose every worker's position, and
+    their decisions the distances that would place a worker (retention): the round is
+    marked redacted and no longer replays. How many rounds were redacted."""
+    cutoff = now - timedelta(days=int(read_parameter("location_retention_days")))
+    expired = list(
+        DispatchRound.objects.filter(started_at__lt=cutoff, positions_removed_at__isnull=True)
+    )
+    for dispatch_round in expired:
+        round_input = solver.decode_round(bytes(dispatch_round.input_snapshot))
+        dispatch_round.input_snapshot = _without_positions(round_input, None)
+        dispatch_round.redacted = True
+        dispatch_round.positions_removed_at = now
+        dispatch_round.save(update_fields=["input_snapshot", "redacted", "positions_removed_at"])
+        decisions = list(DispatchDecision.objects.filter(round=dispatch_round))
+        for decision in decisions:
+            decision.data = {k: v for k, v in decision.data.items() if k not in POSITIONAL_DATA}
+        DispatchDecision.objects.bulk_update(decisions, ["data"])
+    return len(expired)

@@ -56,6 +56,14 @@ def _constraint(code: str, *, about_me: bool) -> str:
 
 def explain_assignment(decision: DispatchDecision) -> list[str]:
     data = decision.data
+    if "cost" not in data:
+        # Past location_retention_days, or after the worker's erasure.
+        return [
+            _(
+                "Offered to the best-placed worker. Where workers were, and so the "
+                "distances, have since been deleted under the co-op's data retention."
+            )
+        ]
     if decision.task is not None and decision.task.kind == "remote":
         lines = [
             _(

@@ -32,6 +32,8 @@ class DispatchRound(models.Model):
     solve_ms = models.PositiveIntegerField(default=0)
     # An erasure removed a worker's position from the snapshot: it no longer replays.
     redacted = models.BooleanField(default=False)
+    # When every worker's position left the snapshot, past location_retention_days.
+    positions_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

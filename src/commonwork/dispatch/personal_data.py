@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from commonwork.dispatch.actions import redact_worker_positions
+from commonwork.dispatch.actions import expire_round_positions, redact_worker_positions
 from commonwork.vault import providers
 from commonwork.vault.providers import Rows
 
@@ -26,7 +26,7 @@ class RoundPositionsProvider:
         redact_worker_positions(member_id)
 
     def expire(self, now: datetime) -> int:
-        return 0
+        return expire_round_positions(now)
 
 
 def register() -> None:

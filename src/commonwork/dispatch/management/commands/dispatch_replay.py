@@ -20,10 +20,14 @@ class Command(BaseCommand):
         if dispatch_round is None:
             raise CommandError(f"There is no dispatch round {options['round']}.")
         if dispatch_round.redacted:
-            raise CommandError(
-                f"Round {dispatch_round.pk} cannot be replayed: a worker in it erased their "
-                "data, and their position was removed from its snapshot."
+            why = (
+                "it is older than location_retention_days, and the workers' positions were "
+                "removed from its snapshot"
+                if dispatch_round.positions_removed_at is not None
+                else "a worker in it erased their data, and their position was removed from "
+                "its snapshot"
             )
+            raise CommandError(f"Round {dispatch_round.pk} cannot be replayed: {why}.")
         identical, digest = replay(dispatch_round)
         if dispatch_round.solver_version != SOLVER_VERSION:
             self.stdout.write(
