@@ -42,7 +42,7 @@ def test_old_rounds_lose_every_workers_position(
         (w.x_km, w.y_km, w.areas) == (None, None, None)
         for w in solver.decode_round(bytes(stored.input_snapshot)).workers
     )
-    assert b"x_km\":null" in zlib.decompress(bytes(stored.input_snapshot)).replace(b" ", b"")
+    assert b'x_km":null' in zlib.decompress(bytes(stored.input_snapshot)).replace(b" ", b"")
     assigned = DispatchDecision.objects.get(round=stored, kind=DecisionKind.ASSIGNED)
     assert "distance_km" not in assigned.data
     with pytest.raises(CommandError, match="location_retention_days"):

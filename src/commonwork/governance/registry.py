@@ -311,8 +311,18 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "days",
             "30",
             ("0", "3650"),
-            "vault.tasks",
-            "Location points older than this are deleted.",
+            "work.actions, dispatch.actions",
+            "Location points, and workers' positions in stored dispatch rounds, older than "
+            "this are deleted.",
+        ),
+        _spec(
+            "export_retention_days",
+            "int",
+            "days",
+            "7",
+            ("1", "90"),
+            "vault.actions",
+            "A member's data export is deleted this many days after it was prepared.",
         ),
         _spec(
             "commons.epsilon_per_year",

@@ -12,7 +12,6 @@ from commonwork.core.api_types import BodyId, BodyInt, PathId
 from commonwork.core.errors import NotFound
 from commonwork.core.http import api_user
 from commonwork.vault import actions, selectors
-from commonwork.vault.models import ExportStatus
 from commonwork.vault.registry import CATEGORIES, PURPOSES
 
 router = Router(tags=["my data"])
@@ -133,7 +132,7 @@ def export_status(request: HttpRequest, export_id: PathId) -> ExportOut:
 
 @router.get("/me/exports/{export_id}/zip")
 def export_zip(request: HttpRequest, export_id: PathId) -> HttpResponse:
-    export = selectors.my_export(api_user(request), export_id)
-    if export is None or export.status != ExportStatus.READY or export.archive is None:
+    found = selectors.my_export_zip(api_user(request), export_id)
+    if found is None:
         raise NotFound("Export")
-    return HttpResponse(bytes(export.archive), content_type="application/zip")
+    return HttpResponse(found[1], content_type="application/zip")

@@ -56,6 +56,21 @@ class KeyDestroyedError(Exception):
     """The member's key was destroyed by erasure; nothing more is sealed for them."""
 
 
+def unseal_bytes(user_id: int, token: bytes | memoryview | None) -> bytes | None:
+    """Sealed bytes opened, or None when there are none or the member's key is gone."""
+    from commonwork.vault.models import MemberKey
+
+    if not token:
+        return None
+    key = unwrapped(MemberKey.objects.filter(user_id=user_id).first())
+    if key is None:
+        return None
+    try:
+        return key.decrypt(bytes(token))
+    except InvalidToken:
+        return None
+
+
 def unseal(user_id: int, token: bytes | memoryview | None) -> str | None:
     """The sealed text, or None when there is none or the member's key is gone."""
     return unseal_all([(user_id, token)])[0]

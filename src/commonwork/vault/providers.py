@@ -79,6 +79,7 @@ ClientFacts = Callable[[int, Iterable[int], int | None], dict[int, ClientTaskFac
 
 class _Registry:
     def __init__(self) -> None:
+        self.parameter: Callable[[str], object] | None = None
         self.providers: list[CategoryProvider] = []
         self.erasure_checks: list[ErasureCheck] = []
         self.client_facts: ClientFacts | None = None
@@ -86,6 +87,17 @@ class _Registry:
 
 
 _registry = _Registry()
+
+
+def register_parameter_reader(reader: Callable[[str], object]) -> None:
+    """Governance lets the vault read the governed values it enforces (retention)."""
+    _registry.parameter = reader
+
+
+def governed_int(name: str) -> int:
+    if _registry.parameter is None:
+        raise RuntimeError("No governed parameters are registered (commonwork.governance?)")
+    return int(str(_registry.parameter(name)))
 
 
 def register_category(provider: CategoryProvider) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from commonwork.vault import access_log
-from commonwork.vault.models import AccessLogEntry, ConsentGrant, DataExport
+from commonwork.vault.keys import unseal_bytes
+from commonwork.vault.models import AccessLogEntry, ConsentGrant, DataExport, ExportStatus
 from commonwork.vault.providers import Reader, member_count, member_id_of, member_rows
 from commonwork.vault.registry import CATEGORIES, PURPOSES
 
@@ -53,3 +54,13 @@ def my_exports(user: Reader) -> QuerySet[DataExport]:
 
 def my_export(user: Reader, export_id: int) -> DataExport | None:
     return DataExport.objects.filter(member_id=user.pk, pk=export_id).first()
+
+
+def my_export_zip(user: Reader, export_id: int) -> tuple[DataExport, bytes] | None:
+    """A ready export of the member's and its zip, opened with their key (None when
+    there is none, it is not ready, or it expired)."""
+    export = my_export(user, export_id)
+    if export is None or export.status != ExportStatus.READY:
+        return None
+    archive = unseal_bytes(member_id_of(user), export.archive)
+    return None if archive is None else (export, archive)

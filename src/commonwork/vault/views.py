@@ -17,7 +17,6 @@ from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.vault import actions, providers, selectors
 from commonwork.vault.forms import ConsentForm
-from commonwork.vault.models import ExportStatus
 from commonwork.vault.registry import CATEGORIES, PURPOSES
 
 
@@ -113,10 +112,11 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def download_export(request: HttpRequest, export_id: int) -> HttpResponse:
-    export = selectors.my_export(request.user, export_id)
-    if export is None or export.status != ExportStatus.READY or export.archive is None:
+    found = selectors.my_export_zip(request.user, export_id)
+    if found is None:
         raise Http404
-    response = HttpResponse(bytes(export.archive), content_type="application/zip")
+    export, archive = found
+    response = HttpResponse(archive, content_type="application/zip")
     name = f"commonwork-my-data-{export.requested_at:%Y%m%d-%H%M%S}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -27,6 +27,14 @@ def seal(user_id: int, text: str) -> bytes:
     return key.encrypt(text.encode("utf-8"))
 
 
+def seal_bytes(user_id: int, data: bytes) -> bytes:
+    """Bytes (an export's zip) sealed with the member's key."""
+    key = _member_key(user_id)
+    if key is None:
+        raise KeyDestroyedError(user_id)
+    return key.encrypt(data)
+
+
 def destroy(user_id: int) -> bool:
     """Destroy the member's key for good; whether there was one."""
     return bool(

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from commonwork.vault import providers
+from commonwork.vault.actions.export import expire_exports
 
 
 def expire_all(now: datetime) -> int:
@@ -15,4 +16,6 @@ def expire_all(now: datetime) -> int:
     for provider in providers.providers():
         with transaction.atomic():
             gone += provider.expire(now)
+    with transaction.atomic():
+        gone += expire_exports(now)
     return gone
