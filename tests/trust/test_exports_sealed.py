@@ -29,7 +29,7 @@ def test_an_export_is_stored_sealed_and_downloads_open(
     bob: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     export = _export(bob, django_capture_on_commit_callbacks)
-    stored = bytes(export.archive)
+    stored = bytes(export.archive or b"")
     assert not stored.startswith(b"PK")  # not a readable zip in the database
     assert b"bob@example.org" not in stored
     client = Client()
