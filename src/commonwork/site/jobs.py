@@ -8,7 +8,7 @@ from commonwork.dispatch.tasks import dispatch_regions
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.tasks import close_due_pay_periods
-from commonwork.vault.tasks import enforce_retention
+from commonwork.vault.tasks import enforce_retention, rotate_master_key_when_due
 from commonwork.work.tasks import expire_due_offers
 
 
@@ -27,4 +27,6 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob("advance_proposals", lambda: 30.0, advance_proposals.enqueue),
         # Data past its retention (location points, stale snapshots) goes within the hour.
         PeriodicJob("retention", lambda: 3600.0, enforce_retention.enqueue),
+        # The master key's own age decides; checking hourly rotates it within the hour.
+        PeriodicJob("master_key_rotation", lambda: 3600.0, rotate_master_key_when_due.enqueue),
     ]
