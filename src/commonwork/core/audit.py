@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,53 @@ from commonwork.core import clock
 from commonwork.core.models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
+
+# Free text people write (a reason, a note) is kept redactable: the chain covers a salted
+# digest of it, not the text, so erasure can remove the text (and the salt that would let
+# anyone test a guess against the digest) and the chain still verifies.
+WORD_FIELDS = ("reason", "note", "body", "motivation")
+ERASED_WORDS = "[erased]"
+
+
+def _digest(nonce: str, text: str) -> str:
+    return hashlib.sha256(f"{nonce}:{text}".encode()).hexdigest()
+
+
+def seal_words(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """A fresh salted digest of each free-text field of the data (stored beside it)."""
+    return {
+        field: {"nonce": (nonce := secrets.token_hex(16)), "digest": _digest(nonce, value)}
+        for field, value in data.items()
+        if field in WORD_FIELDS and isinstance(value, str) and value
+    }
+
+
+def hashed_view(data: Any, words: dict[str, dict[str, str]]) -> Any:
+    """What the chain's hash covers: the data with each sealed free text replaced by its
+    digest. (Entries written before words were sealed have none, and are covered as is.)"""
+    if not words or not isinstance(data, dict):
+        return data
+    return {**data, **{field: f"sha256:{seal['digest']}" for field, seal in words.items()}}
+
+
+def words_intact(data: Any, words: dict[str, dict[str, str]]) -> bool:
+    """Whether every free text still present matches its digest (erased ones are gone)."""
+    return all(
+        "nonce" not in seal or _digest(seal["nonce"], str(data.get(field))) == seal["digest"]
+        for field, seal in words.items()
+    )
+
+
+def redact_words(entries: models.QuerySet[AuditEntry]) -> int:
+    """Erase the free text of these entries (a member's erasure): the text and its salt
+    go, the digest stays, so the chain still verifies. How many entries changed."""
+    changed = []
+    for entry in entries.select_for_update().exclude(words={}):
+        entry.data = {**entry.data, **dict.fromkeys(entry.words, ERASED_WORDS)}
+        entry.words = {field: {"digest": seal["digest"]} for field, seal in entry.words.items()}
+        changed.append(entry)
+    AuditEntry.objects.bulk_update(changed, ["data", "words"])
+    return len(changed)
 
 
 def canonical_json(value: Any) -> str:
@@ -91,6 +139,7 @@ def record(
     actor_label = f"member:{actor_id}" if actor_id is not None else "system"
     # Round-trip through JSON so the hash covers exactly what the database returns.
     clean_data = json.loads(canonical_json(data or {}))
+    words = seal_words(clean_data)
     with transaction.atomic():
         head = _locked_head()
         seq = head.seq + 1
@@ -104,10 +153,11 @@ def record(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            data=clean_data,
+            data=hashed_view(clean_data, words),
             prev_hash=prev_hash,
         )
         entry = AuditEntry.objects.create(
+            words=words,
             seq=seq,
             at=at,
             actor_id=actor_id,
@@ -149,10 +199,10 @@ def verify_chain(
             action=entry.action,
             object_type=entry.object_type,
             object_id=entry.object_id,
-            data=entry.data,
+            data=hashed_view(entry.data, entry.words),
             prev_hash=entry.prev_hash,
         )
-        if recomputed != entry.entry_hash:
+        if recomputed != entry.entry_hash or not words_intact(entry.data, entry.words):
             yield ChainProblem(entry.seq, "its content was changed after it was written")
         expected_seq = entry.seq + 1
         prev_hash = entry.entry_hash

@@ -24,6 +24,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
+    # Salted digests of the free text in `data` (core.audit.WORD_FIELDS): the chain
+    # covers these, so erasure can remove a text without breaking it.
+    words = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 

@@ -11,9 +11,11 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
+from commonwork.core.models import AuditEntry
 from commonwork.members import usernames
 from commonwork.members.errors import MembersError
 from commonwork.members.hooks import SharesBought, shares_bought
@@ -460,8 +462,24 @@ def erase_identity(member_id: int) -> None:
     """Kept for the books and the record, without what identifies the person: the user
     row keeps its id (so every posting still balances) but loses its name, address and
     password; applications and the membership lose their words and skills."""
-    Application.objects.filter(applicant_id=member_id).update(motivation=ERASED, skills=[])
+    applications = Application.objects.filter(applicant_id=member_id)
+    # Their words, and what stewards wrote about them in deciding.
+    applications.update(motivation=ERASED, skills=[], decision_note=ERASED)
     Membership.objects.filter(user_id=member_id).update(skills=[])
+    memberships = Membership.objects.filter(user_id=member_id)
+    audit.redact_words(
+        AuditEntry.objects.filter(
+            Q(actor_id=member_id)
+            | Q(
+                object_type="members.application",
+                object_id__in=[str(pk) for pk in applications.values_list("pk", flat=True)],
+            )
+            | Q(
+                object_type="members.membership",
+                object_id__in=[str(pk) for pk in memberships.values_list("pk", flat=True)],
+            )
+        )
+    )
     user = User.objects.get(pk=member_id)
     user.username = f"{ERASED_PREFIX}{secrets.token_hex(6)}"
     user.username_key = None  # the name is free again

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from commonwork.core import audit
+from commonwork.core.models import AuditEntry
 from commonwork.governance.models import Comment, Proposal, ProposalKind
 from commonwork.vault.actions.erasure import ERASED
 
 
 def erase_words(member_id: int) -> None:
-    """The decisions stay as they were taken; the member's words and their name as a
-    candidate go."""
+    """The decisions stay as they were taken, with their counts; the member's words go,
+    their name as a candidate, and the words of a decision about them (its title and
+    reasons, the discussion under it)."""
     Comment.objects.filter(author_id=member_id).update(body=ERASED)
+    about = Proposal.objects.filter(
+        Q(subject_id=member_id) | Q(application__applicant_id=member_id)
+    )
+    about_ids = list(about.values_list("pk", flat=True))
+    about.update(title=ERASED, body=ERASED)
+    comments = Comment.objects.filter(proposal_id__in=about_ids)
+    comment_ids = [str(pk) for pk in comments.values_list("pk", flat=True)]
+    comments.update(body=ERASED)
+    audit.redact_words(
+        AuditEntry.objects.filter(
+            Q(object_type="governance.proposal", object_id__in=[str(pk) for pk in about_ids])
+            | Q(object_type="governance.comment", object_id__in=comment_ids)
+        )
+    )
     key = str(member_id)
     for proposal in Proposal.objects.filter(kind=ProposalKind.ELECTION):
         if all(option["key"] != key for option in proposal.options):

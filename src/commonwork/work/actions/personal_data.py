@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
+from commonwork.core import audit
+from commonwork.core.models import AuditEntry
 from commonwork.governance.parameters import read_parameter
 from commonwork.work.errors import WorkError
 from commonwork.work.lifecycle import TaskStatus
@@ -38,5 +42,16 @@ def erase_preferences(member_id: int) -> None:
 
 
 def erase_dispute_words(member_id: int) -> None:
-    """The disputes stay (the tasks' history needs them), without what they wrote."""
-    Dispute.objects.filter(opened_by_id=member_id).update(reason=ERASED)
+    """The disputes stay (the tasks' history needs them), without the words in them: what
+    the member wrote, and what others wrote about their work or settled about it."""
+    disputes = Dispute.objects.filter(Q(opened_by_id=member_id) | Q(task__worker_id=member_id))
+    ids = [str(pk) for pk in disputes.values_list("pk", flat=True)]
+    task_ids = [str(pk) for pk in disputes.values_list("task_id", flat=True)]
+    disputes.update(reason=ERASED, resolution_note=ERASED)
+    # The task's own history holds the dispute's reason too (its "dispute" step).
+    audit.redact_words(
+        AuditEntry.objects.filter(
+            Q(object_type="work.dispute", object_id__in=ids)
+            | Q(object_type="work.task", object_id__in=task_ids)
+        )
+    )
