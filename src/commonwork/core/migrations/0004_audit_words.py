@@ -10,14 +10,8 @@ def seal_old_words(apps, schema_editor):
 
     from commonwork.core.audit import GENESIS_HASH, compute_hash, hashed_view, seal_words
 
-    AuditEntry = apps.get_model("core", "AuditEntry")
-    AuditHead = apps.get_model("core", "AuditHead")
-    entries = list(AuditEntry.objects.order_by("seq"))
-    if not entries:
-        return
-    prev = GENESIS_HASH
-    for entry in entries:  # the chain as it was: it must verify before it is re-chained
-        recomputed = compute_hash(
+    def chained(entry, data, prev):
+        return compute_hash(
             seq=entry.seq,
             at=entry.at,
             actor_id=entry.actor_id,
@@ -25,9 +19,18 @@ def seal_old_words(apps, schema_editor):
             action=entry.action,
             object_type=entry.object_type,
             object_id=entry.object_id,
-            data=entry.data,
+            data=data,
             prev_hash=prev,
         )
+
+    AuditEntry = apps.get_model("core", "AuditEntry")
+    AuditHead = apps.get_model("core", "AuditHead")
+    entries = list(AuditEntry.objects.order_by("seq"))
+    if not entries:
+        return
+    prev = GENESIS_HASH
+    for entry in entries:  # the chain as it was: it must verify before it is re-chained
+        recomputed = chained(entry, entry.data, prev)
         if entry.prev_hash != prev or recomputed != entry.entry_hash:
             raise RuntimeError(
                 f"The audit log is broken at row {entry.seq}; run verify_audit and repair it "
@@ -39,17 +42,7 @@ def seal_old_words(apps, schema_editor):
     for entry in entries:
         entry.words = seal_words(entry.data) if isinstance(entry.data, dict) else {}
         entry.prev_hash = prev
-        entry.entry_hash = compute_hash(
-            seq=entry.seq,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_label=entry.actor_label,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            data=hashed_view(entry.data, entry.words),
-            prev_hash=prev,
-        )
+        entry.entry_hash = chained(entry, hashed_view(entry.data, entry.words), prev)
         prev = entry.entry_hash
     AuditEntry.objects.bulk_update(entries, ["words", "prev_hash", "entry_hash"])
     seq = entries[-1].seq + 1
