@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from commonwork.members import actions as member_actions
@@ -22,7 +24,21 @@ CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_cod
 
 
 def _fuzz(user: Any) -> list[str]:
-    """Every failure, as "METHOD path: what", after fuzzing each operation as `user`."""
+    """Every failure, as "METHOD path: what", after fuzzing each operation as `user`.
+
+    The calls go through the WSGI handler, which closes the database connection at the
+    end of each request; as Django's own test client does, that is switched off here, or
+    the test's transaction (on PostgreSQL) would be closed under it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        return _fuzz_operations(user)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _fuzz_operations(user: Any) -> list[str]:
     _token, plain = member_actions.create_api_token(actor=user, name="fuzzing")
     headers = {"Authorization": f"Bearer {plain}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -216,10 +216,11 @@ class PayoutAccount(models.Model):
 class PayoutStatus(models.TextChoices):
     PREPARED = "prepared", _("prepared")
     PAID = "paid", _("paid")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 class PayoutBatch(models.Model):
-    period = models.OneToOneField(PayPeriod, on_delete=models.PROTECT, related_name="payout_batch")
+    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="payout_batches")
     status = models.CharField(
         max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.PREPARED
     )
@@ -234,6 +235,14 @@ class PayoutBatch(models.Model):
 
     class Meta:
         ordering = ["-prepared_at"]
+        constraints = [
+            # One live batch per period: a cancelled one may be prepared again.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=~Q(status="cancelled"),
+                name="one_live_batch_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"payout batch {self.pk}"
@@ -246,11 +255,17 @@ class PayoutLine(models.Model):
     holder = models.CharField(max_length=70)
     iban = models.CharField(max_length=34)
     bic = models.CharField(max_length=11, blank=True)
+    # True while its batch is prepared and not yet paid or cancelled.
+    unpaid = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["member_id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "member"], name="one_line_per_member"),
+            # A member is in at most one batch not yet paid: never paid twice for one debt.
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(unpaid=True), name="one_unpaid_line_per_member"
+            ),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payout_positive"),
         ]
 

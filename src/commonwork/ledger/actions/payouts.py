@@ -103,17 +103,29 @@ def owed_by_member() -> dict[int, int]:
 def prepare_payout_batch(*, actor: User, period_id: int) -> PayoutBatch:
     """A batch paying every member what they are owed, for a closed period.
 
-    Members who have not given bank details are left out and stay owed; the page
-    lists them."""
+    What is owed and already in a batch not yet paid is not owed again: a member with an
+    unpaid line is left out until that batch is paid or cancelled (and the database
+    refuses a second unpaid line). Members who have not given bank details are left out
+    and stay owed; the page lists them."""
     require_role(actor, Role.STEWARD)
     period = PayPeriod.objects.select_for_update().filter(pk=period_id).first()
     if period is None:
         raise NotFound("Pay period", field="period_id")
-    if PayoutBatch.objects.filter(period=period).exists():
+    live = PayoutBatch.objects.filter(period=period).exclude(status=PayoutStatus.CANCELLED)
+    if live.exists():
         raise LedgerError("conflict", "This period already has a payout batch.")
     accounts = {account.member_id: account for account in PayoutAccount.objects.all()}
+    in_unpaid_batch = set(
+        PayoutLine.objects.select_for_update()
+        .filter(unpaid=True)
+        .values_list("member_id", flat=True)
+    )
     owed = owed_by_member()
-    payable = {member: amount for member, amount in owed.items() if member in accounts}
+    payable = {
+        member: amount
+        for member, amount in owed.items()
+        if member in accounts and member not in in_unpaid_batch
+    }
     if not payable:
         raise LedgerError("invalid", "No member with bank details is owed money.")
     batch = PayoutBatch.objects.create(period=period, prepared_at=clock.now(), prepared_by=actor)
@@ -146,7 +158,19 @@ def mark_batch_paid(*, actor: User, batch_id: int) -> PayoutBatch:
         raise NotFound("Payout batch", field="batch_id")
     if batch.status == PayoutStatus.PAID:
         raise LedgerError("conflict", "This batch is already marked paid; nothing was posted.")
+    if batch.status == PayoutStatus.CANCELLED:
+        raise LedgerError("conflict", "This batch was cancelled; nothing was posted.")
     lines = list(batch.lines.all())
+    # Reconcile: each line may pay at most what its member is owed now.
+    owed = owed_by_member()
+    short = [line.member_id for line in lines if owed.get(line.member_id, 0) < line.amount_minor]
+    if short:
+        raise LedgerError(
+            "conflict",
+            "The batch pays more than is owed now to member {members}; cancel it and prepare "
+            "a new one.",
+            params={"members": ", ".join(str(m) for m in short)},
+        )
     post_entries(
         [
             EntryDraft(
@@ -167,12 +191,31 @@ def mark_batch_paid(*, actor: User, batch_id: int) -> PayoutBatch:
     batch.paid_at = clock.now()
     batch.paid_by = actor
     batch.save(update_fields=["status", "paid_at", "paid_by"])
+    batch.lines.update(unpaid=False)
     audit.record(
         actor=actor,
         action="ledger.payout_paid",
         obj=batch,
         data={"lines": len(lines), "total_minor": sum(line.amount_minor for line in lines)},
     )
+    return batch
+
+
+@transaction.atomic
+def cancel_payout_batch(*, actor: User, batch_id: int) -> PayoutBatch:
+    """A prepared batch the bank will not pay (a mistake, changed details): its lines are
+    owed again, for the next batch. Preparing posted nothing, so nothing is reversed; a
+    paid batch cannot be cancelled (its payments are in the books)."""
+    require_role(actor, Role.STEWARD)
+    batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound("Payout batch", field="batch_id")
+    if batch.status != PayoutStatus.PREPARED:
+        raise LedgerError("conflict", "Only a prepared batch, not yet paid, can be cancelled.")
+    batch.status = PayoutStatus.CANCELLED
+    batch.save(update_fields=["status"])
+    batch.lines.update(unpaid=False)
+    audit.record(actor=actor, action="ledger.payout_cancelled", obj=batch, data={})
     return batch
 
 
