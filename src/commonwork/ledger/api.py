@@ -161,6 +161,13 @@ def mark_paid(request: HttpRequest, batch_id: PathId) -> BatchOut:
     return BatchOut.of(payouts.mark_batch_paid(actor=api_actor(request), batch_id=batch_id))
 
 
+@router.post("/books/payouts/{batch_id}/cancel", response=BatchOut)
+@idempotent
+def cancel_batch(request: HttpRequest, batch_id: PathId) -> BatchOut:
+    """Cancel a prepared batch the bank will not pay: what it held is owed again."""
+    return BatchOut.of(payouts.cancel_payout_batch(actor=api_actor(request), batch_id=batch_id))
+
+
 @router.get("/transparency", response=TransparencyOut, auth=None)
 def get_transparency(request: HttpRequest) -> TransparencyOut:
     """The published numbers: rates in force and where client money has gone."""

@@ -22,6 +22,7 @@ from commonwork.ledger.models import (
     Invoice,
     PayoutAccount,
     PayoutBatch,
+    PayoutStatus,
     PayPeriod,
     Posting,
     Statement,
@@ -232,7 +233,9 @@ def transparency() -> dict[str, Any]:
 def books_overview() -> dict[str, Any]:
     batches = {
         batch.period_id: batch
-        for batch in PayoutBatch.objects.annotate(total=Sum("lines__amount_minor"))
+        for batch in PayoutBatch.objects.exclude(status=PayoutStatus.CANCELLED).annotate(
+            total=Sum("lines__amount_minor")
+        )
     }
     periods = list(PayPeriod.objects.order_by("-starts_on")[:20])
     owed = owed_by_member()

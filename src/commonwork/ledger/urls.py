@@ -14,6 +14,7 @@ urlpatterns = [
     path("books/bank/", views.coop_bank_account, name="coop_bank_account"),
     path("books/periods/<int:period_id>/payout/", views.prepare_batch, name="prepare_batch"),
     path("books/payouts/<int:batch_id>/paid/", views.mark_paid, name="mark_batch_paid"),
+    path("books/payouts/<int:batch_id>/cancel/", views.cancel_batch, name="cancel_batch"),
     path("books/payouts/<int:batch_id>.<str:fmt>", views.batch_file, name="batch_file"),
     path("transparency/", views.transparency, name="transparency"),
 ]

@@ -258,6 +258,16 @@ def mark_paid(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def cancel_batch(request: AuthenticatedRequest, batch_id: int) -> HttpResponse:
+    return _steward_post(
+        request,
+        lambda: payouts.cancel_payout_batch(actor=request.user, batch_id=batch_id),
+        _("The batch is cancelled; what it held is owed again, for the next batch."),
+    )
+
+
+@login_required
 def batch_file(request: AuthenticatedRequest, batch_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xml"):
         raise Http404
