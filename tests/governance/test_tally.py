@@ -151,3 +151,31 @@ def test_stv_fills_every_seat_and_never_creates_or_loses_votes(
     irv = instant_runoff(ballots, CANDIDATES)
     final = irv.rounds[-1]
     assert final.votes[irv.winners[0]] * 2 > sum(final.votes.values()) or len(final.votes) == 1
+
+
+def test_a_tie_at_the_quota_is_named_and_drawn_by_lot() -> None:
+    """13 ballots, 3 seats, quota 4: A and C both hold 5 first preferences. Which is
+    elected first decides whose surplus moves first; the result names the tie, and the
+    lot, drawn from the ballots, not the candidates' order, decides it."""
+    from commonwork.governance.tally import droop_quota, lot_order, single_transferable_vote
+
+    ballots = (
+        [["A", "B"]] * 3
+        + [["A", "D"]] * 2
+        + [["C", "D"]] * 3
+        + [["C", "B"]] * 2
+        + [["B"]] * 2
+        + [["D"]] * 1
+    )
+    assert droop_quota(len(ballots), 3) == 4
+    forward = single_transferable_vote(ballots, ["A", "B", "C", "D"], seats=3)
+    backward = single_transferable_vote(ballots, ["D", "C", "B", "A"], seats=3)
+    assert forward.winners == backward.winners  # the ballot paper's order decides nothing
+    assert forward.tie_breaks == backward.tie_breaks
+    assert any("tie at the quota" in note for note in forward.tie_breaks)
+    first = forward.rounds[0].elected[0]
+    drawn = [c for c in lot_order(["A", "B", "C", "D"], ballots) if c in ("A", "C")]
+    assert first == drawn[0]
+    assert f"{first!r} elected first by lot" in " ".join(forward.tie_breaks)
+    # The same ballots always draw the same, whatever order the candidates come in.
+    assert lot_order(["A", "C"], ballots) == lot_order(["C", "A"], ballots)

@@ -3,7 +3,10 @@
 No ORM and no floats: counts are integers, shares and transferred votes are exact
 Fractions, so a tally gives the same answer on every machine and can be recomputed by
 anyone from the published ballots (`manage.py verify_results`). Every tie rule is
-deterministic and written down here, in docs/governance.md, and in each result.
+deterministic and written down here, in docs/governance.md, and in each result. A tie
+that no count settles is broken by lot: the order of `lot_order`, drawn from a SHA-256 of
+the ballots themselves, so that nobody (the proposer ordering the options least of all)
+chooses it, and anyone holding the published ballots draws the same.
 
 Quorum counts every ballot cast, abstentions included, against the electorate.
 Thresholds count only yes and no: an abstention neither helps nor hinders a proposal.
@@ -11,6 +14,8 @@ Thresholds count only yes and no: an abstention neither helps nor hinders a prop
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +30,16 @@ Candidate = str | int
 
 class TallyInputError(ValueError):
     """Ballots or rules a tally cannot count (a ranking with repeats, a threshold above 1)."""
+
+
+def lot_order(candidates: Sequence[Candidate], ballots: Sequence[Any]) -> list[Candidate]:
+    """The candidates in the order of a lot drawn from the ballots: the seed is the
+    SHA-256 of the sorted ballots (as canonical JSON), each candidate's draw the SHA-256
+    of the seed and its key. Reordering the candidates changes nothing; any other set of
+    ballots draws anew."""
+    encoded = sorted(json.dumps(b, sort_keys=True, default=str) for b in ballots)
+    seed = hashlib.sha256("\n".join(encoded).encode()).hexdigest()
+    return sorted(candidates, key=lambda c: hashlib.sha256(f"{seed}:{c}".encode()).hexdigest())
 
 
 def _check_share(name: str, value: Fraction) -> None:
@@ -138,16 +153,16 @@ class RankedResult:
 def _lowest(
     votes: Mapping[Candidate, Fraction],
     history: Sequence[Mapping[Candidate, Fraction]],
-    order: Sequence[Candidate],
+    lot: Sequence[Candidate],
 ) -> tuple[Candidate, str]:
     """The candidate to eliminate, with a note when a tie had to be broken.
 
     Ties for fewest votes are broken backwards: the tied candidate with fewer votes in
     the latest earlier round where they differ goes; if they were level in every round,
-    the one listed last on the ballot paper (the proposal's candidate order) goes.
+    the one drawn last in the lot (`lot_order`) goes.
     """
     fewest = min(votes.values())
-    tied = [c for c in order if c in votes and votes[c] == fewest]
+    tied = [c for c in lot if c in votes and votes[c] == fewest]
     if len(tied) == 1:
         return tied[0], ""
     for earlier in reversed(history):
@@ -157,7 +172,7 @@ def _lowest(
             tied = narrowed
             if len(tied) == 1:
                 return tied[0], f"tie for last broken by an earlier round: {tied[0]!r} out"
-    return tied[-1], f"tie for last in every round: {tied[-1]!r}, listed last, out"
+    return tied[-1], f"tie for last in every round: {tied[-1]!r}, drawn last by lot, out"
 
 
 def instant_runoff(
@@ -175,6 +190,7 @@ def instant_runoff(
     if not candidates:
         raise TallyInputError("an election needs at least one candidate")
     continuing = list(candidates)
+    lot = lot_order(candidates, ballots)
     rounds: list[Round] = []
     history: list[dict[Candidate, Fraction]] = []
     notes: list[str] = []
@@ -188,11 +204,11 @@ def instant_runoff(
             else:
                 votes[top] += 1
         counting = sum(votes.values())
-        leader = max(continuing, key=lambda c: votes[c])
+        leader = max(continuing, key=lambda c: votes[c])  # a majority has no equal
         if len(continuing) == 1 or (counting > 0 and votes[leader] * 2 > counting):
             rounds.append(Round(dict(votes), elected=(leader,), exhausted=exhausted))
             return RankedResult((leader,), tuple(rounds), tie_breaks=tuple(notes))
-        out, note = _lowest(votes, history, candidates)
+        out, note = _lowest(votes, history, lot)
         if note:
             notes.append(note)
         rounds.append(Round(dict(votes), eliminated=(out,), exhausted=exhausted, note=note))
@@ -229,6 +245,7 @@ def single_transferable_vote(
     # Each ballot: its ranking, where it stands now, and its current weight.
     piles: dict[Candidate, list[tuple[Sequence[Candidate], Fraction]]] = {c: [] for c in candidates}
     continuing = list(candidates)
+    lot = lot_order(candidates, ballots)
     elected: list[Candidate] = []
     exhausted = Fraction(0)
 
@@ -249,16 +266,23 @@ def single_transferable_vote(
     while len(elected) < seats:
         votes = {c: sum((w for _r, w in piles[c]), Fraction(0)) for c in continuing}
         if len(continuing) <= seats - len(elected):
-            rest = tuple(sorted(continuing, key=lambda c: (-votes[c], candidates.index(c))))
+            rest = tuple(sorted(continuing, key=lambda c: (-votes[c], lot.index(c))))
             elected.extend(rest)
             rounds.append(Round(dict(votes), elected=rest, exhausted=exhausted, note="last seats"))
             break
         reached = sorted(
             (c for c in continuing if votes[c] >= quota),
-            key=lambda c: (-votes[c], candidates.index(c)),
+            key=lambda c: (-votes[c], lot.index(c)),
         )
         if reached:
             winner = reached[0]
+            level = [c for c in reached if votes[c] == votes[winner]]
+            if len(level) > 1:
+                # Who is elected first decides whose surplus moves first: a tie, by lot.
+                notes.append(
+                    f"tie at the quota between {', '.join(repr(c) for c in level)}: "
+                    f"{winner!r} elected first by lot"
+                )
             elected.append(winner)
             continuing.remove(winner)
             surplus = votes[winner] - quota
@@ -269,7 +293,7 @@ def single_transferable_vote(
                     exhausted += place(ranking, weight * ratio)
             rounds.append(Round(dict(votes), elected=(winner,), exhausted=exhausted))
         else:
-            out, note = _lowest(votes, history, candidates)
+            out, note = _lowest(votes, history, lot)
             if note:
                 notes.append(note)
             continuing.remove(out)
@@ -297,7 +321,7 @@ def score_vote(
 ) -> ScoreResult:
     """Score voting: each voter scores each option from `low` to `high` (unscored counts
     as `low`); the highest total wins. A tie for the highest total is broken by the
-    number of top scores, then by the candidate order, and the result says so."""
+    number of top scores, then by lot (`lot_order`), and the result says so."""
     if low >= high:
         raise TallyInputError("the lowest score must be below the highest")
     totals: dict[Candidate, int] = dict.fromkeys(candidates, 0)
@@ -315,14 +339,14 @@ def score_vote(
     if not candidates:
         raise TallyInputError("a vote needs at least one option")
     best = max(totals.values())
-    tied = [c for c in candidates if totals[c] == best]
+    tied = [c for c in lot_order(candidates, ballots) if totals[c] == best]
     note = ""
     if len(tied) > 1:
         most_tops = max(tops[c] for c in tied)
         tied = [c for c in tied if tops[c] == most_tops]
         note = "tie on total broken by the number of top scores"
         if len(tied) > 1:
-            note = "tie on total and top scores broken by the order of the options"
+            note = f"tie on total and top scores between {tied!r}: {tied[0]!r} by lot"
     return ScoreResult(totals, (tied[0],), note)
 
 
@@ -485,10 +509,11 @@ def _count(ballots: Sequence[StoredBallot], rules: DecisionRules, result: dict[s
         counts, tied = plurality([answer[0] for answer in answers], options)
     else:
         counts, tied = approval([list(answer) for answer in answers], options)
-    # A tie for most votes goes to the option listed first, and the result says so.
+    # A tie for most votes is broken by lot, and the result says so.
+    drawn = [c for c in lot_order(options, answers) if c in tied]
     result.update(
         counts=counts,
-        winners=list(tied[:1]),
-        tie_break="tie broken by the order of the options" if len(tied) > 1 else "",
+        winners=drawn[:1],
+        tie_break=f"tie between {list(tied)!r}: {drawn[0]!r} by lot" if len(tied) > 1 else "",
     )
     return bool(tied)
