@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 
 SECONDS_PER_HOUR = 3600
 
@@ -108,6 +109,53 @@ def engaged_seconds(
         if end > window_start and start < window_end
     )
     return sum(end - start for start, end in merge_intervals(clipped))
+
+
+@dataclass(frozen=True)
+class HourCaps:
+    """The day and week caps the members voted (max_hours_per_day, max_hours_per_week),
+    with where each local day and week begins, in seconds from the period's start."""
+
+    day_starts: tuple[int, ...]
+    week_starts: tuple[int, ...]
+    day_cap_seconds: int
+    week_cap_seconds: int
+
+
+def capped_engaged_seconds(
+    *,
+    available: Iterable[Interval],
+    on_task: Iterable[Interval],
+    window: Interval,
+    caps: HourCaps | None,
+) -> tuple[int, int]:
+    """Engaged time that counts for the floor, and the engaged time past the caps.
+
+    Each day counts at most the day cap, and each week at most the week cap, day by day
+    in order: the caps dispatch enforces when it offers work bound what the floor pays,
+    so time a worker stays available past them is not floor-paid. With no caps, all
+    engaged time counts."""
+    window_start, window_end = window
+    clipped = (
+        (max(start, window_start), min(end, window_end))
+        for start, end in [*available, *on_task]
+        if end > window_start and start < window_end
+    )
+    merged = merge_intervals(clipped)
+    total = sum(end - start for start, end in merged)
+    if caps is None:
+        return total, 0
+    bounds = sorted({window_start, *caps.day_starts, window_end})
+    counted = 0
+    used: dict[int, int] = {}
+    for day_start, day_end in pairwise(bounds):
+        in_day = sum(max(0, min(end, day_end) - max(start, day_start)) for start, end in merged)
+        week = max((w for w in caps.week_starts if w <= day_start), default=window_start)
+        allowed = min(in_day, caps.day_cap_seconds, caps.week_cap_seconds - used.get(week, 0))
+        allowed = max(0, allowed)
+        used[week] = used.get(week, 0) + allowed
+        counted += allowed
+    return counted, total - counted
 
 
 def floor_top_up(*, engaged_seconds: int, earnings_minor: int, floor_per_hour_minor: int) -> int:
@@ -256,7 +304,8 @@ class MemberPeriod:
 @dataclass(frozen=True)
 class MemberPeriodPay:
     member_id: int
-    engaged_seconds: int
+    engaged_seconds: int  # what counts for the floor: within the caps
+    beyond_caps_seconds: int
     top_up_minor: int
     pay_minor: int  # earnings + top-up + stipends: what counts for the floor and the ratio
     total_minor: int  # pay + tips: everything the period brought the member
@@ -264,12 +313,17 @@ class MemberPeriodPay:
 
 
 def member_period_pay(
-    period: MemberPeriod, *, period_seconds: int, floor_per_hour_minor: int
+    period: MemberPeriod,
+    *,
+    period_seconds: int,
+    floor_per_hour_minor: int,
+    caps: HourCaps | None = None,
 ) -> MemberPeriodPay:
-    """A member's pay for one period: the floor top-up for their engaged time, their pay
-    per engaged hour, and the total. Tips count in the total, never toward the floor."""
-    engaged = engaged_seconds(
-        available=period.available, on_task=period.on_task, window=(0, period_seconds)
+    """A member's pay for one period: the floor top-up for their engaged time within the
+    caps, their pay per engaged hour, and the total. Tips count in the total, never
+    toward the floor."""
+    engaged, beyond = capped_engaged_seconds(
+        available=period.available, on_task=period.on_task, window=(0, period_seconds), caps=caps
     )
     top_up = floor_top_up(
         engaged_seconds=engaged,
@@ -280,6 +334,7 @@ def member_period_pay(
     return MemberPeriodPay(
         member_id=period.member_id,
         engaged_seconds=engaged,
+        beyond_caps_seconds=beyond,
         top_up_minor=top_up,
         pay_minor=pay,
         total_minor=pay + period.tips_minor,

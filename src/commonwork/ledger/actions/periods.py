@@ -142,6 +142,21 @@ def _invoice_figures(start: datetime, end: datetime) -> dict[int, list[dict[str,
     return lines
 
 
+def hour_caps(starts_on: date, ends_on: date) -> rules.HourCaps:
+    """The governed day and week caps over a period, its days and weeks beginning at
+    local midnight and on Mondays, as dispatch counts them."""
+    start = local_midnight(starts_on)
+    days = [starts_on + timedelta(days=n) for n in range((ends_on - starts_on).days)]
+    return rules.HourCaps(
+        day_starts=tuple(_seconds(local_midnight(day), start) for day in days),
+        week_starts=tuple(
+            _seconds(local_midnight(day), start) for day in days if day.weekday() == 0
+        ),
+        day_cap_seconds=round(float(read_parameter("max_hours_per_day")) * 3600),
+        week_cap_seconds=round(float(read_parameter("max_hours_per_week")) * 3600),
+    )
+
+
 def _statement_figures(
     period: rules.MemberPeriod, pay: rules.MemberPeriodPay, floor: int
 ) -> dict[str, Any]:
@@ -149,6 +164,7 @@ def _statement_figures(
     return {
         "tasks": period.tasks,
         "engaged_seconds": pay.engaged_seconds,
+        "beyond_caps_seconds": pay.beyond_caps_seconds,
         "earnings_minor": period.earnings_minor,
         "top_up_minor": pay.top_up_minor,
         "tips_minor": period.tips_minor,
@@ -208,9 +224,10 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
         categories=("availability", "tasks", "earnings"),
     )
     period_seconds = _seconds(end, start)
+    caps = hour_caps(starts_on, ends_on)
     pays = {
         member: rules.member_period_pay(
-            figures, period_seconds=period_seconds, floor_per_hour_minor=floor
+            figures, period_seconds=period_seconds, floor_per_hour_minor=floor, caps=caps
         )
         for member, figures in members.items()
     }

@@ -1,0 +1,71 @@
+"""Issue 20, the floor: engaged time counts only up to the day and week caps the members
+voted (the caps dispatch enforces), and the statement says how much did not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from commonwork.core import clock
+from commonwork.governance.parameters import read_parameter
+from commonwork.ledger import rules
+from commonwork.ledger.actions.periods import close_period
+from commonwork.ledger.models import Statement
+from commonwork.work import actions as work_actions
+from tests.ledger.conftest import FOUNDED, at
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+def test_a_worker_left_available_for_days_is_floor_paid_within_the_caps(
+    alice: Any, bob: Any
+) -> None:
+    with clock.set_to(at(FOUNDED, 9)):
+        work_actions.set_availability(actor=bob, available=True)
+    with clock.set_to(at(FOUNDED + dt.timedelta(days=5), 23)):  # left on for days
+        work_actions.set_availability(actor=bob, available=False)
+    with clock.set_to(at(FOUNDED + dt.timedelta(days=7), 1)):
+        period = close_period(actor=alice)
+    figures = Statement.objects.get(period=period, member=bob).figures
+    day_cap = int(read_parameter("max_hours_per_day")) * HOUR
+    # Thursday 9:00 to the next Tuesday 23:00: six days, each counted up to the day cap
+    # (neither calendar week reaches the 48-hour cap); the rest is past the caps.
+    assert figures["engaged_seconds"] == 6 * day_cap
+    assert figures["beyond_caps_seconds"] == (5 * 24 + 14) * HOUR - 6 * day_cap
+    floor = int(read_parameter("pay_floor_per_hour"))
+    assert figures["top_up_minor"] <= floor * 6 * day_cap // HOUR
+
+
+CAPS = rules.HourCaps(
+    day_starts=tuple(d * DAY for d in range(7)),
+    week_starts=(0,),
+    day_cap_seconds=10 * HOUR,
+    week_cap_seconds=48 * HOUR,
+)
+intervals = st.lists(
+    st.tuples(st.integers(0, 7 * DAY), st.integers(0, 12 * HOUR)).map(
+        lambda t: (t[0], t[0] + t[1])
+    ),
+    max_size=12,
+)
+
+
+@given(available=intervals, on_task=intervals)
+def test_counted_time_never_passes_a_cap_and_nothing_is_lost(
+    available: list[tuple[int, int]], on_task: list[tuple[int, int]]
+) -> None:
+    window = (0, 7 * DAY)
+    counted, beyond = rules.capped_engaged_seconds(
+        available=available, on_task=on_task, window=window, caps=CAPS
+    )
+    total = rules.engaged_seconds(available=available, on_task=on_task, window=window)
+    assert counted + beyond == total
+    assert 0 <= counted <= CAPS.week_cap_seconds
+    uncapped, none_beyond = rules.capped_engaged_seconds(
+        available=available, on_task=on_task, window=window, caps=None
+    )
+    assert (uncapped, none_beyond) == (total, 0)
