@@ -168,6 +168,17 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "Which account pays the pay-floor top-ups: the solidarity fund or the budget.",
         ),
         _spec(
+            "pay_floor_deficit_limit",
+            "int",
+            "minor units",
+            "50000",
+            ("0", "100000000"),
+            "ledger.rules",
+            "How far the solidarity fund may go below zero to pay the floor in full, as a debt "
+            "the fee must cover; past it, what is left is shared in proportion and the rest "
+            "is owed. 0: the fund never goes below zero.",
+        ),
+        _spec(
             "pay_period_days",
             "int",
             "days",

@@ -112,6 +112,9 @@ def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
         "key": new_form_key(),
         "voting_opens_at": opens,
         "voting_closes_at": opens + voting,
+        # A suggestion elsewhere (the fee that would fund the floor) opens the form filled.
+        "parameter": request.GET.get("parameter", ""),
+        "value": request.GET.get("value", ""),
     }
     if kind == ProposalKind.BYLAW_AMENDMENT:
         cooperative = get_cooperative()

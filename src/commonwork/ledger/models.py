@@ -141,6 +141,11 @@ class PayPeriod(models.Model):
     )
     parameters = models.JSONField(help_text="The governed values the close used, as strings.")
     pay_ratio = models.JSONField(help_text="The pay-ratio check of this period.")
+    floor = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Top-ups due, paid and unpaid, and what clients paid (minor units).",
+    )
 
     class Meta:
         ordering = ["-starts_on"]

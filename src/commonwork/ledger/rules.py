@@ -340,3 +340,43 @@ def member_period_pay(
         total_minor=pay + period.tips_minor,
         effective_hourly_minor=effective_hourly_minor(pay_minor=pay, engaged_seconds=engaged),
     )
+
+
+@dataclass(frozen=True)
+class FloorPayment:
+    """The floor top-ups as paid: in full, or shared when the fund cannot cover them."""
+
+    paid: dict[int, int]
+    unpaid: dict[int, int]
+
+    @property
+    def paid_minor(self) -> int:
+        return sum(self.paid.values())
+
+    @property
+    def unpaid_minor(self) -> int:
+        return sum(self.unpaid.values())
+
+
+def pay_floor(
+    due: Mapping[int, int], *, fund_minor: int, deficit_limit_minor: int | None
+) -> FloorPayment:
+    """What the solidarity fund pays of the floor top-ups due, by member.
+
+    In full while the fund stays at or above −`deficit_limit_minor` (a debt the members
+    allowed, to be covered by the fee); when that is not enough, what the fund can give
+    down to the limit is shared in proportion to what each member is due (largest
+    remainder, exact to the minor unit), and the rest stays owed. `None`: no limit (the
+    operating budget pays)."""
+    if any(amount < 0 for amount in due.values()):
+        raise RuleInputError("a top-up due cannot be negative")
+    total = sum(due.values())
+    if deficit_limit_minor is None:
+        return FloorPayment(dict(due), dict.fromkeys(due, 0))
+    if deficit_limit_minor < 0:
+        raise RuleInputError("the deficit limit cannot be negative")
+    room = max(0, fund_minor + deficit_limit_minor)
+    if total <= room:
+        return FloorPayment(dict(due), dict.fromkeys(due, 0))
+    paid = largest_remainder(room, [(member, Fraction(amount)) for member, amount in due.items()])
+    return FloorPayment(paid, {member: due[member] - paid[member] for member in due})

@@ -169,6 +169,36 @@ def _slices(parts: dict[str, int]) -> list[Slice]:
     ]
 
 
+# How many recent periods the fee's sufficiency looks back over.
+SUFFICIENCY_PERIODS = 4
+
+
+def floor_account() -> dict[str, Any]:
+    """The floor as promised and as paid, over every closed period, and what solidarity
+    rate would have paid the last few periods' floor in full from what clients paid."""
+    # One row per period (closes write its floor's totals), so this stays cheap.
+    floors = list(PayPeriod.objects.order_by("-starts_on").values_list("floor", flat=True))
+    due = sum(int(f.get("due_minor", 0)) for f in floors)
+    paid = sum(int(f.get("paid_minor", 0)) for f in floors)
+    unpaid = sum(int(f.get("unpaid_minor", 0)) for f in floors)
+    recent = floors[:SUFFICIENCY_PERIODS]
+    recent_due = sum(int(f.get("due_minor", 0)) for f in recent)
+    recent_price = sum(int(f.get("price_minor", 0)) for f in recent)
+    needed = Fraction(recent_due, recent_price) if recent_price else None
+    limit = int(read_parameter("pay_floor_deficit_limit"))
+    fund = funds()[AccountPurpose.SOLIDARITY]
+    return {
+        "floor_due_minor": due,
+        "floor_paid_minor": paid,
+        "floor_unpaid_minor": unpaid,
+        "floor_paid_share": Fraction(paid, due) if due else None,
+        "sufficient_solidarity_rate": needed,
+        "sufficiency_periods": len(recent),
+        "deficit_limit_minor": limit,
+        "fund_low": fund < 0 and -fund >= limit * 4 // 5,
+    }
+
+
 def transparency() -> dict[str, Any]:
     """The published numbers: the rates in force, the split of 100 by the rules, and the
     split of everything clients have paid so far, as the books show it."""
@@ -214,6 +244,7 @@ def transparency() -> dict[str, Any]:
         or 0
     )
     return {
+        **floor_account(),
         "fee_rate": fee_rate,
         "solidarity_rate": solidarity_rate,
         "floor_per_hour_minor": int(read_parameter("pay_floor_per_hour")),

@@ -26,7 +26,7 @@ from commonwork.ledger.forms import (
     TipForm,
 )
 from commonwork.members.http import AuthenticatedRequest
-from commonwork.members.models import Cooperative, Role
+from commonwork.members.models import Cooperative, Membership, Role
 from commonwork.members.selectors import cooperative_currency, require_role
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Task
@@ -293,3 +293,12 @@ def batch_file(request: AuthenticatedRequest, batch_id: int, fmt: str) -> HttpRe
 
 def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/transparency.html", selectors.transparency())
+
+
+def fund_alert_panel(request: HttpRequest, membership: Membership) -> Panel | None:
+    """On the steward console: a warning while the solidarity fund is near its limit, or
+    the floor went unpaid."""
+    account = selectors.floor_account()
+    if not (account["fund_low"] or account["floor_unpaid_minor"]):
+        return None
+    return "ledger/_fund_alert.html", {**account, "funds": selectors.funds()}

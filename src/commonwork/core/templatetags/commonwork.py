@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Any
 
 from django import template
@@ -43,6 +45,16 @@ def percent(value: object, places: int = 1) -> str:
         return ""
     number = float(value)  # type: ignore[arg-type]
     return f"{number * 100:.{int(places)}f}"
+
+
+@register.filter
+def rate_value(value: object) -> str:
+    """A rate as a governed value a proposal can carry: 4 decimals, rounded up (so the
+    rate suggested covers what it is meant to)."""
+    if value is None:
+        return ""
+    scaled = Fraction(str(value)) * 10_000
+    return f"{math.ceil(scaled) / 10_000:.4f}"
 
 
 @register.filter

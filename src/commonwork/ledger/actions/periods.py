@@ -13,11 +13,14 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from commonwork.core import audit, clock
+from commonwork.core import audit, clock, money
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import format_value
 from commonwork.ledger import rules
@@ -33,8 +36,9 @@ from commonwork.ledger.models import (
     Statement,
     YearClose,
 )
-from commonwork.members.models import Cooperative, Role, User
-from commonwork.members.selectors import require_role
+from commonwork.members.models import Cooperative, Membership, MembershipStatus, Role, User
+from commonwork.members.selectors import holds_role, require_role
+from commonwork.vault.contact import email_of
 from commonwork.vault.gate import job_reads
 
 FLOOR_FUNDED_BY = {0: AccountPurpose.SOLIDARITY, 1: AccountPurpose.FLOOR}
@@ -142,6 +146,60 @@ def _invoice_figures(start: datetime, end: datetime) -> dict[int, list[dict[str,
     return lines
 
 
+def _alert_if_fund_low(period: PayPeriod, limit: int, unpaid: int) -> None:
+    """Tell the stewards (audit log, and email in each one's language, once this period
+    commits) when the fund is within a fifth of its limit or the floor went unpaid."""
+    fund = solidarity_fund_minor()
+    if not (unpaid or (fund < 0 and -fund >= limit * 4 // 5)):
+        return
+    audit.record(
+        actor=None,
+        action="ledger.solidarity_fund_low",
+        obj=period,
+        data={"fund_minor": fund, "limit_minor": limit, "floor_unpaid_minor": unpaid},
+    )
+    stewards = [
+        m.user
+        for m in Membership.objects.filter(status=MembershipStatus.ACTIVE).select_related("user")
+        if holds_role(m, Role.STEWARD)
+    ]
+    messages = []
+    for steward in stewards:
+        address = email_of(steward.pk)
+        if not address:
+            continue
+        with translation.override(steward.preferred_language):
+            messages.append(
+                (
+                    gettext("The solidarity fund is running low"),
+                    gettext(
+                        "After closing %(period)s the solidarity fund stands at %(fund)s "
+                        "(the members allow down to minus %(limit)s); %(unpaid)s of the floor "
+                        "went unpaid. The transparency page suggests a solidarity rate that "
+                        "would fund it."
+                    )
+                    % {
+                        "period": period,
+                        "fund": money.format_minor(fund, ""),
+                        "limit": money.format_minor(limit, ""),
+                        "unpaid": money.format_minor(unpaid, ""),
+                    },
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address],
+                )
+            )
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+def solidarity_fund_minor() -> int:
+    """What the solidarity fund holds now (its credit balance; negative in deficit)."""
+    total = Posting.objects.filter(
+        account__owner__isnull=True, account__purpose=AccountPurpose.SOLIDARITY
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return -int(total or 0)
+
+
 def hour_caps(starts_on: date, ends_on: date) -> rules.HourCaps:
     """The governed day and week caps over a period, its days and weeks beginning at
     local midnight and on Mondays, as dispatch counts them."""
@@ -158,19 +216,29 @@ def hour_caps(starts_on: date, ends_on: date) -> rules.HourCaps:
 
 
 def _statement_figures(
-    period: rules.MemberPeriod, pay: rules.MemberPeriodPay, floor: int
+    period: rules.MemberPeriod, pay: rules.MemberPeriodPay, floor: int, *, paid: int
 ) -> dict[str, Any]:
-    hourly = pay.effective_hourly_minor
+    """A statement's figures. The floor's top-up as due, as paid, and what is still owed
+    when the fund could not cover it (pay and hourly pay count what was paid)."""
+    unpaid = pay.top_up_minor - paid
+    pay_minor = pay.pay_minor - unpaid
+    hourly = (
+        rules.effective_hourly_minor(pay_minor=pay_minor, engaged_seconds=pay.engaged_seconds)
+        if unpaid
+        else pay.effective_hourly_minor
+    )
     return {
         "tasks": period.tasks,
         "engaged_seconds": pay.engaged_seconds,
         "beyond_caps_seconds": pay.beyond_caps_seconds,
         "earnings_minor": period.earnings_minor,
-        "top_up_minor": pay.top_up_minor,
+        "floor_due_minor": pay.top_up_minor,
+        "top_up_minor": paid,
+        "floor_unpaid_minor": unpaid,
         "tips_minor": period.tips_minor,
         "stipends_minor": period.stipends_minor,
-        "pay_minor": pay.pay_minor,
-        "total_minor": pay.total_minor,
+        "pay_minor": pay_minor,
+        "total_minor": pay.total_minor - unpaid,
         "price_minor": period.price_minor,
         "fee_minor": period.fee_minor,
         "solidarity_minor": period.solidarity_minor,
@@ -253,19 +321,25 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
             "exceeded": ratio.exceeded,
         },
     )
+    limit = int(read_parameter("pay_floor_deficit_limit"))
+    floor_paid = rules.pay_floor(
+        {member: pay.top_up_minor for member, pay in pays.items()},
+        fund_minor=solidarity_fund_minor(),
+        deficit_limit_minor=limit if funded_by == AccountPurpose.SOLIDARITY else None,
+    )
     top_ups = [
         EntryDraft(
             key=f"floor:{starts_on.isoformat()}:{member}",
             kind=EntryKind.FLOOR_TOP_UP,
             memo=f"Pay-floor top-up {starts_on}..{ends_on}",
             lines=(
-                Line(funded_by, pay.top_up_minor),
-                Line(AccountPurpose.PAYABLE, -pay.top_up_minor, member),
+                Line(funded_by, amount),
+                Line(AccountPurpose.PAYABLE, -amount, member),
             ),
             period_id=period.pk,
         )
-        for member, pay in pays.items()
-        if pay.top_up_minor > 0
+        for member, amount in floor_paid.paid.items()
+        if amount > 0
     ]
     if top_ups:
         post_entries(top_ups, actor=actor, posted_at=end - timedelta(microseconds=1))
@@ -273,7 +347,7 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
         Statement(
             period=period,
             member_id=member,
-            figures=_statement_figures(members[member], pay, floor),
+            figures=_statement_figures(members[member], pay, floor, paid=floor_paid.paid[member]),
         )
         for member, pay in pays.items()
     )
@@ -286,6 +360,14 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
         )
         for client, lines in sorted(_invoice_figures(start, end).items())
     )
+    period.floor = {
+        "due_minor": sum(pay.top_up_minor for pay in pays.values()),
+        "paid_minor": floor_paid.paid_minor,
+        "unpaid_minor": floor_paid.unpaid_minor,
+        "price_minor": sum(members[member].price_minor for member in pays),
+    }
+    period.save(update_fields=["floor"])
+    _alert_if_fund_low(period, limit, floor_paid.unpaid_minor)
     audit.record(
         actor=actor,
         action="ledger.period_closed",
@@ -293,7 +375,9 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
         data={
             "statements": len(pays),
             "top_ups": len(top_ups),
-            "top_up_minor": sum(pay.top_up_minor for pay in pays.values()),
+            "floor_due_minor": sum(pay.top_up_minor for pay in pays.values()),
+            "top_up_minor": floor_paid.paid_minor,
+            "floor_unpaid_minor": floor_paid.unpaid_minor,
             "pay_ratio": period.pay_ratio,
         },
     )
