@@ -28,7 +28,7 @@ def _old_log(apps: Any, *, break_row: int | None = None) -> None:
     for seq, data in enumerate(
         [{"reason": "Zelda asked to leave"}, {"note": "Rides too fast"}, {"tasks": 3}], start=1
     ):
-        fields = {
+        fields: dict[str, Any] = {
             "seq": seq,
             "at": at,
             "actor_id": None,
