@@ -147,6 +147,8 @@ class CityModel(mesa.Model):  # type: ignore[misc]
                     nearest.deactivated = True
                 continue
             self.waiting.remove(task)
+            # The ride to the pickup and the trip: what the worker's own vehicle costs.
+            nearest.ridden_km += pickup + task["trip"]
             nearest.busy_until = (
                 self.t + HANDLING_MINUTES + (pickup + task["trip"]) / SPEED_KM_PER_MINUTE
             )

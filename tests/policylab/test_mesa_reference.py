@@ -48,3 +48,12 @@ def test_both_implementations_agree_within_sampling_error(
 ) -> None:
     ours, mesa = both
     assert ours[metric] == pytest.approx(mesa[metric], abs=TOLERANCE[metric])
+
+
+def test_the_reference_counts_the_kilometres_its_workers_ride() -> None:
+    """Its workers' vehicle costs grow with every ride (they used to stay at zero)."""
+    outcome = run_reference(
+        scenario_from({**SCENARIOS["small"], "days": 1, "seed": 5}),
+        rules_from(RULE_SETS["extractive"]),
+    )
+    assert sum(w.costs_minor for w in outcome.workers) > 0
