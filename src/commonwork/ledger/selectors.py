@@ -11,6 +11,7 @@ from django.db.models import QuerySet, Sum
 
 from commonwork.core.errors import NotFound
 from commonwork.governance.parameters import read_parameter
+from commonwork.governance.registry import spec_of
 from commonwork.ledger import rules
 from commonwork.ledger.actions import rates
 from commonwork.ledger.actions.payouts import owed_by_member
@@ -193,6 +194,10 @@ def floor_account() -> dict[str, Any]:
         "floor_unpaid_minor": unpaid,
         "floor_paid_share": Fraction(paid, due) if due else None,
         "sufficient_solidarity_rate": needed,
+        # A rate the members could vote: within the governed bounds of solidarity_rate.
+        "sufficient_rate_possible": needed is not None
+        and needed <= Fraction(spec_of("solidarity_rate").maximum),
+        "solidarity_rate_maximum": Fraction(spec_of("solidarity_rate").maximum),
         "sufficiency_periods": len(recent),
         "deficit_limit_minor": limit,
         "fund_low": fund < 0 and -fund >= limit * 4 // 5,
