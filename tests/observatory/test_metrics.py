@@ -28,10 +28,12 @@ def test_the_floor_share_weighs_hours_not_heads() -> None:
     assert m.share_of_hours_at_or_above_floor(workers, floor_per_hour_minor=1500) == 0.75
 
 
-def test_weekly_hours_and_the_share_above_48() -> None:
-    workers = [_worker(20, 10, 0, days=2), _worker(40, 10, 0, days=7)]
-    assert m.weekly_hours(workers) == [70, 40]
-    assert m.share_above_weekly_hours(workers) == 0.5
+def test_weekly_hours_are_simulated_weeks_not_a_day_times_seven() -> None:
+    two_days = _worker(20, 10, 0, days=2)  # 10 h a day is not a 70-hour week
+    two_weeks = m.WorkerPeriod(2, 100, 50, 0, 14, week_hours=(52.0, 48.0))
+    assert m.weekly_hours([two_days, two_weeks]) == [52.0, 48.0]
+    assert m.share_above_weekly_hours([two_days, two_weeks]) == 0.5
+    assert m.weekly_hours([two_days]) == []
 
 
 def test_shares_of_client_spending() -> None:

@@ -140,3 +140,17 @@ def test_every_shipped_scenario_is_valid(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(RULE_SETS))
 def test_every_shipped_rule_set_is_valid(name: str) -> None:
     assert rules_from(RULE_SETS[name]).name == name
+
+
+@pytest.mark.slow
+def test_simulated_weeks_keep_the_coop_within_its_weekly_cap() -> None:
+    """Weekly hours come from simulated weeks (not a day times seven): under the co-op's
+    48-hour cap no worker-week passes 48 hours by more than the wait until a round refuses
+    them work (they then go home), while under the extractive rules weeks run far longer."""
+    scenario = scenario_from({**TINY, "days": 7, "tasks_per_hour": [30.0] * 24})
+    coop = simulate(scenario, rules_from(RULE_SETS["cooperative"]))
+    weeks = [h for w in coop.workers for h in w.week_hours]
+    assert weeks
+    assert max(weeks) <= 48 + 1
+    extractive = simulate(scenario, rules_from(RULE_SETS["extractive"]))
+    assert max(h for w in extractive.workers for h in w.week_hours) > 60

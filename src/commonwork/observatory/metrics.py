@@ -26,6 +26,9 @@ class WorkerPeriod:
     earnings_minor: int
     days: float  # the period's length in days (for hours per week)
     costs_minor: int = 0  # the worker's own costs of working (their vehicle)
+    # Working hours in each complete 7-day week of the period, in order (none for a
+    # period shorter than a week).
+    week_hours: tuple[float, ...] = ()
 
     @property
     def net_minor(self) -> int:
@@ -102,8 +105,10 @@ def share_of_hours_at_or_above_floor(
 
 
 def weekly_hours(workers: Sequence[WorkerPeriod]) -> list[float]:
-    """Each worker's working hours scaled to a week: hours ÷ days × 7."""
-    return [w.working_hours / w.days * 7 for w in workers if w.days > 0]
+    """The working hours of every worker-week actually simulated (or observed): one value
+    per worker per complete week. A period shorter than a week measures none — a day's
+    hours times seven is not a week (nobody works seven such days)."""
+    return [hours for w in workers for hours in w.week_hours]
 
 
 def daily_hours(workers: Sequence[WorkerPeriod]) -> list[float]:
@@ -125,7 +130,7 @@ def take_per_task(tasks: Sequence[TaskRecord]) -> Distribution:
 
 
 def share_above_weekly_hours(workers: Sequence[WorkerPeriod], limit: float = 48) -> float:
-    """The share of workers whose weekly working hours exceed `limit`."""
+    """The share of worker-weeks whose working hours exceed `limit`."""
     hours = weekly_hours(workers)
     return sum(1 for h in hours if h > limit) / len(hours) if hours else math.nan
 

@@ -125,6 +125,8 @@ def simulate(
     was_online = np.zeros(n, dtype=bool)
     last_online = np.full(n, -1e9)
     online_minutes = np.zeros(n)
+    weeks = scenario.days // 7
+    week_online = np.zeros((weeks, n))  # minutes online in each complete week
     task_minutes = np.zeros(n)
     earnings = np.zeros(n)
     today_online = np.zeros(n)
@@ -152,6 +154,8 @@ def simulate(
         was_online = online
         online_minutes += online
         today_online += online
+        if day // 7 < weeks:
+            week_online[day // 7] += online
         task_minutes += online & (busy_until > t)
         while posted < len(demand.minute) and demand.minute[posted] <= t:
             waiting.append(posted)
@@ -265,6 +269,7 @@ def simulate(
             round(earnings[i]),
             scenario.days,
             round(ridden_km[i] * scenario.cost_per_km_minor),
+            tuple(float(week_online[k][i]) / 60 for k in range(weeks)),
         )
         for i in range(n)
         if online_minutes[i] > 0
