@@ -45,6 +45,8 @@ def cooperative_rules(values: Mapping[str, Any], name: str) -> dict[str, Any]:
         "weight_distance": decimal("dispatch.weight_distance"),
         "weight_fairness": decimal("dispatch.weight_fairness"),
         "unassigned_penalty": decimal("dispatch.unassigned_penalty"),
+        "floor_from_fund": int(values["pay_floor_funded_by"]) == 0,
+        "floor_deficit_limit_minor": int(values["pay_floor_deficit_limit"]),
         "surplus_reserves_share": decimal("surplus.reserves_share"),
         "surplus_patronage_share": decimal("surplus.patronage_share"),
         "surplus_community_share": decimal("surplus.community_share"),

@@ -69,6 +69,11 @@ class RuleSet:
     unassigned_penalty: float = 10.0
     # The operating surplus is shared as the governed surplus.* shares say: the patronage
     # share goes back to the workers by the labour they did (ledger.rules.split_surplus).
+    # The floor's funding, as the governed pay_floor_funded_by and pay_floor_deficit_limit:
+    # from the solidarity fund (down to minus the limit, then shared, the rest owed), or
+    # from the operating budget.
+    floor_from_fund: bool = True
+    floor_deficit_limit_minor: int = 50_000
     surplus_returned: bool = False
     surplus_reserves_share: float = 0.3
     surplus_patronage_share: float = 0.6

@@ -36,6 +36,8 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("wait_p90", N_("Customer wait, minutes (90th percentile)"), "min"),
     ("completion_rate", N_("Completion rate"), "share"),
     ("deactivated_share", N_("Share of workers deactivated for declining"), "share"),
+    ("floor_paid_share", N_("Share of the promised floor actually paid"), "share"),
+    ("floor_funding_rate", N_("Solidarity rate that would pay the floor in full"), "share"),
 )
 
 
@@ -69,6 +71,16 @@ def summarize(outcome: Outcome, *, floor_per_hour_minor: int) -> dict[str, float
         "wait_p90": waits.p90,
         "completion_rate": m.completion_rate(tasks),
         "deactivated_share": outcome.deactivated / len(workers) if workers else math.nan,
+        "floor_paid_share": (
+            outcome.floor_paid_minor / outcome.floor_due_minor
+            if outcome.floor_due_minor
+            else math.nan
+        ),
+        "floor_funding_rate": (
+            outcome.floor_due_minor / sum(t.client_paid_minor for t in tasks)
+            if outcome.floor_due_minor and any(t.client_paid_minor for t in tasks)
+            else math.nan
+        ),
     }
 
 
@@ -131,6 +143,10 @@ Translate = Callable[[str], str]
 MONEY_TITLE = N_("Where the clients' money goes")
 MONEY_LEGEND = N_("green: workers, orange: the platform")
 TITLE = N_("Policy lab: %(scenario)s")
+FLOOR_SENTENCE = N_(
+    "Under %(rules)s, %(paid)s %% of the pay floor promised was paid; a solidarity rate "
+    "of %(rate)s %% would have paid all of it."
+)
 INTRO = N_(
     "The same demand and the same workers under %(rules)s. Money in minor units of the "
     "currency; formulas in docs/policylab.md."
@@ -231,6 +247,10 @@ REPORT_CSS = (
 )
 
 
+def _known(value: object) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value)
+
+
 def as_html(
     scenario: str,
     summaries: Mapping[str, Mapping[str, float | None]],
@@ -260,6 +280,18 @@ def as_html(
         )
     title = html.escape(_(TITLE) % {"scenario": scenario})
     intro = _(INTRO) % {"rules": ", ".join(names)}
+    floor_lines = [
+        _(FLOOR_SENTENCE)
+        % {
+            "rules": name,
+            "paid": f"{100 * (values['floor_paid_share'] or 0):.0f}",
+            "rate": f"{100 * (values['floor_funding_rate'] or 0):.1f}",
+        }
+        for name, values in summaries.items()
+        if _known(values.get("floor_paid_share")) and _known(values.get("floor_funding_rate"))
+    ]
+    if floor_lines:
+        intro += " " + " ".join(floor_lines)
     return (
         f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
         f"<title>{title}</title>"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -42,6 +41,8 @@ class Outcome:
     workers: tuple[WorkerPeriod, ...]
     tasks: tuple[TaskRecord, ...]
     deactivated: int = 0  # workers the platform deactivated for declining
+    floor_due_minor: int = 0  # the floor's top-ups the rules promised
+    floor_paid_minor: int = 0  # what was paid of them
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def simulate(
     waiting: list[int] = []
     kept_total = 0.0
     spent_total = 0.0
+    solidarity_total = 0
     total_minutes = scenario.days * 24 * 60
     weekly_target = scenario.weekly_target_minor
     for t in range(total_minutes):
@@ -214,6 +216,7 @@ def simulate(
             earnings[worker] += paid - kept
             kept_total += kept
             spent_total += paid
+            solidarity_total += split.solidarity_minor
             wait = t - demand.minute[task_index] + pickup_km / SPEED_KM_PER_MINUTE
             tasks.append(TaskRecord(paid, paid - kept, kept, float(wait)))
             waiting.remove(task_index)
@@ -224,29 +227,37 @@ def simulate(
     # Both come out of what the co-op kept beyond its running costs, never more: a floor
     # the money cannot cover is paid in proportion (and the report says how much).
     transfers = np.zeros(n)
-    funds = max(0, math.floor(kept_total - rules.operating_cost_rate * spent_total))
+    # What the fee leaves once the platform's running costs are paid.
+    funds = max(
+        0, math.floor(kept_total - solidarity_total - rules.operating_cost_rate * spent_total)
+    )
+    due: dict[int, int] = {}
+    paid_floor = 0
     if rules.pay_waiting and rules.floor_per_hour_minor:
-        owed = [
-            (
-                i,
-                pay_rules.floor_top_up(
-                    engaged_seconds=int(online_minutes[i]) * 60,
-                    earnings_minor=int(earnings[i]),
-                    floor_per_hour_minor=rules.floor_per_hour_minor,
-                ),
+        due = {
+            i: pay_rules.floor_top_up(
+                engaged_seconds=int(online_minutes[i]) * 60,
+                earnings_minor=int(earnings[i]),
+                floor_per_hour_minor=rules.floor_per_hour_minor,
             )
             for i in range(n)
-        ]
-        due = sum(top_up for _i, top_up in owed)
-        # Paid in full when the money is there; else shared in proportion to what is owed.
-        paid_out = (
-            dict(owed)
-            if due <= funds
-            else pay_rules.largest_remainder(funds, [(i, Fraction(v)) for i, v in owed])
+        }
+        # The live books' rule (ledger.rules.pay_floor): from the solidarity fund down to
+        # minus the limit the members set (a debt the fee covers), past it shared out and
+        # the rest owed; or, when the bylaws say so, from what the fee leaves.
+        floor = pay_rules.pay_floor(
+            due,
+            fund_minor=solidarity_total if rules.floor_from_fund else funds,
+            deficit_limit_minor=rules.floor_deficit_limit_minor if rules.floor_from_fund else 0,
         )
-        for i, top_up in paid_out.items():
+        for i, top_up in floor.paid.items():
             transfers[i] += top_up
-        funds -= sum(paid_out.values())
+        paid_floor = floor.paid_minor
+        if rules.floor_from_fund:
+            funds -= max(0, paid_floor - solidarity_total)  # the fund's debt, from the fee
+        else:
+            funds -= paid_floor
+        funds = max(0, funds)
     if rules.surplus_returned and funds > 0:
         surplus = pay_rules.split_surplus(
             funds,
@@ -277,7 +288,15 @@ def simulate(
     if progress is not None:
         progress(1.0)
     deactivated = int(np.sum(~admitted & (online_minutes > 0)))
-    return Outcome(scenario.name, rules.name, workers, tuple(tasks), deactivated)
+    return Outcome(
+        scenario.name,
+        rules.name,
+        workers,
+        tuple(tasks),
+        deactivated,
+        floor_due_minor=sum(due.values()),
+        floor_paid_minor=paid_floor,
+    )
 
 
 @dataclass(frozen=True)
