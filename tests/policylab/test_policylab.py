@@ -154,3 +154,12 @@ def test_simulated_weeks_keep_the_coop_within_its_weekly_cap() -> None:
     assert max(weeks) <= 48 + 1
     extractive = simulate(scenario, rules_from(RULE_SETS["extractive"]))
     assert max(h for w in extractive.workers for h in w.week_hours) > 60
+
+
+def test_the_platforms_report_stylesheet_is_the_written_reports_own() -> None:
+    from django.conf import settings
+
+    from commonwork.policylab.report import REPORT_CSS
+
+    served = (settings.PACKAGE_DIR / "static/css/report.css").read_text().strip()
+    assert served == REPORT_CSS

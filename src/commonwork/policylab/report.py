@@ -217,7 +217,8 @@ def _bars(values: Sequence[tuple[str, float]], width: int = 320) -> str:
     top = max((abs(v) for v in finite), default=1.0) or 1.0
     rows = []
     for i, (name, value) in enumerate(values):
-        length = 0 if math.isnan(value) else max(0.0, value) / top * (width - 120)
+        # Room after the longest bar for its value, so every label stays inside the chart.
+        length = 0 if math.isnan(value) else max(0.0, value) / top * (width - 180)
         y = 4 + i * 22
         rows.append(
             f'<text x="0" y="{y + 13}" font-size="12">{html.escape(name)}</text>'
