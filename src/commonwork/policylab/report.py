@@ -105,7 +105,10 @@ HISTOGRAMS = (
 )
 
 
-def _histogram(values: Sequence[float], low: float, high: float, bins: int = 12) -> str:
+def _histogram(
+    values: Sequence[float], low: float, high: float, bins: int = 12, *, colour: int = 0
+) -> str:
+    """A histogram in its rule set's colour (`bar-<n>`, the same in every chart)."""
     width, height = 300, 110
     counts = [0] * bins
     span = (high - low) or 1.0
@@ -115,7 +118,7 @@ def _histogram(values: Sequence[float], low: float, high: float, bins: int = 12)
     bar = width / bins
     rects = "".join(
         f'<rect x="{i * bar:.1f}" y="{height - 16 - c / top * (height - 24):.1f}" '
-        f'width="{bar - 2:.1f}" height="{c / top * (height - 24):.1f}" class="bar-0"/>'
+        f'width="{bar - 2:.1f}" height="{c / top * (height - 24):.1f}" class="bar-{colour}"/>'
         for i, c in enumerate(counts)
     )
     axis = (
@@ -166,8 +169,8 @@ def _distribution_sections(spreads: dict[str, dict[str, list[float]]], _: Transl
         low, high = min(everything), max(everything)
         cells = "".join(
             f"<figure><figcaption>{html.escape(name)}</figcaption>"
-            f"{_histogram(spread[key], low, high)}</figure>"
-            for name, spread in spreads.items()
+            f"{_histogram(spread[key], low, high, colour=i % 2)}</figure>"
+            for i, (name, spread) in enumerate(spreads.items())
         )
         sections.append(
             f'<section data-chart="{key}"><h2>{html.escape(_(label))} <small>({unit})</small>'
