@@ -33,7 +33,10 @@ def main(source: str) -> int:
             continue
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+        # What msgmerge remembered of an older msgid means nothing once translated (and a
+        # stray plural one makes msgfmt refuse the whole catalogue).
+        entry.previous_msgid = None
+        entry.previous_msgid_plural = None
     catalogue.save()
     missing = [
         entry.msgid
