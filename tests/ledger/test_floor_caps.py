@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commonwork.core import clock
+from commonwork.core.models import AuditEntry
 from commonwork.governance.parameters import read_parameter
 from commonwork.ledger import rules
 from commonwork.ledger.actions.periods import close_period
@@ -21,21 +22,36 @@ HOUR = 3600
 DAY = 24 * HOUR
 
 
-def test_a_worker_left_available_for_days_is_floor_paid_within_the_caps(
-    alice: Any, bob: Any
-) -> None:
+def test_a_switch_left_on_for_days_ends_by_itself(alice: Any, bob: Any) -> None:
+    """Availability ends at the shift's end (the governed default, here): a worker who
+    forgets the switch is floor-paid for that shift, not for the days after it."""
     with clock.set_to(at(FOUNDED, 9)):
-        work_actions.set_availability(actor=bob, available=True)
-    with clock.set_to(at(FOUNDED + dt.timedelta(days=5), 23)):  # left on for days
-        work_actions.set_availability(actor=bob, available=False)
+        work_actions.set_availability(actor=bob, available=True)  # and never switched off
+    with clock.set_to(at(FOUNDED + dt.timedelta(days=7), 1)):
+        period = close_period(actor=alice)
+    figures = Statement.objects.get(period=period, member=bob).figures
+    assert figures["engaged_seconds"] == int(read_parameter("shift_default_hours")) * HOUR
+    assert AuditEntry.objects.filter(action="availability.lapsed").exists()
+
+
+def test_long_shifts_are_floor_paid_within_the_day_cap(alice: Any, bob: Any) -> None:
+    """Six 12-hour shifts: each day counts the 10-hour cap dispatch enforces (neither
+    calendar week reaches 48 hours), and the statement shows the hours past it."""
+    longest = int(read_parameter("shift_max_hours"))
+    for day in range(6):
+        start = at(FOUNDED + dt.timedelta(days=day), 8)
+        with clock.set_to(start):
+            work_actions.set_availability(actor=bob, available=True, hours=longest)
+        with clock.set_to(start + dt.timedelta(hours=6)):
+            work_actions.confirm_availability(actor=bob)  # "still here"
+        with clock.set_to(start + dt.timedelta(hours=longest)):
+            work_actions.set_availability(actor=bob, available=False)
     with clock.set_to(at(FOUNDED + dt.timedelta(days=7), 1)):
         period = close_period(actor=alice)
     figures = Statement.objects.get(period=period, member=bob).figures
     day_cap = int(read_parameter("max_hours_per_day")) * HOUR
-    # Thursday 9:00 to the next Tuesday 23:00: six days, each counted up to the day cap
-    # (neither calendar week reaches the 48-hour cap); the rest is past the caps.
     assert figures["engaged_seconds"] == 6 * day_cap
-    assert figures["beyond_caps_seconds"] == (5 * 24 + 14) * HOUR - 6 * day_cap
+    assert figures["beyond_caps_seconds"] == 6 * longest * HOUR - 6 * day_cap
     floor = int(read_parameter("pay_floor_per_hour"))
     assert figures["top_up_minor"] <= floor * 6 * day_cap // HOUR
 

@@ -35,6 +35,8 @@ def run_round(*, region: str = "", reuse_unchanged: bool = False) -> DispatchRou
     """
     RegionLock.objects.get_or_create(region=region)
     RegionLock.objects.select_for_update().get(region=region)
+    # A switch left on is no availability: lapsed periods end before anyone is offered work.
+    work_actions.end_lapsed_availability(clock.now())
     started = clock.now()
     parameters = snapshot()
     params = solver.params_from_values(parameters.values)

@@ -9,13 +9,15 @@ from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.tasks import close_due_pay_periods
 from commonwork.vault.tasks import enforce_retention, rotate_master_key_when_due
-from commonwork.work.tasks import expire_due_offers
+from commonwork.work.tasks import end_lapsed, expire_due_offers
 
 
 def periodic_jobs() -> list[PeriodicJob]:
     """Every periodic job of the platform, in one list."""
     return [
         PeriodicJob("expire_offers", lambda: 5.0, expire_due_offers.enqueue),
+        # Availability left on ends within the minute after its end or the inactivity limit.
+        PeriodicJob("end_lapsed_availability", lambda: 60.0, end_lapsed.enqueue),
         PeriodicJob(
             "dispatch_rounds",
             lambda: float(read_parameter("dispatch.round_interval_seconds")),

@@ -217,11 +217,23 @@ class ResolveIn(Schema):
 
 class AvailabilityIn(Schema):
     available: bool
+    hours: BodyFloat | None = Field(
+        default=None, gt=0, le=24, description="How long (default: the governed shift)."
+    )
 
 
 class AvailabilityOut(Schema):
     available: bool
     since: dt.datetime | None
+    until: dt.datetime | None = Field(description="When it ends by itself, if not before.")
+
+    @staticmethod
+    def of(period: Any) -> "AvailabilityOut":
+        return AvailabilityOut(
+            available=period is not None,
+            since=period.started_at if period else None,
+            until=period.planned_end if period else None,
+        )
 
 
 # --- tariff and projects -------------------------------------------------------------
@@ -398,17 +410,22 @@ def resolve_dispute(request: HttpRequest, dispute_id: PathId, body: ResolveIn) -
 
 @router.get("/availability", response=AvailabilityOut)
 def get_availability(request: HttpRequest) -> AvailabilityOut:
-    period = selectors.open_availability(api_actor(request))
-    return AvailabilityOut(
-        available=period is not None, since=period.started_at if period else None
-    )
+    return AvailabilityOut.of(selectors.open_availability(api_actor(request)))
 
 
 @router.post("/availability", response=AvailabilityOut)
 @idempotent
 def set_availability(request: HttpRequest, body: AvailabilityIn) -> AvailabilityOut:
-    """Only you switch your availability."""
-    period = actions.set_availability(actor=api_actor(request), available=body.available)
-    return AvailabilityOut(
-        available=period is not None, since=period.started_at if period else None
+    """Only you switch your availability, for `hours` (the governed default when not
+    given); it ends by itself then, or after the governed time without a sign of you."""
+    period = actions.set_availability(
+        actor=api_actor(request), available=body.available, hours=body.hours
     )
+    return AvailabilityOut.of(period)
+
+
+@router.post("/availability/confirm", response=AvailabilityOut)
+@idempotent
+def confirm_availability(request: HttpRequest) -> AvailabilityOut:
+    """ "Still here": your availability goes on until its end."""
+    return AvailabilityOut.of(actions.confirm_availability(actor=api_actor(request)))

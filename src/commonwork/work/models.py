@@ -224,6 +224,11 @@ class AvailabilityPeriod(models.Model):
     )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The end the worker set (or the governed default); it ends by itself then.
+    planned_end = models.DateTimeField(null=True, blank=True)
+    # The last sign of the worker being there: the start, a location, a task step, a tap
+    # on "still here". After the governed time without one, availability ends by itself.
+    last_active_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

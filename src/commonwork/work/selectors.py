@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from commonwork.core.audit import history_of
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.models import AuditEntry
+from commonwork.governance.parameters import read_parameter
 from commonwork.members.models import Role, User
 from commonwork.members.selectors import active_membership, holds_role, is_steward, require_role
 from commonwork.vault import gate
@@ -231,3 +232,8 @@ def worker_name_for(actor: User, task: Task) -> str:
     if task.worker is None or not worker_visible(actor, task):
         return ""
     return str(task.worker.public_name)
+
+
+def default_shift_hours() -> int:
+    """How long availability lasts when the worker does not say (governed)."""
+    return int(read_parameter("shift_default_hours"))

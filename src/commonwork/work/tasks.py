@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from commonwork.work.actions import expire_offers
+from commonwork.core import clock
+from commonwork.work.actions import end_lapsed_availability, expire_offers
+
+
+@task()
+def end_lapsed() -> int:
+    """End availability left on past its end or without a sign of its worker."""
+    return end_lapsed_availability(clock.now())
 
 
 @task()

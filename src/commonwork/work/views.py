@@ -48,7 +48,7 @@ def _back_or(request: AuthenticatedRequest, fallback: str) -> str:
 def _worker_context(request: AuthenticatedRequest) -> dict[str, Any]:
     mine = selectors.tasks_of_worker(request.user)
     return {
-        "available": selectors.is_available(request.user),
+        **availability_context(request.user),
         "offers": selectors.pending_offers_for(request.user),
         "my_tasks": mine.filter(status__in=ACTIVE_STATUSES),
         "done_tasks": mine.exclude(status__in=ACTIVE_STATUSES)[:10],
@@ -80,24 +80,39 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
 def availability(request: AuthenticatedRequest) -> HttpResponse:
     """Only the worker switches it. The form says which way, so a double click is harmless."""
     wanted = request.POST.get("available")
-    if wanted not in ("on", "off"):
+    if wanted not in ("on", "off", "still"):
         return render_refusal(
             request, DomainError("invalid", _("Say whether you are available."), field="available")
         )
     try:
-        actions.set_availability(
-            actor=request.user,
-            available=wanted == "on",
+        if wanted == "still":
+            actions.confirm_availability(actor=request.user)
+        else:
+            hours = request.POST.get("hours", "").strip()
+            actions.set_availability(
+                actor=request.user,
+                available=wanted == "on",
+                hours=float(hours) if hours and wanted == "on" else None,
+            )
+    except ValueError:
+        return render_refusal(
+            request, DomainError("invalid", _("Give the hours as a number."), field="hours")
         )
     except DomainError as error:
         return render_refusal(request, error)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(
-            request,
-            "work/_availability.html",
-            {"available": selectors.is_available(request.user)},
-        )
+        return render(request, "work/_availability.html", availability_context(request.user))
     return redirect("worker_home")
+
+
+def availability_context(worker: User) -> dict[str, Any]:
+    """What the availability switch shows: the state, until when, the default shift."""
+    period = selectors.open_availability(worker)
+    return {
+        "available": period is not None,
+        "until": period.planned_end if period else None,
+        "default_hours": selectors.default_shift_hours(),
+    }
 
 
 @login_required

@@ -40,6 +40,7 @@ from commonwork.members.models import Cooperative, Membership, MembershipStatus,
 from commonwork.members.selectors import holds_role, require_role
 from commonwork.vault.contact import email_of
 from commonwork.vault.gate import job_reads
+from commonwork.work import actions as work_actions
 
 FLOOR_FUNDED_BY = {0: AccountPurpose.SOLIDARITY, 1: AccountPurpose.FLOOR}
 
@@ -256,6 +257,9 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
     if actor is not None:
         require_role(actor, Role.STEWARD)
     Cooperative.objects.select_for_update().get(pk=1)  # one close at a time
+    # Availability left on past its end, or without a sign of its worker, ends where it
+    # lapsed before the period's engaged time is counted.
+    work_actions.end_lapsed_availability(clock.now())
     expected = next_period_start()
     starts_on = starts_on or expected
     if PayPeriod.objects.filter(starts_on=starts_on).exists():

@@ -11,6 +11,8 @@ from commonwork.work.actions._shared import (
     TaskAction,
 )
 from commonwork.work.actions.availability import (
+    confirm_availability,
+    end_lapsed_availability,
     report_location,
     set_availability,
     set_work_preferences,
@@ -50,10 +52,12 @@ __all__ = [
     "accept_offer",
     "cancel_task",
     "complete_task",
+    "confirm_availability",
     "create_project",
     "decline_offer",
     "deliver_task",
     "dispute_task",
+    "end_lapsed_availability",
     "expire_offers",
     "offer_task",
     "post_task",

@@ -4,10 +4,12 @@ limits they set on the work they take (dispatch treats them as hard constraints)
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from commonwork.core import audit, clock
+from commonwork.governance.parameters import read_parameter
 from commonwork.members.models import Membership, User
 from commonwork.members.selectors import require_role
 from commonwork.vault.location import seal_point
@@ -17,6 +19,7 @@ from commonwork.work.actions.tasks import (
     _lock_task,
     _move,
 )
+from commonwork.work.availability import lapses_at
 from commonwork.work.errors import WorkError
 from commonwork.work.lifecycle import Transition
 from commonwork.work.models import (
@@ -33,30 +36,96 @@ from commonwork.work.selectors import WORKING_ROLES
 
 
 @transaction.atomic
-def set_availability(*, actor: User, available: bool) -> AvailabilityPeriod | None:
-    """Only the worker switches their own availability. Switching to the current state
+def set_availability(
+    *, actor: User, available: bool, hours: float | None = None
+) -> AvailabilityPeriod | None:
+    """Only the worker switches their own availability, for `hours` (the governed
+    default when not given, at most the governed maximum): it ends by itself then, or
+    after the governed time without a sign of them. Switching to the current state
     changes nothing. Going unavailable withdraws any offer waiting for them."""
     require_role(actor, *WORKING_ROLES)
     # Lock the member row so two quick toggles cannot open two periods.
     Membership.objects.select_for_update().filter(user=actor).first()
+    end_lapsed_availability(clock.now(), worker_id=actor.pk)
     current = AvailabilityPeriod.objects.filter(worker=actor, ended_at__isnull=True).first()
     now = clock.now()
     if available:
         if current is not None:
             return current
-        period = AvailabilityPeriod.objects.create(worker=actor, started_at=now)
-        audit.record(actor=actor, action="availability.started", obj=period)
+        longest = int(read_parameter("shift_max_hours"))
+        length = float(read_parameter("shift_default_hours")) if hours is None else hours
+        if not 0 < length <= longest:
+            raise WorkError(
+                "invalid",
+                "Be available for more than 0 and at most {hours} hours at a time.",
+                field="hours",
+                params={"hours": longest},
+            )
+        period = AvailabilityPeriod.objects.create(
+            worker=actor,
+            started_at=now,
+            planned_end=now + timedelta(hours=length),
+            last_active_at=now,
+        )
+        audit.record(actor=actor, action="availability.started", obj=period, data={"hours": length})
         return period
     if current is None:
         return None
-    current.ended_at = now
-    current.save(update_fields=["ended_at"])
-    audit.record(actor=actor, action="availability.ended", obj=current)
-    for offer in Offer.objects.select_for_update().filter(worker=actor, status=OfferStatus.PENDING):
+    _end(current, now, actor=actor, action="availability.ended")
+    return None
+
+
+def _end(period: AvailabilityPeriod, at: datetime, *, actor: User | None, action: str) -> None:
+    """End a period at `at`, withdrawing any offer waiting for its worker."""
+    period.ended_at = max(at, period.started_at)
+    period.save(update_fields=["ended_at"])
+    audit.record(actor=actor, action=action, obj=period)
+    pending = Offer.objects.select_for_update().filter(
+        worker_id=period.worker_id, status=OfferStatus.PENDING
+    )
+    for offer in pending:
         task = _lock_task(offer.task_id)
         _close_offer(offer, OfferStatus.WITHDRAWN, actor=actor)
         _move(actor=actor, task=task, transition=Transition.EXPIRE_OFFER, data={"offer": offer.pk})
-    return None
+
+
+@transaction.atomic
+def confirm_availability(*, actor: User) -> AvailabilityPeriod:
+    """The worker answers "still here": their availability goes on (until its end)."""
+    require_role(actor, *WORKING_ROLES)
+    end_lapsed_availability(clock.now(), worker_id=actor.pk)
+    current = (
+        AvailabilityPeriod.objects.select_for_update()
+        .filter(worker=actor, ended_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise WorkError("not_available", "You are not available; go available first.")
+    current.last_active_at = clock.now()
+    current.save(update_fields=["last_active_at"])
+    return current
+
+
+def end_lapsed_availability(now: datetime, *, worker_id: int | None = None) -> int:
+    """End every open period that has passed its end or gone too long without a sign
+    of its worker, at that moment (so no time after it counts, for the floor or for
+    dispatch). Run by the scheduler every minute, and before a dispatch round or a
+    period's close reads availability. How many ended."""
+    confirm_after = timedelta(minutes=int(read_parameter("availability_confirm_minutes")))
+    periods = AvailabilityPeriod.objects.select_for_update().filter(ended_at__isnull=True)
+    if worker_id is not None:
+        periods = periods.filter(worker_id=worker_id)
+    ended = 0
+    for period in periods:
+        lapse = lapses_at(
+            planned_end=period.planned_end,
+            last_active_at=period.last_active_at,
+            confirm_after=confirm_after,
+        )
+        if lapse is not None and lapse <= now:
+            _end(period, lapse, actor=None, action="availability.lapsed")
+            ended += 1
+    return ended
 
 
 # --- where and how a worker wants to work ---------------------------------------------
@@ -75,6 +144,10 @@ def report_location(*, actor: User, lat: float, lon: float) -> LocationPing:
         )
     # Not audited row by row: a location trace is personal data and the audit log keeps
     # forever; the trace itself expires under location_retention_days.
+    # A location from the phone is a sign of the worker being there.
+    AvailabilityPeriod.objects.filter(worker=actor, ended_at__isnull=True).update(
+        last_active_at=clock.now()
+    )
     return LocationPing.objects.create(
         worker=actor, sealed=seal_point(actor.pk, lat, lon), recorded_at=clock.now()
     )

@@ -1,0 +1,1 @@
+from tests.api.conftest import as_member  # noqa: F401 - the API client fixture
