@@ -83,3 +83,13 @@ def test_the_page_and_the_api_set_hours_and_say_still_here(bob: Any, as_member: 
     assert (status, body["available"]) == (200, False)
     status, body = api.post("/availability", {"available": True, "hours": 99})
     assert (status, body["field"]) == (422, "hours")
+
+
+def test_a_task_step_is_a_sign_of_the_worker(bob: Any, open_task: Any) -> None:
+    start = clock.now()
+    with clock.set_to(start):
+        work_actions.set_availability(actor=bob, available=True, hours=12)
+    with clock.set_to(start + dt.timedelta(hours=9)):
+        work_actions.take_task(actor=bob, task_id=open_task.pk)
+    with clock.set_to(start + _confirm_after() + dt.timedelta(minutes=5)):
+        assert work_actions.end_lapsed_availability(clock.now()) == 0

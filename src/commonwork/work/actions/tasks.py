@@ -20,6 +20,7 @@ from commonwork.work.errors import WorkError
 from commonwork.work.hooks import TaskCompleted, task_completed
 from commonwork.work.lifecycle import IllegalTransitionError, TaskStatus, Transition, next_status
 from commonwork.work.models import (
+    AvailabilityPeriod,
     Offer,
     OfferStatus,
     Project,
@@ -151,6 +152,11 @@ def _move(
         target = next_status(TaskStatus(task.status), transition)
     except IllegalTransitionError as exc:
         raise WorkError("illegal_transition", str(exc), field="status") from exc
+    if actor is not None:
+        # A step the worker takes is a sign of them being there (bounded availability).
+        AvailabilityPeriod.objects.filter(worker_id=actor.pk, ended_at__isnull=True).update(
+            last_active_at=clock.now()
+        )
     previous = task.status
     task.status = target
     task.updated_at = clock.now()
