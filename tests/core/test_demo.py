@@ -171,3 +171,21 @@ def test_the_demo_has_a_policy_lab_report():
         run.summaries["extractive"]["platform_share"]
         > run.summaries["cooperative"]["platform_share"]
     )
+
+
+def test_the_demo_shows_the_floor_fund_rule_at_work() -> None:
+    """The demo's week drew the solidarity fund below zero to pay the floor in full,
+    within the members' limit; its statements and the public page say so."""
+    from commonwork.governance.parameters import read_parameter
+    from commonwork.ledger.actions.periods import solidarity_fund_minor
+    from commonwork.ledger.models import Statement
+
+    _load()
+    fund = solidarity_fund_minor()
+    assert -int(read_parameter("pay_floor_deficit_limit")) <= fund < 0
+    statements = Statement.objects.all()
+    assert any(s.figures.get("top_up_minor", 0) > 0 for s in statements)
+    assert all(s.figures.get("floor_unpaid_minor", 0) == 0 for s in statements)
+    page = Client().get("/transparency/").content.decode()
+    assert 'data-testid="floor-account"' in page
+    assert 'data-testid="fee-sufficiency"' in page
