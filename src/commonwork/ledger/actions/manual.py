@@ -20,6 +20,8 @@ from commonwork.ledger.models import (
 )
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import require_role
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import Task
 
 # --- what people post -------------------------------------------------------------------
 
@@ -29,9 +31,6 @@ def tip_task(
     *, actor: User, task_id: int, amount_minor: object, key: str, currency: str | None = None
 ) -> JournalEntry:
     """A client tips the worker of a completed task; 100 % of it goes to the worker."""
-    from commonwork.work.lifecycle import TaskStatus
-    from commonwork.work.models import Task
-
     require_role(actor)
     check_currency(currency)
     amount = check_manual_amount(amount_minor)

@@ -41,6 +41,8 @@ from commonwork.members.selectors import holds_role, require_role
 from commonwork.vault.contact import email_of
 from commonwork.vault.gate import job_reads
 from commonwork.work import actions as work_actions
+from commonwork.work.models import AvailabilityPeriod
+from commonwork.work.selectors import on_task_spans
 
 FLOOR_FUNDED_BY = {0: AccountPurpose.SOLIDARITY, 1: AccountPurpose.FLOOR}
 
@@ -65,9 +67,6 @@ def _seconds(moment: datetime, start: datetime) -> int:
 def gather_member_periods(start: datetime, end: datetime) -> dict[int, rules.MemberPeriod]:
     """Each member's availability, on-task time and money in [start, end), from the
     availability records, the tasks and the books."""
-    from commonwork.work.models import AvailabilityPeriod
-    from commonwork.work.selectors import on_task_spans
-
     available: dict[int, list[rules.Interval]] = defaultdict(list)
     for worker_id, began, ended in AvailabilityPeriod.objects.filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=start), started_at__lt=end
