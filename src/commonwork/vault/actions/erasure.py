@@ -20,7 +20,6 @@ from commonwork.vault.actions.keys import destroy
 from commonwork.vault.models import (
     AccessLogEntry,
     AccessLogHead,
-    ConsentGrant,
     DataExport,
     SealedContact,
 )
@@ -35,7 +34,8 @@ def erase_member(*, actor: Reader) -> None:
     """Erase the actor's personal data. Refused (by the apps' checks, with their reason)
     while they are a member — the co-op needs it to pay them and count their vote — or
     have work in hand."""
-    member_id = member_id_of(actor)
+    member = providers.logged_in(actor)
+    member_id = member_id_of(member)
     for check in providers.erasure_checks():
         check(member_id)
     destroy(member_id)
@@ -43,14 +43,12 @@ def erase_member(*, actor: Reader) -> None:
         provider.erase(member_id)
     SealedContact.objects.filter(user_id=member_id).delete()
     DataExport.objects.filter(member_id=member_id).delete()
-    ConsentGrant.objects.filter(subject_id=member_id).delete()
-    ConsentGrant.objects.filter(recipient_id=member_id).delete()
+    # Consents went with the vault's own provider (vault.actions.personal_data).
     AccessLogEntry.objects.filter(subject_id=member_id).delete()
     AccessLogHead.objects.filter(subject_id=member_id).delete()
     audit.record(
         actor=None,
         action="member.erased",
-        object_type="members.user",
-        object_id=str(member_id),
+        obj=member,
         data={"at": clock.now().isoformat()},
     )
