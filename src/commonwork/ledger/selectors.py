@@ -189,6 +189,7 @@ def floor_account() -> dict[str, Any]:
     limit = int(read_parameter("pay_floor_deficit_limit"))
     fund = funds()[AccountPurpose.SOLIDARITY]
     return {
+        "fund_minor": fund,
         "floor_due_minor": due,
         "floor_paid_minor": paid,
         "floor_unpaid_minor": unpaid,

@@ -301,4 +301,4 @@ def fund_alert_panel(request: HttpRequest, membership: Membership) -> Panel | No
     account = selectors.floor_account()
     if not (account["fund_low"] or account["floor_unpaid_minor"]):
         return None
-    return "ledger/_fund_alert.html", {**account, "funds": selectors.funds()}
+    return "ledger/_fund_alert.html", account

@@ -84,20 +84,18 @@ def availability(request: AuthenticatedRequest) -> HttpResponse:
         return render_refusal(
             request, DomainError("invalid", _("Say whether you are available."), field="available")
         )
+    typed = request.POST.get("hours", "").strip() if wanted == "on" else ""
     try:
-        if wanted == "still":
-            actions.confirm_availability(actor=request.user)
-        else:
-            hours = request.POST.get("hours", "").strip()
-            actions.set_availability(
-                actor=request.user,
-                available=wanted == "on",
-                hours=float(hours) if hours and wanted == "on" else None,
-            )
+        hours = float(typed) if typed else None
     except ValueError:
         return render_refusal(
             request, DomainError("invalid", _("Give the hours as a number."), field="hours")
         )
+    try:
+        if wanted == "still":
+            actions.confirm_availability(actor=request.user)
+        else:
+            actions.set_availability(actor=request.user, available=wanted == "on", hours=hours)
     except DomainError as error:
         return render_refusal(request, error)
     if request.htmx:  # type: ignore[attr-defined]
