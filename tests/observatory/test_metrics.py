@@ -83,3 +83,10 @@ def test_effective_pay_is_net_of_the_workers_own_costs() -> None:
     worker = m.WorkerPeriod(0, 10, 5, 10_000, 7, costs_minor=2_000)
     assert m.hourly_pay([worker], count_waiting=True).median == 800
     assert m.share_of_hours_at_or_above_floor([worker], floor_per_hour_minor=900) == 0
+
+
+def test_hours_per_day_count_the_days_worked_where_they_are_known() -> None:
+    week_with_two_days_off = m.WorkerPeriod(0, 50, 30, 0, 7, days_worked=5)
+    period_only = m.WorkerPeriod(1, 49, 30, 0, 7)
+    never_worked = m.WorkerPeriod(2, 0, 0, 0, 7, days_worked=0)
+    assert m.daily_hours([week_with_two_days_off, period_only, never_worked]) == [10, 7]

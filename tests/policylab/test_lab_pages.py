@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from commonwork.governance import actions as proposals
@@ -59,11 +58,12 @@ def test_a_fee_proposal_shows_the_simulated_difference(
     assert [r["fee_rate"] for r in run.rule_sets] == [0.08, 0.04]
     # The floor is paid from the solidarity fund, its debt down to the members' limit
     # covered by the fee: a lower fee keeps less and covers less of that debt, and the
-    # report says so in what the co-op retains.
+    # report says so in what the co-op retains. Workers keep more of each price, so less
+    # of the floor is due.
     current, proposed = run.summaries["current rules"], run.summaries["proposed"]
     assert current != proposed
     assert proposed["platform_share"] < current["platform_share"]
-    assert proposed["floor_funding_rate"] == pytest.approx(current["floor_funding_rate"], rel=0.2)
+    assert proposed["floor_funding_rate"] < current["floor_funding_rate"]
     page = _client(bob).get(f"/proposals/{proposal.pk}/").content.decode()
     assert 'data-testid="lab-table"' in page
 

@@ -76,6 +76,7 @@ def _round(hours_today: float) -> tuple[list[tuple[int, int]], list[tuple[int, s
         np.array([1.0, 40.0]),
         np.zeros(2),
         hours,
+        np.zeros(2),
     )
     live = solver.solve(
         solver.RoundInput(

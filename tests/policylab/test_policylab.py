@@ -28,6 +28,7 @@ TINY = {**SCENARIOS["small"], "days": 1, "workers": 25, "tasks_per_hour": [15.0]
         ({"tasks_per_hour": [1.0] * 23}, "tasks_per_hour"),
         ({"tasks_per_hour": [-1.0] + [1.0] * 23}, "tasks_per_hour"),
         ({"hotspots": [{"x_km": 1, "y_km": 1, "weight": 1}]}, "hotspots[0].spread_km"),
+        ({"days_off_per_week": 7}, "days_off_per_week"),
     ],
 )
 def test_a_bad_scenario_names_its_field(change: dict[str, Any], field: str) -> None:
@@ -109,7 +110,13 @@ def test_the_command_refuses_bad_input_before_running(tmp_path: Path) -> None:
 
 def test_declining_gets_workers_deactivated_only_where_the_rules_say_so() -> None:
     scenario = scenario_from(TINY)
-    strict = rules_from({**RULE_SETS["extractive"], "deactivate_below_acceptance": 0.99})
+    strict = rules_from(
+        {
+            **RULE_SETS["extractive"],
+            "deactivate_below_acceptance": 0.99,
+            "deactivation_after_offers": 5,
+        }
+    )
     lenient = rules_from({**RULE_SETS["extractive"], "deactivate_below_acceptance": None})
     assert simulate(scenario, strict).deactivated > 0
     assert simulate(scenario, lenient).deactivated == 0
@@ -154,6 +161,19 @@ def test_simulated_weeks_keep_the_coop_within_its_weekly_cap() -> None:
     assert max(weeks) <= 48 + 1
     extractive = simulate(scenario, rules_from(RULE_SETS["extractive"]))
     assert max(h for w in extractive.workers for h in w.week_hours) > 60
+    # Everyone takes their day off, under every rule set.
+    assert max(w.days_worked or 0 for w in (*coop.workers, *extractive.workers)) == 6
+
+
+def test_workers_take_the_days_off_the_scenario_gives_them() -> None:
+    """Two days off a week: in a simulated week nobody works more than five days, and the
+    hours per day count the days worked (a day off is not a short day)."""
+    scenario = scenario_from({**TINY, "days": 7, "days_off_per_week": 2})
+    outcome = simulate(scenario, rules_from(RULE_SETS["extractive"]))
+    assert {w.days_worked for w in outcome.workers} <= {1, 2, 3, 4, 5}
+    assert max(w.days_worked or 0 for w in outcome.workers) == 5
+    busiest = max(outcome.workers, key=lambda w: w.working_hours)
+    assert busiest.working_hours / (busiest.days_worked or 1) <= 16
 
 
 def test_the_platforms_report_stylesheet_is_the_written_reports_own() -> None:

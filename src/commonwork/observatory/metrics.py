@@ -29,6 +29,8 @@ class WorkerPeriod:
     # Working hours in each complete 7-day week of the period, in order (none for a
     # period shorter than a week).
     week_hours: tuple[float, ...] = ()
+    # The days on which they worked at all; None where only the period's length is known.
+    days_worked: int | None = None
 
     @property
     def net_minor(self) -> int:
@@ -112,8 +114,13 @@ def weekly_hours(workers: Sequence[WorkerPeriod]) -> list[float]:
 
 
 def daily_hours(workers: Sequence[WorkerPeriod]) -> list[float]:
-    """Each worker's working hours per day of the period: hours ÷ days."""
-    return [w.working_hours / w.days for w in workers if w.days > 0]
+    """Each worker's working hours per day worked: hours ÷ the days they worked (a day off
+    is not a short day); ÷ the period's days where the days worked are not known."""
+    return [
+        w.working_hours / days
+        for w in workers
+        if (days := w.days if w.days_worked is None else w.days_worked) > 0
+    ]
 
 
 def paid_share_of_working_time(workers: Sequence[WorkerPeriod]) -> float:

@@ -43,6 +43,8 @@ class Scenario:
     cost_per_km_minor: int  # the worker's own vehicle cost
     weekly_target_minor: int  # the income a worker aims at (the shared behaviour model)
     shift_hours: float  # a worker's usual day when pay allows it
+    # Each worker's days off in every week: this many weekdays, drawn once per worker.
+    days_off_per_week: int = 1
     seed: int = 2026
 
 
@@ -141,6 +143,8 @@ def scenario_from(data: Mapping[str, Any]) -> Scenario:
         raise ConfigError("workers", "at least one worker")
     if scenario.days < 1:
         raise ConfigError("days", "at least one day")
+    if scenario.days_off_per_week > 6:
+        raise ConfigError("days_off_per_week", "at most 6: a worker works one day a week")
     if scenario.city_km <= 0 or scenario.trip_km_mean <= 0 or scenario.shift_hours <= 0:
         raise ConfigError("city_km", "sizes, trips and shifts must be above zero")
     return scenario

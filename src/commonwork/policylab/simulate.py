@@ -103,6 +103,10 @@ def simulate(
     start_hour = np.clip(np.where(lunch, rng.normal(10.5, 1.5, n), rng.normal(15.5, 1.5, n)), 5, 20)
     # How willing each worker is to take what they are offered (they decline the rest).
     acceptance = rng.uniform(0.85, 1.0, n)
+    # Each worker's days off: the same weekdays every week, drawn once.
+    day_off = np.zeros((n, 7), dtype=bool)
+    chosen = np.argsort(rng.random((n, 7)), axis=1)[:, : scenario.days_off_per_week]
+    day_off[np.arange(n)[:, None], chosen] = True
     # Everything below is the rules' doing; the draws above are the same for every rule set.
     admitted = np.ones(n, dtype=bool)
     if rules.onboarding == "matched":
@@ -131,6 +135,8 @@ def simulate(
     task_minutes = np.zeros(n)
     earnings = np.zeros(n)
     today_online = np.zeros(n)
+    days_worked = np.zeros(n, dtype=int)
+    working_today = np.ones(n, dtype=bool)
     tasks: list[TaskRecord] = []
     posted = 0
     waiting: list[int] = []
@@ -143,13 +149,15 @@ def simulate(
         day, minute_of_day = divmod(t, 24 * 60)
         if minute_of_day == 0:
             today_online[:] = 0
+            working_today = ~day_off[:, day % 7]
         hour = minute_of_day / 60
         planned = (hour >= start_hour) & (hour < start_hour + scenario.shift_hours)
         # Income as the worker counts it: pay so far, and the floor's top-up they are owed.
         floor_owed = rules.floor_per_hour_minor * online_minutes / 60 if rules.pay_waiting else 0
         behind = np.maximum(earnings, floor_owed) < weekly_target * (day + hour / 24 + 1) / 7
         extended = (hour >= start_hour) & (today_online < LONGEST_DAY_HOURS * 60) & behind
-        online = (planned | extended) & admitted & (home_until <= t)
+        online = (planned | extended) & working_today & admitted & (home_until <= t)
+        days_worked += online & (today_online == 0)
         starting = online & ~was_online
         stretch_rest[starting] = np.minimum(24.0, (t - last_online[starting]) / 60)
         last_online[online] = t
@@ -177,7 +185,9 @@ def simulate(
             continue
         surging = len(waiting) > len(free)
         hours = _Hours(today_online / 60, online_minutes / 60, stretch_rest)
-        offered, refused = _offers(rules, params, demand, waiting, free, wx, wy, earnings, hours)
+        offered, refused = _offers(
+            rules, params, demand, waiting, free, wx, wy, earnings, hours, busy_until
+        )
         for worker, reason in refused:
             # The solver refused them for a cap or for rest: they go home until it passes.
             if reason == solver.DAILY_CAP:
@@ -281,6 +291,7 @@ def simulate(
             scenario.days,
             round(ridden_km[i] * scenario.cost_per_km_minor),
             tuple(float(week_online[k][i]) / 60 for k in range(weeks)),
+            int(days_worked[i]),
         )
         for i in range(n)
         if online_minutes[i] > 0
@@ -297,6 +308,37 @@ def simulate(
         floor_due_minor=sum(due.values()),
         floor_paid_minor=paid_floor,
     )
+
+
+def _nearest_untaken(
+    tree: cKDTree,
+    free: np.ndarray,
+    free_since: np.ndarray,
+    taken: set[int],
+    point: tuple[float, float],
+    radius_km: float,
+) -> int | None:
+    """The nearest free worker within the radius not yet offered a task this minute; of
+    equally near ones, the one idle longest (the rank at a taxi stand: idle workers gather
+    at the same spot, so ties are common). The search widens until it finds one or runs
+    out of workers in reach."""
+    k = min(len(free), 8)
+    while True:
+        distances, found = tree.query(point, k=k, distance_upper_bound=radius_km)
+        distances, found = np.atleast_1d(distances), np.atleast_1d(found)
+        untaken = [
+            (float(d), int(free[f]))
+            for d, f in zip(distances, found, strict=True)
+            if math.isfinite(d) and int(free[f]) not in taken
+        ]
+        last = float(distances[-1])
+        if untaken and (k == len(free) or last > untaken[0][0] or not math.isfinite(last)):
+            nearest = untaken[0][0]
+            tied = [worker for d, worker in untaken if d == nearest]
+            return min(tied, key=lambda worker: (free_since[worker], worker))
+        if k == len(free) or not math.isfinite(last):
+            return None  # everyone within the radius is taken
+        k = min(len(free), k * 4)
 
 
 @dataclass(frozen=True)
@@ -322,6 +364,7 @@ def _offers(
     wy: np.ndarray,
     earnings: np.ndarray,
     hours: _Hours,
+    free_since: np.ndarray,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
     """(task, worker) offers for this minute, each of which the worker may accept or
     decline, and the (worker, reason) of workers the solver refused for a cap or rest."""
@@ -329,19 +372,12 @@ def _offers(
         tree = cKDTree(np.column_stack([wx[free], wy[free]]))
         taken: set[int] = set()
         pairs = []
-        k = min(len(free), 8)
         for task_index in waiting:
-            distances, found = tree.query([demand.x[task_index], demand.y[task_index]], k=k)
-            for distance, position in zip(
-                np.atleast_1d(distances), np.atleast_1d(found), strict=True
-            ):
-                if distance > rules.radius_km or not math.isfinite(distance):
-                    break
-                worker = int(free[position])
-                if worker not in taken:
-                    taken.add(worker)
-                    pairs.append((task_index, worker))
-                    break
+            point = (float(demand.x[task_index]), float(demand.y[task_index]))
+            worker = _nearest_untaken(tree, free, free_since, taken, point, rules.radius_km)
+            if worker is not None:
+                taken.add(worker)
+                pairs.append((task_index, worker))
         return pairs, []
     round_input = solver.RoundInput(
         tasks=tuple(
