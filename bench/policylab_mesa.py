@@ -30,7 +30,7 @@ from typing import Any
 
 import mesa  # type: ignore[import-untyped]
 import numpy as np
-from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
+from scipy.optimize import linear_sum_assignment
 
 # The model's constants, as docs/policylab.md states them.
 SPEED_KM_PER_MINUTE = 15 / 60

@@ -4,6 +4,7 @@ same city meets every rule set, and the command writes its report."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.core.management.base import CommandError
 
 from commonwork.policylab.config import ConfigError, rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
-from commonwork.policylab.report import summarize
+from commonwork.policylab.report import Heading, as_html, distributions, summarize
 from commonwork.policylab.simulate import simulate
 
 TINY = {**SCENARIOS["small"], "days": 1, "workers": 25, "tasks_per_hour": [15.0] * 24}
@@ -183,3 +184,48 @@ def test_the_platforms_report_stylesheet_is_the_written_reports_own() -> None:
 
     served = (settings.PACKAGE_DIR / "static/css/report.css").read_text().strip()
     assert served == REPORT_CSS
+
+
+def test_the_report_reads_as_a_council_member_needs_it() -> None:
+    """A title naming the city, the period and the rule sets; the findings in a paragraph
+    of words before any chart; money in the currency with two decimals; shares in per
+    cent; axes on every histogram; each rule set in one colour in every chart."""
+    scenario = scenario_from({**TINY, "days": 2, "currency": "CHF"})
+    summaries, spreads = {}, {}
+    for name in ("extractive", "cooperative"):
+        outcome = simulate(scenario, rules_from(RULE_SETS[name]))
+        summaries[name] = summarize(outcome, floor_per_hour_minor=1500)
+        spreads[name] = distributions(outcome)
+    page = as_html(Heading.of(scenario), summaries, spreads)
+    title = "Policy lab: a small town 8 km across, 2 days — extractive against cooperative"
+    assert f"<h1>{title}</h1>" in page
+    summary = re.search(r'<p class="summary"[^>]*>(.*?)</p>', page)
+    assert summary is not None
+    assert summary.start() < page.index("<svg")
+    pay = summaries["extractive"]["hourly_pay_median"]
+    assert f"earned {round(pay) / 100:,.2f} CHF an hour" in summary.group(1)
+    take = summaries["extractive"]["platform_share"]
+    assert f"kept {100 * take:.1f} % of what clients paid" in summary.group(1)
+    assert "of the pay floor promised was paid" in summary.group(1)
+    take_section = page[page.index('data-metric="platform_share"') :]
+    assert f">{100 * take:.1f} %</text>" in take_section[: take_section.index("</section>")]
+    pay_section = page[page.index('data-metric="hourly_pay_median"') :]
+    assert re.search(
+        r">\d+\.\d\d CHF an hour</text>", pay_section[: pay_section.index("</section>")]
+    )
+    for chart in ("hourly_pay", "daily_hours", "wait_minutes"):
+        section = page[page.index(f'data-chart="{chart}"') :]
+        section = section[: section.index("</section>")]
+        assert section.count('class="axis"') == 2 * 2  # both axes, in both rule sets' charts
+    for section in re.findall(r"<section.*?</section>", page):
+        figures = re.findall(r"<figcaption>(.*?)</figcaption>(.*?)</figure>", section)
+        for caption, chart in figures:
+            assert set(re.findall(r"rule-(\d)", chart)) == {"0" if caption == "extractive" else "1"}
+        bars = re.findall(r">(extractive|cooperative)</text><rect[^>]*class=\"rule-(\d)\"", section)
+        assert all(colour == ("0" if name == "extractive" else "1") for name, colour in bars)
+
+
+def test_a_scenario_names_a_real_currency() -> None:
+    with pytest.raises(ConfigError) as refused:
+        scenario_from({**SCENARIOS["small"], "currency": "euro"})
+    assert refused.value.field == "currency"

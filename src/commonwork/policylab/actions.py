@@ -22,8 +22,7 @@ from commonwork.policylab.models import LabRun, RunStatus
 from commonwork.policylab.report import distributions, summarize
 from commonwork.policylab.simulate import simulate
 
-# The scenario members run from the page: a small city for a day, a few seconds.
-PAGE_SCENARIO = {**SCENARIOS["small"], "name": "small-day", "days": 1}
+PAGE_SCENARIO = SCENARIOS["small-day"]
 
 
 def cooperative_rules(values: Mapping[str, Any], name: str) -> dict[str, Any]:

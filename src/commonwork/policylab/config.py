@@ -46,6 +46,8 @@ class Scenario:
     # Each worker's days off in every week: this many weekdays, drawn once per worker.
     days_off_per_week: int = 1
     seed: int = 2026
+    city: str = "a model city"  # what the report's title calls the place
+    currency: str = "EUR"  # ISO 4217: the prices' and the report's money
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ def scenario_from(data: Mapping[str, Any]) -> Scenario:
         raise ConfigError("workers", "at least one worker")
     if scenario.days < 1:
         raise ConfigError("days", "at least one day")
+    if not (len(scenario.currency) == 3 and scenario.currency.isalpha()):
+        raise ConfigError("currency", "an ISO 4217 code of three letters, such as EUR")
     if scenario.days_off_per_week > 6:
         raise ConfigError("days_off_per_week", "at most 6: a worker works one day a week")
     if scenario.city_km <= 0 or scenario.trip_km_mean <= 0 or scenario.shift_hours <= 0:

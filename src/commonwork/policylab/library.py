@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from commonwork.core.marks import N_
+
 # Demand over the day (tasks per hour, before scaling): a lunch and a dinner peak.
 _DAY_SHAPE = (
     0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.2, 1.4, 1.2, 1.2, 1.8,
@@ -26,6 +28,7 @@ _HOTSPOTS = [
 SCENARIOS: dict[str, dict[str, Any]] = {
     "small": {
         "name": "small",
+        "city": N_("a small town 8 km across"),
         "city_km": 8.0,
         "hotspots": [
             {"x_km": 3.0, "y_km": 3.0, "weight": 2.0, "spread_km": 1.0},
@@ -43,6 +46,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     },
     "city-day": {
         "name": "city-day",
+        "city": N_("a city 20 km across"),
         "city_km": 20.0,
         "hotspots": _HOTSPOTS,
         "tasks_per_hour": _demand(100_000),
@@ -57,6 +61,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     },
     "city-week": {
         "name": "city-week",
+        "city": N_("a city 20 km across"),
         "city_km": 20.0,
         "hotspots": _HOTSPOTS,
         "tasks_per_hour": _demand(100_000),
@@ -70,6 +75,12 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "shift_hours": 8.0,
     },
 }
+
+# The scenario members run from the platform's page: the small town for a day, seconds.
+SCENARIOS["small-day"] = {**SCENARIOS["small"], "name": "small-day", "days": 1}
+
+# Rule-set names the report translates (a member's own names are shown as written).
+RULE_SET_NAMES = (N_("extractive"), N_("cooperative"), N_("current rules"), N_("proposed"))
 
 RULE_SETS: dict[str, dict[str, Any]] = {
     "extractive": {

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
+from commonwork.policylab.config import ConfigError, scenario_from
+from commonwork.policylab.library import SCENARIOS
 from commonwork.policylab.models import LabRun
-from commonwork.policylab.report import METRICS
+from commonwork.policylab.report import METRICS, Heading, format_value
+
+
+def heading_of(run: LabRun) -> Heading:
+    """The city, period and currency of the scenario the run simulated."""
+    try:
+        return Heading.of(scenario_from(SCENARIOS[run.scenario]))
+    except (KeyError, ConfigError):
+        return Heading(run.scenario, 1, "EUR")
 
 
 def summary_rows(run: LabRun) -> list[dict[str, Any]]:
-    """The report as rows for a page: each metric with each rule set's value."""
+    """The report as rows for a page: each metric with each rule set's value, as a reader
+    reads it (money in the currency, shares in per cent)."""
     names = list(run.summaries)
+    currency = heading_of(run).currency
     return [
         {
             "key": key,
             "label": label,
-            "unit": unit,
-            "values": [run.summaries[n].get(key) for n in names],
+            "values": [
+                format_value(run.summaries[n].get(key), unit, currency, gettext) for n in names
+            ],
         }
         for key, label, unit in METRICS
     ]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +25,7 @@ from commonwork.policylab import actions
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun, RunStatus
 from commonwork.policylab.report import as_html
-from commonwork.policylab.selectors import summary_rows
+from commonwork.policylab.selectors import heading_of, summary_rows
 
 
 @login_required
@@ -88,10 +88,11 @@ def run_report(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     if run is None or run.status != RunStatus.DONE:
         raise Http404
     page = as_html(
-        run.scenario,
+        heading_of(run),
         run.summaries,
         run.spreads,
         translate=gettext,
+        translate_plural=ngettext,
         language=get_language(),
         stylesheet=static("css/report.css"),
     )

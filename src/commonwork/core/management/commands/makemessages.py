@@ -29,4 +29,5 @@ class Command(makemessages.Command):
         "--keyword=Forbidden:1",
         # Pure modules (no Django) mark their sentences with N_ (vault.registry).
         "--keyword=N_",
+        "--keyword=NP_:1,2",
     ]

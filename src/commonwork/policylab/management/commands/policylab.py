@@ -10,7 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commonwork.policylab.config import ConfigError, load_toml, rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
-from commonwork.policylab.report import as_csv, as_html, as_json, distributions, summarize
+from commonwork.policylab.report import (
+    Heading,
+    as_csv,
+    as_html,
+    as_json,
+    distributions,
+    summarize,
+)
 from commonwork.policylab.simulate import simulate
 
 
@@ -52,7 +59,7 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         (out / "report.json").write_text(as_json(scenario.name, summaries))
         (out / "report.csv").write_text(as_csv(summaries))
-        (out / "report.html").write_text(as_html(scenario.name, summaries, spreads))
+        (out / "report.html").write_text(as_html(Heading.of(scenario), summaries, spreads))
         self.stdout.write(self.style.SUCCESS(f"Report written to {out}/report.html"))
 
 
