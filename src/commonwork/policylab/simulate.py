@@ -310,35 +310,72 @@ def simulate(
     )
 
 
-def _nearest_untaken(
-    tree: cKDTree,
+def _nearest_dispatch(
+    demand: _Demand,
+    waiting: list[int],
     free: np.ndarray,
+    wx: np.ndarray,
+    wy: np.ndarray,
     free_since: np.ndarray,
-    taken: set[int],
-    point: tuple[float, float],
     radius_km: float,
+) -> list[tuple[int, int]]:
+    """Each waiting task in posting order is offered to the nearest free worker within the
+    radius not yet offered one this minute; of equally near ones, the one idle longest (the
+    rank at a taxi stand: idle workers gather at the same spot, so ties are common).
+
+    One batched query finds each task's nearest few; a task whose few are all taken (or
+    whose tie runs past them) asks again, wider."""
+    tree = cKDTree(np.column_stack([wx[free], wy[free]]))
+    reach = radius_km + 1e-9  # the query's bound is exclusive; the radius is in reach
+    points = np.column_stack([demand.x[waiting], demand.y[waiting]])
+    k = min(len(free), len(waiting), 16)
+    distances, found = tree.query(points, k=k, distance_upper_bound=reach)
+    near = distances.reshape(len(waiting), k).tolist()
+    who = found.reshape(len(waiting), k).tolist()
+    since = free_since[free].tolist()
+    taken: set[int] = set()  # positions in `free`
+    pairs = []
+    for row, task_index in enumerate(waiting):
+        position = _pick(near[row], who[row], taken, since, complete=k == len(free))
+        if position is _ASK_AGAIN:
+            wide_d, wide_f = tree.query(points[row], k=len(free), distance_upper_bound=reach)
+            position = _pick(
+                np.atleast_1d(wide_d).tolist(),
+                np.atleast_1d(wide_f).tolist(),
+                taken,
+                since,
+                complete=True,
+            )
+        if position is not None:
+            taken.add(position)
+            pairs.append((task_index, int(free[position])))
+    return pairs
+
+
+_ASK_AGAIN = -1
+
+
+def _pick(
+    distances: list[float],
+    positions: list[int],
+    taken: set[int],
+    since: list[float],
+    *,
+    complete: bool,
 ) -> int | None:
-    """The nearest free worker within the radius not yet offered a task this minute; of
-    equally near ones, the one idle longest (the rank at a taxi stand: idle workers gather
-    at the same spot, so ties are common). The search widens until it finds one or runs
-    out of workers in reach."""
-    k = min(len(free), 8)
-    while True:
-        distances, found = tree.query(point, k=k, distance_upper_bound=radius_km)
-        distances, found = np.atleast_1d(distances), np.atleast_1d(found)
-        untaken = [
-            (float(d), int(free[f]))
-            for d, f in zip(distances, found, strict=True)
-            if math.isfinite(d) and int(free[f]) not in taken
-        ]
-        last = float(distances[-1])
-        if untaken and (k == len(free) or last > untaken[0][0] or not math.isfinite(last)):
-            nearest = untaken[0][0]
-            tied = [worker for d, worker in untaken if d == nearest]
-            return min(tied, key=lambda worker: (free_since[worker], worker))
-        if k == len(free) or not math.isfinite(last):
-            return None  # everyone within the radius is taken
-        k = min(len(free), k * 4)
+    """Of one task's nearest workers (ascending distance), the nearest untaken, ties to the
+    one idle longest; None if none is in reach; _ASK_AGAIN if the list may have been cut
+    short of the answer (it was not `complete` and ended untaken-less or in a tie)."""
+    best = None
+    best_distance = math.inf
+    for distance, position in zip(distances, positions, strict=True):
+        if distance == math.inf or distance > best_distance + 1e-9:
+            return best
+        if position in taken:
+            continue
+        if best is None or (since[position], position) < (since[best], best):
+            best, best_distance = position, min(best_distance, distance)
+    return best if complete else _ASK_AGAIN
 
 
 @dataclass(frozen=True)
@@ -369,15 +406,7 @@ def _offers(
     """(task, worker) offers for this minute, each of which the worker may accept or
     decline, and the (worker, reason) of workers the solver refused for a cap or rest."""
     if rules.dispatch == "nearest":
-        tree = cKDTree(np.column_stack([wx[free], wy[free]]))
-        taken: set[int] = set()
-        pairs = []
-        for task_index in waiting:
-            point = (float(demand.x[task_index]), float(demand.y[task_index]))
-            worker = _nearest_untaken(tree, free, free_since, taken, point, rules.radius_km)
-            if worker is not None:
-                taken.add(worker)
-                pairs.append((task_index, worker))
+        pairs = _nearest_dispatch(demand, waiting, free, wx, wy, free_since, rules.radius_km)
         return pairs, []
     round_input = solver.RoundInput(
         tasks=tuple(
