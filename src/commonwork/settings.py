@@ -37,6 +37,8 @@ VAULT_MASTER_KEY_FILE = env("COMMONWORK_MASTER_KEY_FILE") or (
 # A file-based master key is replaced this often (the old one destroyed), which bounds how
 # long a database backup can still open an erased member's data (docs/vault.md).
 VAULT_MASTER_KEY_ROTATION_DAYS = envint("COMMONWORK_MASTER_KEY_ROTATION_DAYS", 7)
+# The weather and air-quality alerts dispatch obeys: a CAP 1.2 feed (docs/protection.md).
+WEATHER_FEED_URL = env("COMMONWORK_WEATHER_FEED_URL")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

@@ -49,6 +49,7 @@ def tasks(draw: st.DrawFn, count: int) -> tuple[TaskIn, ...]:
                 est_minutes=draw(st.integers(1, 240)),
                 skills=frozenset(draw(st.lists(st.sampled_from(SKILLS), max_size=2))),
                 kind="remote" if remote else "located",
+                weather_alert="" if remote else draw(st.sampled_from(["", "", "storm-1"])),
             )
         )
     return tuple(out)
@@ -73,6 +74,7 @@ def workers(draw: st.DrawFn, count: int) -> tuple[WorkerIn, ...]:
                 max_distance_km=draw(st.sampled_from([None, 1.0, 2.5])),
                 kinds=draw(st.sampled_from([None, frozenset({"located"}), frozenset(KINDS)])),
                 areas=draw(st.sampled_from([None, NORTH, ((0.0, 0.0, 6.0, 6.0),)])),
+                continuous_hours=draw(st.sampled_from([0.0, 2.0, 3.5, 4.0])),
             )
         )
     return tuple(out)
@@ -88,6 +90,7 @@ def rounds(draw: st.DrawFn, max_tasks: int = 5, max_workers: int = 5) -> RoundIn
         max_hours_per_day=10,
         max_hours_per_week=48,
         min_rest_hours=11,
+        max_continuous_hours=4,
     )
     return RoundInput(
         tasks=draw(tasks(draw(st.integers(0, max_tasks)))),
@@ -99,7 +102,7 @@ def rounds(draw: st.DrawFn, max_tasks: int = 5, max_workers: int = 5) -> RoundIn
 def feasible(task: TaskIn, worker: WorkerIn, params: Params) -> float | None:
     """The pair's distance if every hard constraint holds, else None (a plain re-statement
     of the rules, independent of the engine's vectorised code)."""
-    if worker.rest_hours < params.min_rest_hours:
+    if worker.rest_hours < params.min_rest_hours or task.weather_alert:
         return None
     if task.x_km is None:
         distance = 0.0
@@ -127,6 +130,8 @@ def feasible(task: TaskIn, worker: WorkerIn, params: Params) -> float | None:
     if worker.hours_today + hours > params.max_hours_per_day + 1e-9:
         return None
     if worker.hours_week + hours > params.max_hours_per_week + 1e-9:
+        return None
+    if worker.continuous_hours + hours > params.max_continuous_hours + 1e-9:
         return None
     return distance
 

@@ -6,14 +6,22 @@ import dataclasses
 import time
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
-from commonwork.dispatch import solver
+from commonwork.dispatch import solver, weather
+from commonwork.dispatch.alerts import AlertSource
 from commonwork.dispatch.live import build_round
-from commonwork.dispatch.models import DecisionKind, DispatchDecision, DispatchRound, RegionLock
+from commonwork.dispatch.models import (
+    DecisionKind,
+    DispatchDecision,
+    DispatchRound,
+    RegionLock,
+    WeatherAlert,
+)
 from commonwork.governance.parameters import read_parameter, snapshot
 from commonwork.work import actions as work_actions
 
@@ -194,3 +202,48 @@ def expire_round_positions(now: datetime) -> int:
             decision.data = {k: v for k, v in decision.data.items() if k not in POSITIONAL_DATA}
         DispatchDecision.objects.bulk_update(decisions, ["data"])
     return len(expired)
+
+
+@transaction.atomic
+def record_weather_alerts(source: AlertSource) -> int:
+    """Store what the alert source says (new alerts, and changes to known ones, such as an
+    earlier expiry); the number stored. A feed that cannot be read changes nothing."""
+    alerts = source.read()
+    now = clock.now()
+    for alert in alerts:
+        WeatherAlert.objects.update_or_create(
+            identifier=alert.identifier[:200],
+            defaults={
+                "event": alert.event[:200],
+                "severity": alert.severity,
+                "headline": alert.headline[:300],
+                "starts": alert.starts,
+                "expires": alert.expires,
+                "areas": [_area_json(area) for area in alert.areas],
+                "source": source.name[:300],
+                "received_at": now,
+            },
+        )
+    if alerts:
+        audit.record(
+            actor=None,
+            action="dispatch.weather_alerts",
+            obj=None,
+            data={"source": source.name[:300], "alerts": sorted(a.identifier for a in alerts)},
+        )
+    return len(alerts)
+
+
+def _area_json(area: weather.Circle | weather.Polygon) -> dict[str, list[Any]]:
+    if isinstance(area, weather.Circle):
+        return {"circle": [area.lat, area.lon, area.radius_km]}
+    return {"polygon": [list(point) for point in area.points]}
+
+
+@transaction.atomic
+def record_feed_failure(source: str, error: str) -> None:
+    audit.record(
+        actor=None,
+        action="dispatch.weather_feed_failed",
+        data={"source": source[:300], "error": error[:500]},
+    )

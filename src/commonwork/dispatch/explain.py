@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from commonwork.dispatch import solver
-from commonwork.dispatch.models import DecisionKind, DispatchDecision
+from commonwork.dispatch.models import DecisionKind, DispatchDecision, WeatherAlert
 
 
 def _km(value: Any) -> str:
@@ -38,6 +38,15 @@ def _constraint(code: str, *, about_me: bool) -> str:
             solver.COST_ABOVE_PENALTY: _(
                 "The tasks within reach were too far to be worth the trip."
             ),
+            solver.BREAK_DUE: _(
+                "A break is due: any open task would take you past the time the co-op's rules "
+                "let anyone work without one. Pause (go unavailable) for the break, then "
+                "offers come again."
+            ),
+            solver.WEATHER_ALERT: _(
+                "The open tasks near you were held back by a weather alert: the co-op's rules "
+                "keep outdoor work off the road while it is in force."
+            ),
         }
     else:
         sentences = {
@@ -50,6 +59,8 @@ def _constraint(code: str, *, about_me: bool) -> str:
             solver.WEEKLY_CAP: _("it would take them past the weekly hours cap"),
             solver.REST: _("they had not yet had their minimum rest"),
             solver.COST_ABOVE_PENALTY: _("the trip cost more than leaving it on the board"),
+            solver.BREAK_DUE: _("they were due a break"),
+            solver.WEATHER_ALERT: _("a weather alert holds it back"),
         }
     return sentences.get(code, code)
 
@@ -117,6 +128,15 @@ def explain_unassigned(decision: DispatchDecision) -> list[str]:
         ]
     if code == solver.WORKERS_TAKEN:
         return [_("Every worker who could take it was better placed for another task.")]
+    if code == solver.WEATHER_ALERT:
+        alert = WeatherAlert.objects.filter(identifier=data.get("alert", "")).first()
+        return [
+            _(
+                "Held back from dispatch: a weather alert is in force at the pickup (%(alert)s), "
+                "and the co-op's rules keep outdoor tasks off the road while it lasts."
+            )
+            % {"alert": str(alert) if alert else data.get("alert", "")}
+        ]
     return [
         _("No available worker within reach could take it: %(reason)s.")
         % {"reason": _constraint(code, about_me=False)}

@@ -11,7 +11,18 @@ from statistics import fmean
 from django.db.models import Q
 from django.utils import timezone
 
-from commonwork.dispatch.solver import Params, RoundInput, TaskIn, WorkerIn, project_latlon
+from commonwork.dispatch import weather
+from commonwork.dispatch.models import WeatherAlert
+from commonwork.dispatch.solver import (
+    Params,
+    RoundInput,
+    TaskIn,
+    WorkerIn,
+    continuous_engaged_hours,
+    project_latlon,
+    rest_before_stretch,
+)
+from commonwork.governance.parameters import read_parameter
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.ledger.rules import engaged_seconds
 from commonwork.members.models import Membership, MembershipStatus
@@ -85,6 +96,71 @@ def regions_with_open_tasks(now: dt.datetime) -> list[str]:
     )
 
 
+def _stretch_hours(
+    spans: Iterable[tuple[dt.datetime, dt.datetime]], now: dt.datetime, break_hours: float
+) -> float:
+    """Hours engaged (available or on a task) since the last break, solver's rule."""
+
+    def hours(moment: dt.datetime) -> float:
+        return (moment - now).total_seconds() / 3600
+
+    return continuous_engaged_hours([(hours(a), hours(b)) for a, b in spans], 0.0, break_hours)
+
+
+def _rest_hours(
+    spans: Iterable[tuple[dt.datetime, dt.datetime]], now: dt.datetime, min_rest: float
+) -> float:
+    """The rest before the current working stretch, by the solver's rule."""
+
+    def hours(moment: dt.datetime) -> float:
+        return (moment - now).total_seconds() / 3600
+
+    return rest_before_stretch([(hours(a), hours(b)) for a, b in spans], 0.0, min_rest)
+
+
+def active_alerts(now: dt.datetime) -> list[weather.Alert]:
+    """The alerts in force now, as the pure rules read them."""
+    return [as_alert(row) for row in WeatherAlert.objects.filter(starts__lte=now, expires__gt=now)]
+
+
+def as_alert(row: WeatherAlert) -> weather.Alert:
+    areas: list[weather.Circle | weather.Polygon] = []
+    for area in row.areas:
+        if "circle" in area:
+            areas.append(weather.Circle(*area["circle"]))
+        else:
+            areas.append(weather.Polygon(tuple(tuple(point) for point in area["polygon"])))
+    return weather.Alert(
+        row.identifier, row.event, row.severity, row.starts, row.expires, row.headline, tuple(areas)
+    )
+
+
+def _alerts_holding(tasks: Iterable[Task], now: dt.datetime) -> dict[int, str]:
+    """Task id -> the binding alert that holds it back, under the members' weather rule:
+    outdoor (located) tasks whose pickup lies in an alert in force at the governed level,
+    when the rule is to hold them (under the supplement rule they are offered)."""
+    level = int(read_parameter("weather_alert_level"))
+    if level >= len(weather.SEVERITIES) or int(read_parameter("weather_rule")) != 0:
+        return {}
+    alerts = active_alerts(now)
+    if not alerts:
+        return {}
+    held = {}
+    for task in tasks:
+        if task.kind != TaskKind.LOCATED or task.pickup_lat is None or task.pickup_lon is None:
+            continue
+        alert = weather.binding(
+            alerts,
+            lat=task.pickup_lat,
+            lon=task.pickup_lon,
+            at=now,
+            level=weather.SEVERITIES[level],
+        )
+        if alert is not None:
+            held[task.pk] = alert.identifier
+    return held
+
+
 def build_round(
     *,
     now: dt.datetime,
@@ -148,6 +224,7 @@ def build_round(
             return None, None
         return project_latlon(lat, lon, origin)
 
+    held_by = _alerts_holding(tasks, now)
     task_inputs = []
     for task in tasks:
         x, y = (
@@ -163,6 +240,7 @@ def build_round(
                 est_minutes=task.estimated_minutes,
                 skills=frozenset(task.skills),
                 kind=task.kind,
+                weather_alert=held_by.get(task.pk, ""),
             )
         )
 
@@ -188,12 +266,11 @@ def build_round(
         p.worker_id: p for p in WorkerPreferences.objects.filter(worker_id__in=worker_ids)
     }
 
+    break_hours = int(read_parameter("break_minutes")) / 60
     worker_inputs = []
     for worker_id in worker_ids:
         spans = sorted(history[worker_id])
-        current = periods[worker_id].started_at
-        earlier_ends = [ended for began, ended in spans if ended <= current]
-        rest = (current - max(earlier_ends)).total_seconds() / 3600 if earlier_ends else 24.0 * 7
+        rest = _rest_hours(spans, now, params.min_rest_hours)
         x, y = plane(*positions[worker_id]) if worker_id in positions else (None, None)
         prefs = preferences.get(worker_id)
         areas = None
@@ -219,6 +296,9 @@ def build_round(
                 max_distance_km=prefs.max_distance_km if prefs else None,
                 kinds=frozenset(prefs.kinds) if prefs and prefs.kinds else None,
                 areas=areas,
+                continuous_hours=_stretch_hours(
+                    [*spans, *on_task.get(worker_id, [])], now, break_hours
+                ),
             )
         )
     return LiveRound(RoundInput(tuple(task_inputs), tuple(worker_inputs), params), origin)

@@ -85,3 +85,27 @@ class RegionLock(models.Model):
 
     def __str__(self) -> str:
         return f"dispatch lock {self.region or '(all)'}"
+
+
+class WeatherAlert(models.Model):
+    """A weather or air-quality warning read from the co-op's CAP feed (dispatch.weather):
+    while in force and at or above the governed level, it binds dispatch for outdoor tasks
+    in its areas. Kept after it expires: a round's explanation names it."""
+
+    identifier = models.CharField(max_length=200, unique=True)
+    event = models.CharField(_("event"), max_length=200)
+    severity = models.CharField(_("severity"), max_length=10)
+    headline = models.CharField(_("headline"), max_length=300, blank=True)
+    starts = models.DateTimeField(_("from"))
+    expires = models.DateTimeField(_("until"))
+    areas = models.JSONField(
+        help_text='[{"circle": [lat, lon, km]} | {"polygon": [[lat, lon], ...]}]'
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="The feed it came from.")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts", "identifier"]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.severity}) until {self.expires:%Y-%m-%d %H:%M}"

@@ -27,6 +27,7 @@ ties, and the input is put in id order first, so the same input gives the same o
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import zlib
@@ -67,6 +68,8 @@ TASKS_WENT_TO_OTHERS = "tasks_went_to_others"
 NO_OPEN_TASKS = "no_open_tasks"
 COST_HIGHER = "cost_higher"
 ASSIGNED_ELSEWHERE = "assigned_elsewhere"
+BREAK_DUE = "break_due"
+WEATHER_ALERT = "weather_alert"
 
 # Checked in this order; a pair is reported with the first constraint it breaks.
 CONSTRAINT_ORDER = (
@@ -77,6 +80,9 @@ CONSTRAINT_ORDER = (
     AREA_PREFERENCE,
     DAILY_CAP,
     WEEKLY_CAP,
+    # Appended (stored marks keep their meaning); the weather is checked first all the same.
+    BREAK_DUE,
+    WEATHER_ALERT,
 )
 
 
@@ -92,6 +98,9 @@ class TaskIn:
     est_minutes: int
     skills: frozenset[str] = frozenset()
     kind: str = "located"
+    # The weather or air-quality alert in force at the pickup that holds this task back
+    # from every worker (its CAP identifier); "" when none does.
+    weather_alert: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,8 @@ class WorkerIn:
     # Boxes (x_min, y_min, x_max, y_max) in km on the round's plane; a located task's pickup
     # must lie in one of them. None: anywhere. Remote tasks are in every area.
     areas: tuple[tuple[float, float, float, float], ...] | None = None
+    # Engaged hours since the last break (a pause of the governed length or longer).
+    continuous_hours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ class Params:
     max_hours_per_day: float = 10.0
     max_hours_per_week: float = 48.0
     min_rest_hours: float = 11.0
+    # No task that would take a worker past this many hours without a break.
+    max_continuous_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,7 @@ def validate(round_input: RoundInput) -> None:
             worker.hours_week,
             worker.rest_hours,
             worker.engaged_hours_week,
+            worker.continuous_hours,
         )
         if any(not math.isfinite(v) or v < 0 for v in numbers) or worker.earnings_week_minor < 0:
             raise DispatchInputError(f"Worker {worker.id} has negative or missing hours or pay.")
@@ -447,6 +461,10 @@ def constraint_marks(
     def mark(failing: NDArray[np.bool_], code: str) -> None:
         broken[(broken == 0) & failing] = CONSTRAINT_ORDER.index(code) + 1
 
+    # A task the weather holds back is refused to everyone, whatever else holds.
+    held = np.array([bool(t.weather_alert) for t in tasks], dtype=bool)
+    mark(held[ti], WEATHER_ALERT)
+
     max_distance = np.array(
         [math.inf if w.max_distance_km is None else w.max_distance_km for w in workers]
     )
@@ -470,6 +488,8 @@ def constraint_marks(
     # A tiny tolerance so that exactly reaching a cap is allowed despite float sums.
     mark(today[wi] + task_hours[ti] > params.max_hours_per_day + 1e-9, DAILY_CAP)
     mark(week[wi] + task_hours[ti] > params.max_hours_per_week + 1e-9, WEEKLY_CAP)
+    stretch = np.array([w.continuous_hours for w in workers])
+    mark(stretch[wi] + task_hours[ti] > params.max_continuous_hours + 1e-9, BREAK_DUE)
     return broken
 
 
@@ -747,6 +767,12 @@ def _explain(
             total += float(cost[here])
             continue
         total += params.unassigned_penalty
+        if tasks[t].weather_alert:
+            # Held back for everyone, whoever was near: the alert is the reason.
+            unassigned.append(
+                Unassigned(tasks[t].id, WEATHER_ALERT, {"alert": tasks[t].weather_alert})
+            )
+            continue
         unassigned.append(_why_unassigned(tasks[t].id, span, pairs, usable, cost, rested, params))
 
     idle: list[Idle] = []
@@ -914,7 +940,20 @@ def params_from_values(values: dict[str, int | Fraction]) -> Params:
         max_hours_per_day=float(values["max_hours_per_day"]),
         max_hours_per_week=float(values["max_hours_per_week"]),
         min_rest_hours=float(values["min_rest_hours"]),
+        max_continuous_hours=float(values["break_after_minutes"]) / 60,
     )
+
+
+def continuous_engaged_hours(
+    spans: Sequence[tuple[float, float]], now: float, break_hours: float
+) -> float:
+    """Hours engaged without a break up to `now`: the spans (start, end) in hours, merged,
+    walked back from now until a pause of `break_hours` or longer. 0 when not engaged now
+    or when the last pause was long enough."""
+    merged = _merged(spans, now, break_hours)
+    if not merged or merged[-1][1] < now - 1e-9:
+        return 0.0
+    return now - merged[-1][0]
 
 
 def project_latlon(lat: float, lon: float, origin: tuple[float, float]) -> tuple[float, float]:
@@ -924,3 +963,37 @@ def project_latlon(lat: float, lon: float, origin: tuple[float, float]) -> tuple
     x = math.radians(lon - lon0) * math.cos(math.radians((lat + lat0) / 2)) * 6371.0088
     y = math.radians(lat - lat0) * 6371.0088
     return x, y
+
+
+def _merged(spans: Sequence[tuple[float, float]], now: float, gap: float) -> list[list[float]]:
+    """The spans up to `now`, merged wherever the pause between them is shorter than gap."""
+    merged: list[list[float]] = []
+    for start, end in sorted(spans):
+        end = min(end, now)
+        if end <= start:
+            continue
+        if merged and start - merged[-1][1] < gap - 1e-9:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def rest_before_stretch(
+    spans: Sequence[tuple[float, float]], now: float, min_rest_hours: float
+) -> float:
+    """The rest the rest rule sees, in hours: pauses shorter than the minimum rest belong to
+    the working stretch (a lunch break is not a night), so it is the pause before the
+    stretch began — a week when there was none — until the stretch outlasts what a day
+    leaves after the minimum rest (24 h minus it); from then on it is the longest pause
+    of the last 24 hours, which is shorter than the minimum."""
+    merged = _merged(spans, now, min_rest_hours)
+    if not merged:
+        return 24.0 * 7
+    start = merged[-1][0]
+    before = start - merged[-2][1] if len(merged) > 1 else 24.0 * 7
+    if now - start <= 24 - min_rest_hours + 1e-9:
+        return before
+    inside = sorted((a, b) for a, b in spans if b > now - 24 and a >= start)
+    pauses = [later[0] - earlier[1] for earlier, later in itertools.pairwise(inside)]
+    return max([p for p in pauses if p > 0], default=0.0)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django_tasks import task
 
 from commonwork.core import clock
-from commonwork.dispatch.actions import run_round
+from commonwork.dispatch.actions import record_feed_failure, record_weather_alerts, run_round
+from commonwork.dispatch.alerts import configured_source
 from commonwork.dispatch.live import regions_with_open_tasks
+from commonwork.dispatch.weather import AlertFeedError
 
 
 @task()
@@ -23,3 +25,18 @@ def dispatch_regions() -> int:
     each sees the offers the previous ones made (a worker is never offered two tasks)."""
     regions = [*regions_with_open_tasks(clock.now()), ""]
     return sum(run_round(region=region, reuse_unchanged=True).offered_count for region in regions)
+
+
+@task()
+def read_weather_alerts() -> int:
+    """The scheduled job: read the co-op's alert feed, if it names one; alerts stored."""
+    source = configured_source()
+    if source is None:
+        return 0
+    try:
+        return record_weather_alerts(source)
+    except (OSError, AlertFeedError) as error:
+        # The feed is down or malformed: the alerts already stored stay in force, and the
+        # audit log says the feed failed (a steward sees it on the console's log).
+        record_feed_failure(source.name, str(error))
+        return 0

@@ -118,6 +118,97 @@ def _spec(
     return ParameterSpec(name, kind, unit, default, bounds[0], bounds[1], reader, description)
 
 
+# Each kind of cover the members may choose: (code, what it covers, its defaults: basis,
+# share of average weekly pay, sum in minor units, qualifying hours, in weeks, longest
+# weeks paid, waiting days). Basis: 0 = not covered, 1 = a share of average weekly pay,
+# 2 = a fixed sum a week, 3 = actual costs up to the sum.
+COVER_KINDS = [
+    ("injury", "injury at work", "0", "0.6", "40000", "20", "4", "26", "3"),
+    ("sickness", "sickness", "0", "0.5", "30000", "20", "4", "12", "3"),
+    ("vehicle", "loss of a vehicle", "0", "0", "50000", "40", "4", "1", "0"),
+    ("parental", "parental leave", "0", "0", "20000", "100", "12", "14", "0"),
+]
+
+
+def _cover_specs(
+    code: str,
+    what: str,
+    basis: str,
+    share: str,
+    sum_minor: str,
+    hours: str,
+    weeks: str,
+    longest: str,
+    waiting: str,
+) -> list[ParameterSpec]:
+    name = f"cover.{code}"
+    return [
+        _spec(
+            f"{name}.basis",
+            "int",
+            "0 = not covered, 1 = share of pay, 2 = fixed sum a week, 3 = costs up to the sum",
+            basis,
+            ("0", "3"),
+            "protection.rules",
+            f"Whether and how the solidarity fund pays for {what}.",
+        ),
+        _spec(
+            f"{name}.share",
+            "decimal",
+            "fraction of average weekly pay",
+            share,
+            ("0", "1"),
+            "protection.rules",
+            f"For {what} on basis 1: the share of the member's average weekly pay paid.",
+        ),
+        _spec(
+            f"{name}.sum",
+            "int",
+            "minor units",
+            sum_minor,
+            ("0", "10000000"),
+            "protection.rules",
+            f"For {what}: the sum paid a week (basis 2) or the most paid for costs (basis 3).",
+        ),
+        _spec(
+            f"{name}.qualifying_hours",
+            "int",
+            "engaged hours",
+            hours,
+            ("0", "2000"),
+            "protection.rules",
+            f"Engaged hours a member needs in the qualifying weeks to be covered for {what}.",
+        ),
+        _spec(
+            f"{name}.qualifying_weeks",
+            "int",
+            "weeks",
+            weeks,
+            ("1", "52"),
+            "protection.rules",
+            f"The weeks before the claim in which the qualifying hours for {what} count.",
+        ),
+        _spec(
+            f"{name}.max_weeks",
+            "int",
+            "weeks",
+            longest,
+            ("1", "104"),
+            "protection.rules",
+            f"The longest a claim for {what} is paid.",
+        ),
+        _spec(
+            f"{name}.waiting_days",
+            "int",
+            "days",
+            waiting,
+            ("0", "30"),
+            "protection.rules",
+            f"Days at the start of {what} that are not paid.",
+        ),
+    ]
+
+
 PARAMETERS: dict[str, ParameterSpec] = {
     spec.name: spec
     for spec in [
@@ -452,6 +543,95 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "governance.actions",
             "How long an elected steward holds the steward's powers.",
         ),
+        # --- safety and protection (docs/protection.md) --------------------------------
+        _spec(
+            "break_after_minutes",
+            "int",
+            "minutes",
+            "240",
+            ("30", "1440"),
+            "dispatch.solver",
+            "Dispatch offers no task that would keep a worker engaged longer than this without "
+            "a break (a pause of break_minutes or longer).",
+        ),
+        _spec(
+            "break_minutes",
+            "int",
+            "minutes",
+            "20",
+            ("5", "240"),
+            "dispatch.live",
+            "How long a pause must be to count as a break.",
+        ),
+        _spec(
+            "weather_alert_level",
+            "int",
+            "1 = minor, 2 = moderate, 3 = severe, 4 = extreme, 5 = none",
+            "3",
+            ("1", "5"),
+            "dispatch.live",
+            "A weather or air-quality alert (CAP) at this severity or above binds dispatch for "
+            "outdoor tasks in its area; 5: alerts never bind.",
+        ),
+        _spec(
+            "weather_rule",
+            "int",
+            "0 = hold outdoor tasks, 1 = pay a hardship supplement",
+            "0",
+            ("0", "1"),
+            "dispatch.live",
+            "Under a binding alert, outdoor tasks are held back from dispatch (0), or offered "
+            "with a hardship supplement paid to the worker from the solidarity fund (1).",
+        ),
+        _spec(
+            "weather_supplement_rate",
+            "decimal",
+            "fraction of the price",
+            "0.25",
+            ("0", "2"),
+            "ledger.actions",
+            "The hardship supplement on a task done under a binding alert, as a share of its "
+            "price, when weather_rule is 1.",
+        ),
+        _spec(
+            "cover_contribution_share",
+            "decimal",
+            "fraction of the fee",
+            "0",
+            ("0", "1"),
+            "ledger.actions",
+            "The share of each period's fee income moved into the solidarity fund to pay for "
+            "the cover the members chose (injury, sickness, vehicle, parental leave).",
+        ),
+        _spec(
+            "claim_decision_days",
+            "int",
+            "days",
+            "10",
+            ("1", "60"),
+            "protection.actions",
+            "Days the stewards have to decide a claim, with reasons.",
+        ),
+        _spec(
+            "claim_appeal_days",
+            "int",
+            "days",
+            "14",
+            ("1", "90"),
+            "protection.actions",
+            "Days a member has to appeal a refused claim to a members' vote.",
+        ),
+        _spec(
+            "claim_retention_days",
+            "int",
+            "days",
+            "2190",
+            ("30", "3650"),
+            "vault.actions",
+            "How long claims, incident reports and their documents are kept after the claim "
+            "is settled (medical and accident records the law may ask for).",
+        ),
+        *(spec for kind in COVER_KINDS for spec in _cover_specs(*kind)),
     ]
 }
 

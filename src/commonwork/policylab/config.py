@@ -206,6 +206,8 @@ def governed_values(rules: RuleSet) -> dict[str, int | Fraction]:
         "dispatch.weight_fairness": exact(rules.weight_fairness),
         "dispatch.unassigned_penalty": exact(rules.unassigned_penalty),
         **{name: NO_CAP[name] if cap is None else exact(cap) for name, cap in caps.items()},
+        # The lab's workers take their breaks as the behaviour model has them (none yet).
+        "break_after_minutes": 24 * 60,
     }
 
 

@@ -4,7 +4,7 @@ core.scheduler.due_jobs)."""
 from __future__ import annotations
 
 from commonwork.core.scheduler import PeriodicJob
-from commonwork.dispatch.tasks import dispatch_regions
+from commonwork.dispatch.tasks import dispatch_regions, read_weather_alerts
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.tasks import close_due_pay_periods
@@ -23,6 +23,8 @@ def periodic_jobs() -> list[PeriodicJob]:
             lambda: float(read_parameter("dispatch.round_interval_seconds")),
             dispatch_regions.enqueue,
         ),
+        # Weather services update their warnings every few minutes.
+        PeriodicJob("weather_alerts", lambda: 300.0, read_weather_alerts.enqueue),
         # Periods end at midnight; checking every ten minutes closes each soon after.
         PeriodicJob("close_pay_periods", lambda: 600.0, close_due_pay_periods.enqueue),
         # Voting windows open and close on the minute.
