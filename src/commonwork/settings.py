@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "commonwork.work",
     "commonwork.ledger",
     "commonwork.dispatch",
+    "commonwork.protection",
     "commonwork.policylab",
     "commonwork.site",
 ]

@@ -82,6 +82,8 @@ class EntryKind(models.TextChoices):
     PAYOUT = "payout", _("payout")
     YEAR_CLOSE = "year_close", _("year close")
     REVERSAL = "reversal", _("reversal")
+    COVER_CONTRIBUTION = "cover_in", _("contribution to cover")
+    COVER_BENEFIT = "cover_out", _("cover paid from the solidarity fund")
 
 
 class JournalEntry(models.Model):

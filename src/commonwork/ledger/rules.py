@@ -380,3 +380,9 @@ def pay_floor(
         return FloorPayment(dict(due), dict.fromkeys(due, 0))
     paid = largest_remainder(room, [(member, Fraction(amount)) for member, amount in due.items()])
     return FloorPayment(paid, {member: due[member] - paid[member] for member in due})
+
+
+def cover_contribution(fee_minor: int, share: Fraction) -> int:
+    """What the members' chosen share of a fee puts into the solidarity fund for cover."""
+    _check_rate("cover_contribution_share", share)
+    return _round_half_even(fee_minor * share)

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.dispatch.urls")),
     path("", include("commonwork.governance.urls")),
     path("", include("commonwork.vault.urls")),
+    path("", include("commonwork.protection.urls")),
     path("", include("commonwork.policylab.urls")),
     prefix_default_language=False,
 )

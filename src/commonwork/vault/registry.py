@@ -110,6 +110,23 @@ CATEGORIES: dict[str, Category] = {
             N_("To know what you have allowed others to read, and to stop it when you say so."),
         ),
         Category(
+            "claims",
+            N_("Claims, incidents and SOS calls"),
+            (
+                "protection.Claim.sealed_account",
+                "protection.Claim.sealed_medical",
+                "protection.ClaimDocument.sealed",
+                "protection.Incident.sealed_place",
+                "protection.Incident.sealed_account",
+                "protection.SosCall.sealed_position",
+                "protection.EmergencyContact.sealed_email",
+            ),
+            N_(
+                "To pay the cover you claim, get you help on the road and tell the person you "
+                "chose; kept claim_retention_days after a claim is settled."
+            ),
+        ),
+        Category(
             "logins",
             N_("Log-ins and devices"),
             ("members.User.last_login", "members.ApiToken.name", "members.ApiToken.last_used_at"),
@@ -167,6 +184,24 @@ PURPOSES: dict[str, Purpose] = {
             "steward",
             frozenset({"identity", "tasks", "disputes"}),
             N_("Stewards read a disputed task's history and both sides' words to settle it."),
+        ),
+        Purpose(
+            "claim_decision",
+            "steward",
+            frozenset({"identity", "claims", "earnings", "availability"}),
+            N_(
+                "Stewards read a claim with its documents and medical details, and the "
+                "claimant's hours and pay, to decide it; no other member reads the medical part."
+            ),
+        ),
+        Purpose(
+            "sos",
+            "job",
+            frozenset({"identity", "location", "claims"}),
+            N_(
+                "When a worker presses SOS, their name and position are sent once to the "
+                "stewards and to the contact they chose."
+            ),
         ),
         Purpose(
             "active_task",

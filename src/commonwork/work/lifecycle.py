@@ -38,6 +38,9 @@ class Transition(StrEnum):
     RESOLVE_REDO = "resolve_redo"  # a steward sends it back for rework: disputed -> in_progress
     RESOLVE_CANCEL = "resolve_cancel"  # a steward finds for the client: disputed -> cancelled
     CANCEL = "cancel"  # the client or a steward, before work starts
+    # The assigned worker after an incident on the road, mid-way, with no penalty:
+    # accepted or in_progress -> open, and dispatch offers it again.
+    HAND_BACK = "hand_back"
 
 
 TERMINAL = frozenset({TaskStatus.COMPLETED, TaskStatus.CANCELLED})
@@ -57,6 +60,10 @@ TRANSITIONS: dict[Transition, tuple[frozenset[TaskStatus], TaskStatus]] = {
     Transition.RESOLVE_PAY: (frozenset({TaskStatus.DISPUTED}), TaskStatus.COMPLETED),
     Transition.RESOLVE_REDO: (frozenset({TaskStatus.DISPUTED}), TaskStatus.IN_PROGRESS),
     Transition.RESOLVE_CANCEL: (frozenset({TaskStatus.DISPUTED}), TaskStatus.CANCELLED),
+    Transition.HAND_BACK: (
+        frozenset({TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS}),
+        TaskStatus.OPEN,
+    ),
     Transition.CANCEL: (
         frozenset({TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.OFFERED, TaskStatus.ACCEPTED}),
         TaskStatus.CANCELLED,

@@ -13,6 +13,7 @@ from commonwork.governance.actions._shared import REMIND_BEFORE, _lock
 from commonwork.governance.actions.ballots import ballots_of
 from commonwork.governance.actions.effects import apply_outcome
 from commonwork.governance.actions.notices import notify
+from commonwork.governance.hooks import ProposalClosed, proposal_closed
 from commonwork.governance.models import (
     Ballot,
     BallotMethod,
@@ -112,6 +113,7 @@ def close_voting(*, proposal_id: int) -> Proposal:
     proposal.result = result
     proposal.save(update_fields=["status", "result", "closed_at"])
     audit.record(actor=None, action="proposal.closed", obj=proposal, data=result)
+    proposal_closed.fire(ProposalClosed(proposal=proposal, result=result))
     notify(proposal, NoticeKind.RESULT, proposal.electorate.values_list("member_id", flat=True))
     return proposal
 

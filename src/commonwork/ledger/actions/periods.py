@@ -9,6 +9,7 @@ co-op, and a period's start date is unique, so no period is ever closed twice.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
@@ -31,6 +32,7 @@ from commonwork.ledger.models import (
     AccountType,
     EntryKind,
     Invoice,
+    JournalEntry,
     PayPeriod,
     Posting,
     Statement,
@@ -216,7 +218,12 @@ def hour_caps(starts_on: date, ends_on: date) -> rules.HourCaps:
 
 
 def _statement_figures(
-    period: rules.MemberPeriod, pay: rules.MemberPeriodPay, floor: int, *, paid: int
+    period: rules.MemberPeriod,
+    pay: rules.MemberPeriodPay,
+    floor: int,
+    *,
+    paid: int,
+    cover_share: Fraction = Fraction(0),
 ) -> dict[str, Any]:
     """A statement's figures. The floor's top-up as due, as paid, and what is still owed
     when the fund could not cover it (pay and hourly pay count what was paid)."""
@@ -242,6 +249,8 @@ def _statement_figures(
         "price_minor": period.price_minor,
         "fee_minor": period.fee_minor,
         "solidarity_minor": period.solidarity_minor,
+        # Of the fee on this member's work, what went into the fund for cover.
+        "cover_contribution_minor": rules.cover_contribution(period.fee_minor, cover_share),
         "floor_per_hour_minor": floor,
         "effective_hourly_minor": None if hourly is None else round(hourly),
     }
@@ -324,6 +333,29 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
             "exceeded": ratio.exceeded,
         },
     )
+    # The members' share of the period's fees goes into the fund before the floor draws on
+    # it: what pays for the cover they chose (docs/protection.md).
+    cover_share = Fraction(read_parameter("cover_contribution_share"))
+    contribution = rules.cover_contribution(
+        sum(figures.fee_minor for figures in members.values()), cover_share
+    )
+    if contribution:
+        post_entries(
+            [
+                EntryDraft(
+                    key=f"cover:{starts_on.isoformat()}",
+                    kind=EntryKind.COVER_CONTRIBUTION,
+                    memo=f"Contribution to cover {starts_on}..{ends_on}",
+                    lines=(
+                        Line(AccountPurpose.FEES, contribution),
+                        Line(AccountPurpose.SOLIDARITY, -contribution),
+                    ),
+                    period_id=period.pk,
+                )
+            ],
+            actor=actor,
+            posted_at=end - timedelta(microseconds=1),
+        )
     limit = int(read_parameter("pay_floor_deficit_limit"))
     floor_paid = rules.pay_floor(
         {member: pay.top_up_minor for member, pay in pays.items()},
@@ -350,7 +382,9 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
         Statement(
             period=period,
             member_id=member,
-            figures=_statement_figures(members[member], pay, floor, paid=floor_paid.paid[member]),
+            figures=_statement_figures(
+                members[member], pay, floor, paid=floor_paid.paid[member], cover_share=cover_share
+            ),
         )
         for member, pay in pays.items()
     )
@@ -364,6 +398,7 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
         for client, lines in sorted(_invoice_figures(start, end).items())
     )
     period.floor = {
+        "cover_contribution_minor": contribution,
         "due_minor": sum(pay.top_up_minor for pay in pays.values()),
         "paid_minor": floor_paid.paid_minor,
         "unpaid_minor": floor_paid.unpaid_minor,
@@ -512,3 +547,51 @@ def close_year(*, actor: User | None, year: int) -> YearClose:
     )
     audit.record(actor=actor, action="ledger.year_closed", obj=closed, data=figures)
     return closed
+
+
+@dataclass(frozen=True)
+class FundPayment:
+    paid_minor: int
+    owed_minor: int
+    entry_id: int | None
+
+
+@transaction.atomic
+def pay_from_solidarity_fund(
+    *, actor: User | None, key: str, member_id: int, amount_minor: int, memo: str
+) -> FundPayment:
+    """A payment from the solidarity fund to a member (a cover benefit), under the same
+    rule as the floor: in full while the fund stays above minus the members' deficit
+    limit, past it what the fund can give and the rest owed. The key makes it once."""
+    if amount_minor <= 0:
+        return FundPayment(0, 0, None)
+    Cooperative.objects.select_for_update().get(pk=1)  # one draw on the fund at a time
+    existing = JournalEntry.objects.filter(key=key).first()
+    if existing is not None:
+        paid = -sum(
+            p.amount_minor for p in existing.postings.all() if p.account.owner_id == member_id
+        )
+        return FundPayment(paid, amount_minor - paid, existing.pk)
+    payment = rules.pay_floor(
+        {member_id: amount_minor},
+        fund_minor=solidarity_fund_minor(),
+        deficit_limit_minor=int(read_parameter("pay_floor_deficit_limit")),
+    )
+    paid = payment.paid[member_id]
+    if paid <= 0:
+        return FundPayment(0, amount_minor, None)
+    (entry,) = post_entries(
+        [
+            EntryDraft(
+                key=key,
+                kind=EntryKind.COVER_BENEFIT,
+                memo=memo,
+                lines=(
+                    Line(AccountPurpose.SOLIDARITY, paid),
+                    Line(AccountPurpose.PAYABLE, -paid, member_id),
+                ),
+            )
+        ],
+        actor=actor,
+    )
+    return FundPayment(paid, amount_minor - paid, entry.pk)

@@ -265,6 +265,25 @@ def release_task(*, actor: User, task_id: int) -> Task:
 
 
 @transaction.atomic
+def hand_back_task(*, actor: User, task_id: int, incident_id: int) -> Task:
+    """After an incident the worker hands the task back, even mid-way, with no penalty:
+    it returns to the board and the next round offers it to someone else (the task page
+    tells the client it is being re-dispatched)."""
+    task = _lock_task(task_id)
+    _require_worker_of(actor, task)
+    if task.started_at is not None:
+        task.started_at = None
+        task.save(update_fields=["started_at"])
+    return _move(
+        actor=actor,
+        task=task,
+        transition=Transition.HAND_BACK,
+        worker=None,
+        data={"incident": incident_id},
+    )
+
+
+@transaction.atomic
 def start_task(*, actor: User, task_id: int) -> Task:
     return _with_task(
         actor=actor,

@@ -30,6 +30,9 @@ STEP_LABELS: dict[str, Promise] = {
     "task.expire_offer": _("Offer expired (no penalty)"),
     "task.take": _("Taken from the board"),
     "task.release": _("Given back to the board"),
+    "task.hand_back": _(
+        "Handed back after an incident on the road (no penalty): being dispatched again"
+    ),
     "task.start": _("Started"),
     "task.deliver": _("Delivered"),
     "task.complete": _("Completed: the client accepted the work"),
