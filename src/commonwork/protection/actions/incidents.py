@@ -139,9 +139,7 @@ def send_sos(
         worker=actor,
         task=task,
         sent_at=clock.now(),
-        sealed_position=seal(actor.pk, f"{position[0]:.6f},{position[1]:.6f}")
-        if position
-        else None,
+        sealed_position=sealed,
         stewards_told=len(stewards),
         contact_told=contact is not None,
     )
