@@ -210,3 +210,23 @@ def test_four_hours_without_a_break_and_the_why_page_says_so(
         _available_at(bob, 52.5210, 13.4060)
         run_round()
     assert Offer.objects.filter(worker=bob).exists()
+
+
+@pytest.mark.django_db
+def test_under_the_supplement_rule_a_storm_task_is_offered_and_pays_the_hardship_supplement(
+    alice: Any, bob: Any, complete_task: Any
+) -> None:
+    from commonwork.ledger.models import EntryKind, JournalEntry, Posting
+
+    set_parameter(actor=alice, name="weather_rule", value="1", reason="Pay, do not hold.")
+    set_parameter(actor=alice, name="weather_supplement_rate", value="0.5", reason="Half.")
+    record_weather_alerts(CapDocument(storm_now(), "fixture"))
+    task = complete_task(bob, start=clock.now() - dt.timedelta(minutes=40))
+    entry = JournalEntry.objects.get(kind=EntryKind.COVER_BENEFIT, key=f"hardship:{task.pk}")
+    to_bob = Posting.objects.get(entry=entry, account__owner=bob).amount_minor
+    assert -to_bob == round(task.price_minor / 2)
+    # A task outside the storm's areas earns none.
+    elsewhere = complete_task(
+        bob, start=clock.now() - dt.timedelta(minutes=40), pickup=(52.40, 13.20)
+    )
+    assert not JournalEntry.objects.filter(key=f"hardship:{elsewhere.pk}").exists()

@@ -60,9 +60,9 @@ def _grow(
 
 
 PAGES = [
-    ("steward console", "alice", "/steward/", 40),
+    ("steward console", "alice", "/steward/", 41),
     ("member list API", "alice", "/api/v1/members", 20),
-    ("My data", "bob", "/my-data/", 40),
+    ("My data", "bob", "/my-data/", 44),
     ("task board", "bob", "/work/board/", 25),
     ("books", "alice", "/books/", 25),
 ]

@@ -65,6 +65,7 @@ def _round(hours_today: float) -> tuple[list[tuple[int, int]], list[tuple[int, s
         today=np.array([hours_today, 0.0]),
         week=np.array([hours_today, 0.0]),
         rest=np.array([24.0, 24.0]),
+        without_break=np.array([0.0, 0.0]),
     )
     offered, refused = lab._offers(
         rules,

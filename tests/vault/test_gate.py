@@ -20,12 +20,19 @@ ALL = set(CATEGORIES)
 EXPECTED: dict[str, set[str]] = {
     "self": ALL,
     "another member": set(),
-    "steward": {"identity", "earnings", "tasks", "disputes"},
+    "steward": {"identity", "earnings", "tasks", "disputes", "claims", "availability"},
     "client with an active task": {"identity", "location"},
     "client without an active task": set(),
     "anonymous": set(),
     "another member's API token": set(),
-    "job with a declared purpose": {"location", "availability", "tasks", "earnings"},
+    "job with a declared purpose": {
+        "location",
+        "availability",
+        "tasks",
+        "earnings",
+        "identity",
+        "claims",
+    },
     "job without a declared purpose": set(),
 }
 

@@ -6,6 +6,7 @@ import dataclasses
 import time
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
 from commonwork.dispatch import solver, weather
 from commonwork.dispatch.alerts import AlertSource
-from commonwork.dispatch.live import build_round
+from commonwork.dispatch.live import active_alerts, build_round
 from commonwork.dispatch.models import (
     DecisionKind,
     DispatchDecision,
@@ -23,7 +24,9 @@ from commonwork.dispatch.models import (
     WeatherAlert,
 )
 from commonwork.governance.parameters import read_parameter, snapshot
+from commonwork.ledger.actions.periods import pay_from_solidarity_fund
 from commonwork.work import actions as work_actions
+from commonwork.work.hooks import TaskCompleted
 
 
 @transaction.atomic
@@ -246,4 +249,45 @@ def record_feed_failure(source: str, error: str) -> None:
         actor=None,
         action="dispatch.weather_feed_failed",
         data={"source": source[:300], "error": error[:500]},
+    )
+
+
+def pay_hardship_supplement(event: TaskCompleted) -> None:
+    """Under the supplement weather rule, a located task started while a binding alert was
+    in force at its pickup earns its worker the governed supplement, a share of its price,
+    from the solidarity fund (under the fund's rule, like the floor). Once per task."""
+    task = event.task
+    if int(read_parameter("weather_rule")) != 1 or task.worker_id is None:
+        return
+    started = task.started_at or task.completed_at
+    if task.kind != "located" or task.pickup_lat is None or task.pickup_lon is None:
+        return
+    level = int(read_parameter("weather_alert_level"))
+    if started is None or level >= len(weather.SEVERITIES):
+        return
+    alert = weather.binding(
+        active_alerts(started),
+        lat=task.pickup_lat,
+        lon=task.pickup_lon,
+        at=started,
+        level=weather.SEVERITIES[level],
+    )
+    if alert is None:
+        return
+    rate = Fraction(read_parameter("weather_supplement_rate"))
+    amount = round(task.price_minor * rate)
+    if amount <= 0:
+        return
+    payment = pay_from_solidarity_fund(
+        actor=None,
+        key=f"hardship:{task.pk}",
+        member_id=task.worker_id,
+        amount_minor=amount,
+        memo=f"Hardship supplement, task {task.pk}: {alert.event}"[:200],
+    )
+    audit.record(
+        actor=None,
+        action="dispatch.hardship_supplement",
+        obj=task,
+        data={"alert": alert.identifier, "paid_minor": payment.paid_minor, "due_minor": amount},
     )

@@ -40,6 +40,8 @@ def cooperative_rules(values: Mapping[str, Any], name: str) -> dict[str, Any]:
         "max_hours_per_day": decimal("max_hours_per_day"),
         "max_hours_per_week": decimal("max_hours_per_week"),
         "min_rest_hours": decimal("min_rest_hours"),
+        "break_after_minutes": int(values["break_after_minutes"]),
+        "break_minutes": int(values["break_minutes"]),
         "radius_km": decimal("dispatch.radius_km"),
         "weight_distance": decimal("dispatch.weight_distance"),
         "weight_fairness": decimal("dispatch.weight_fairness"),

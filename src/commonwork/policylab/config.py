@@ -62,6 +62,10 @@ class RuleSet:
     max_hours_per_day: float | None = None
     max_hours_per_week: float | None = None
     min_rest_hours: float | None = None  # between two stretches of work
+    # No task past this many minutes engaged without a pause of break_minutes (the
+    # governed break_after_minutes); None: no break rule.
+    break_after_minutes: int | None = None
+    break_minutes: int = 20
     # The platform deactivates a worker whose acceptance rate falls below this, once they
     # have had `deactivation_after_offers` offers; None: declining costs nothing.
     deactivate_below_acceptance: float | None = None
@@ -173,7 +177,12 @@ def rules_from(data: Mapping[str, Any]) -> RuleSet:
     )
     if shares != 1:
         raise ConfigError("surplus_patronage_share", "the three surplus shares must add up to 1")
-    capped = (rules.max_hours_per_day, rules.max_hours_per_week, rules.min_rest_hours)
+    capped = (
+        rules.max_hours_per_day,
+        rules.max_hours_per_week,
+        rules.min_rest_hours,
+        rules.break_after_minutes,
+    )
     if rules.dispatch == "nearest" and any(cap is not None for cap in capped):
         raise ConfigError(
             "dispatch", "hour caps and rest are enforced by the platform's solver: fair_optimal"
@@ -206,8 +215,9 @@ def governed_values(rules: RuleSet) -> dict[str, int | Fraction]:
         "dispatch.weight_fairness": exact(rules.weight_fairness),
         "dispatch.unassigned_penalty": exact(rules.unassigned_penalty),
         **{name: NO_CAP[name] if cap is None else exact(cap) for name, cap in caps.items()},
-        # The lab's workers take their breaks as the behaviour model has them (none yet).
-        "break_after_minutes": 24 * 60,
+        "break_after_minutes": 24 * 60
+        if rules.break_after_minutes is None
+        else rules.break_after_minutes,
     }
 
 

@@ -124,6 +124,7 @@ def simulate(
     busy_until = np.zeros(n)
     home_until = np.zeros(n)  # sent home by the solver for a cap or for rest, until then
     stretch_rest = np.full(n, 24.0)  # hours of rest before the current working stretch
+    since_break = np.zeros(n)  # the minute the current stretch without a break began
     offers = np.zeros(n)
     declines = np.zeros(n)
     ridden_km = np.zeros(n)
@@ -160,6 +161,9 @@ def simulate(
         days_worked += online & (today_online == 0)
         starting = online & ~was_online
         stretch_rest[starting] = np.minimum(24.0, (t - last_online[starting]) / 60)
+        # Back after a pause of a break's length or more: the count without a break restarts.
+        rested_enough = starting & (t - last_online >= rules.break_minutes)
+        since_break[rested_enough] = t
         last_online[online] = t
         was_online = online
         online_minutes += online
@@ -184,7 +188,7 @@ def simulate(
         if not waiting or len(free) == 0:
             continue
         surging = len(waiting) > len(free)
-        hours = _Hours(today_online / 60, online_minutes / 60, stretch_rest)
+        hours = _Hours(today_online / 60, online_minutes / 60, stretch_rest, (t - since_break) / 60)
         offered, refused = _offers(
             rules, params, demand, waiting, free, wx, wy, earnings, hours, busy_until
         )
@@ -194,6 +198,8 @@ def simulate(
                 home_until[worker] = (day + 1) * 24 * 60
             elif reason == solver.WEEKLY_CAP:
                 home_until[worker] = (day // 7 + 1) * 7 * 24 * 60
+            elif reason == solver.BREAK_DUE:
+                home_until[worker] = t + rules.break_minutes
             else:
                 home_until[worker] = t + params.min_rest_hours * 60
         for task_index, worker in offered:
@@ -385,10 +391,11 @@ class _Hours:
     today: np.ndarray
     week: np.ndarray
     rest: np.ndarray
+    without_break: np.ndarray
 
 
 # The solver's refusals that send a worker home: it will not offer them work until then.
-SENT_HOME = frozenset({solver.DAILY_CAP, solver.WEEKLY_CAP, solver.REST})
+SENT_HOME = frozenset({solver.DAILY_CAP, solver.WEEKLY_CAP, solver.REST, solver.BREAK_DUE})
 
 
 def _offers(
@@ -422,6 +429,7 @@ def _offers(
                 rest_hours=float(hours.rest[w]),
                 earnings_week_minor=int(earnings[w]),
                 engaged_hours_week=float(hours.week[w]),
+                continuous_hours=float(hours.without_break[w]),
             )
             for w in free
         ),

@@ -6,102 +6,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0010_proposed_notice'),
-        ('work', '0005_bounded_availability'),
+        ("governance", "0010_proposed_notice"),
+        ("work", "0005_bounded_availability"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cover', models.CharField(choices=[('injury', 'injury at work'), ('sickness', 'sickness'), ('vehicle', 'loss of a vehicle'), ('parental', 'parental leave')], max_length=10, verbose_name='cover')),
-                ('status', models.CharField(choices=[('filed', 'waiting for a decision'), ('approved', 'approved'), ('refused', 'refused'), ('appeal', 'before the members on appeal')], default='filed', max_length=10)),
-                ('filed_at', models.DateTimeField()),
-                ('decide_by', models.DateTimeField(help_text='filed_at + claim_decision_days')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='until')),
-                ('costs_minor', models.PositiveBigIntegerField(default=0)),
-                ('sealed_account', models.BinaryField(help_text="The member's account of the claim.")),
-                ('sealed_medical', models.BinaryField(blank=True, help_text='Medical details: the deciders only.', null=True)),
-                ('terms', models.JSONField(default=dict)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('amount_minor', models.PositiveBigIntegerField(default=0)),
-                ('paid_minor', models.PositiveBigIntegerField(default=0)),
-                ('settled_at', models.DateTimeField(blank=True, null=True)),
-                ('appeal', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claim_appealed', to='governance.proposal')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "cover",
+                    models.CharField(
+                        choices=[
+                            ("injury", "injury at work"),
+                            ("sickness", "sickness"),
+                            ("vehicle", "loss of a vehicle"),
+                            ("parental", "parental leave"),
+                        ],
+                        max_length=10,
+                        verbose_name="cover",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("filed", "waiting for a decision"),
+                            ("approved", "approved"),
+                            ("refused", "refused"),
+                            ("appeal", "before the members on appeal"),
+                        ],
+                        default="filed",
+                        max_length=10,
+                    ),
+                ),
+                ("filed_at", models.DateTimeField()),
+                ("decide_by", models.DateTimeField(help_text="filed_at + claim_decision_days")),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="until")),
+                ("costs_minor", models.PositiveBigIntegerField(default=0)),
+                (
+                    "sealed_account",
+                    models.BinaryField(help_text="The member's account of the claim."),
+                ),
+                (
+                    "sealed_medical",
+                    models.BinaryField(
+                        blank=True, help_text="Medical details: the deciders only.", null=True
+                    ),
+                ),
+                ("terms", models.JSONField(default=dict)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("amount_minor", models.PositiveBigIntegerField(default=0)),
+                ("paid_minor", models.PositiveBigIntegerField(default=0)),
+                ("settled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "appeal",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="claim_appealed",
+                        to="governance.proposal",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-filed_at', '-id'],
+                "ordering": ["-filed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimDocument',
+            name="ClaimDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sealed', models.BinaryField()),
-                ('uploaded_at', models.DateTimeField()),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='protection.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sealed", models.BinaryField()),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="protection.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EmergencyContact',
+            name="EmergencyContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_name', models.BinaryField()),
-                ('sealed_email', models.BinaryField()),
-                ('updated_at', models.DateTimeField()),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='emergency_contact', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sealed_name", models.BinaryField()),
+                ("sealed_email", models.BinaryField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emergency_contact",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(verbose_name='when')),
-                ('sealed_place', models.BinaryField()),
-                ('sealed_account', models.BinaryField(help_text="What happened, in the worker's words.")),
-                ('handed_back', models.BooleanField(default=False)),
-                ('reported_at', models.DateTimeField()),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='work.task')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incidents', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="when")),
+                ("sealed_place", models.BinaryField()),
+                (
+                    "sealed_account",
+                    models.BinaryField(help_text="What happened, in the worker's words."),
+                ),
+                ("handed_back", models.BooleanField(default=False)),
+                ("reported_at", models.DateTimeField()),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="work.task",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incidents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='incident',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claims', to='protection.incident'),
+            model_name="claim",
+            name="incident",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="claims",
+                to="protection.incident",
+            ),
         ),
         migrations.CreateModel(
-            name='SosCall',
+            name="SosCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField()),
-                ('sealed_position', models.BinaryField(blank=True, null=True)),
-                ('stewards_told', models.PositiveIntegerField(default=0)),
-                ('contact_told', models.BooleanField(default=False)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='work.task')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sos_calls', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("sealed_position", models.BinaryField(blank=True, null=True)),
+                ("stewards_told", models.PositiveIntegerField(default=0)),
+                ("contact_told", models.BooleanField(default=False)),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="work.task",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sos_calls",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
+                "ordering": ["-sent_at", "-id"],
             },
         ),
     ]
