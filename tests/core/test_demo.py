@@ -130,7 +130,7 @@ def test_the_demo_books_pass_bean_check_and_bob_was_paid_for_waiting(
     from commonwork.ledger.models import Statement
     from commonwork.site.demo import load_demo
 
-    load_demo()
+    _load()
     statement = Statement.objects.get(member__username="bob")
     assert statement.figures["top_up_minor"] > 0
     assert statement.figures["engaged_seconds"] == 4 * 3600
@@ -189,3 +189,29 @@ def test_the_demo_shows_the_floor_fund_rule_at_work() -> None:
     page = Client().get("/transparency/").content.decode()
     assert 'data-testid="floor-account"' in page
     assert 'data-testid="fee-sufficiency"' in page
+
+
+def test_the_demo_has_cover_in_its_bylaws_a_paid_and_an_open_claim_and_a_storm() -> None:
+    """issue: safety and protection. The cover the founding bylaws chose is in force; Bob's
+    injury claim was approved and paid from the fund; Carol's sickness claim waits for a
+    steward; last Friday's storm kept a delivery from being offered, and says so."""
+    from commonwork.dispatch import solver
+    from commonwork.dispatch.explain import explain
+    from commonwork.dispatch.models import DecisionKind, DispatchDecision
+    from commonwork.governance.parameters import read_parameter
+    from commonwork.ledger.books import check_books
+    from commonwork.ledger.models import EntryKind, JournalEntry
+    from commonwork.protection.models import Claim, ClaimStatus
+
+    _load()
+    assert int(read_parameter("cover.injury.basis")) == 1
+    assert read_parameter("cover_contribution_share") > 0
+    injury = Claim.objects.get(cover="injury")
+    assert injury.status == ClaimStatus.APPROVED
+    assert injury.paid_minor == injury.amount_minor > 0
+    assert JournalEntry.objects.filter(kind=EntryKind.COVER_BENEFIT).count() == 1
+    assert JournalEntry.objects.filter(kind=EntryKind.COVER_CONTRIBUTION).count() == 1
+    assert Claim.objects.get(cover="sickness").status == ClaimStatus.FILED
+    held = DispatchDecision.objects.get(kind=DecisionKind.UNASSIGNED, reason=solver.WEATHER_ALERT)
+    assert "storm gusts (Severe)" in explain(held)[0]
+    assert check_books().problems == []

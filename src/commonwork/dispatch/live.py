@@ -89,7 +89,8 @@ def _day_start(now: dt.datetime) -> dt.datetime:
 def regions_with_open_tasks(now: dt.datetime) -> list[str]:
     """The named regions that have open tasks now, in name order."""
     return sorted(
-        Task.objects.filter(status=TaskStatus.OPEN, deadline__gt=now)
+        # Posted by now: a round replayed at a past time sees only what existed then.
+        Task.objects.filter(status=TaskStatus.OPEN, deadline__gt=now, created_at__lte=now)
         .exclude(region="")
         .values_list("region", flat=True)
         .distinct()
@@ -169,7 +170,8 @@ def build_round(
 ) -> LiveRound:
     """Open tasks (in the region) and the available workers nobody is waiting on."""
     tasks = list(
-        Task.objects.filter(status=TaskStatus.OPEN, deadline__gt=now)
+        # Posted by now: a round replayed at a past time sees only what existed then.
+        Task.objects.filter(status=TaskStatus.OPEN, deadline__gt=now, created_at__lte=now)
         .filter(Q(region=region) if region else Q())
         .order_by("id")
     )

@@ -510,7 +510,12 @@ def solve(round_input: RoundInput) -> RoundResult:
     if n_tasks == 0 or n_workers == 0:
         return RoundResult(
             assignments=(),
-            unassigned=tuple(Unassigned(t.id, NO_WORKER_IN_RADIUS) for t in tasks),
+            unassigned=tuple(
+                Unassigned(t.id, WEATHER_ALERT, {"alert": t.weather_alert})
+                if t.weather_alert
+                else Unassigned(t.id, NO_WORKER_IN_RADIUS)
+                for t in tasks
+            ),
             idle=tuple(Idle(w.id, NO_OPEN_TASKS) for w in workers),
             total_cost=float(n_tasks * params.unassigned_penalty),
             candidate_pairs=0,

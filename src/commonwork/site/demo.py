@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from commonwork.core import clock
-from commonwork.dispatch.actions import run_round
+from commonwork.dispatch.actions import record_weather_alerts, run_round
+from commonwork.dispatch.alerts import CapDocument
+from commonwork.governance.actions.parameters import set_parameter
 from commonwork.ledger.actions import record_expense, tip_task
 from commonwork.ledger.actions.periods import close_period, local_midnight
 from commonwork.ledger.models import PayPeriod
@@ -31,6 +33,8 @@ from commonwork.members.selectors import (
 from commonwork.policylab.actions import complete_run, cooperative_rules, current_values, start_run
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun
+from commonwork.protection import actions as protection
+from commonwork.protection.models import Claim
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project
 from commonwork.work.selectors import (
@@ -214,7 +218,10 @@ def load_demo() -> DemoResult:
             _task(demo_task, projects[demo_task.project], users)
             result.created.append(f"task {demo_task.title!r}")
     if not PayPeriod.objects.exists():
+        _cover_in_the_bylaws(alice)
         _last_week(users, projects[GROCERIES], result)
+    if not Claim.objects.exists():
+        _claims(users, result)
     carol = users["carol"]
     if not is_available(carol):
         work_actions.set_availability(actor=carol, available=True)
@@ -239,6 +246,107 @@ def load_demo() -> DemoResult:
 def demo_founding_day(today: dt.date) -> dt.date:
     """The Monday of last week: the demo co-op has one whole pay week behind it."""
     return today - dt.timedelta(days=today.weekday() + 7)
+
+
+# The cover the founding bylaws chose, as the governed values hold it.
+DEMO_COVER = {
+    "cover_contribution_share": "0.25",
+    "cover.injury.basis": "1",
+    "cover.injury.share": "0.6",
+    "cover.injury.qualifying_hours": "4",
+    "cover.injury.waiting_days": "0",
+    "cover.sickness.basis": "2",
+    "cover.sickness.sum": "15000",
+    "cover.sickness.qualifying_hours": "2",
+    "cover.sickness.waiting_days": "1",
+}
+
+
+def _cover_in_the_bylaws(alice: User) -> None:
+    """Set at the founding, before the first general meeting (docs/governance.md)."""
+    founded = local_midnight(demo_founding_day(clock.now().date()))
+    with clock.set_to(founded + dt.timedelta(minutes=5)):
+        for name, value in DEMO_COVER.items():
+            set_parameter(actor=alice, name=name, value=value, reason="The founding bylaws.")
+
+
+def storm_warning(starts: dt.datetime, hours: int) -> str:
+    """A CAP 1.2 warning as a weather service sends it: severe gusts around the market."""
+    ends = starts + dt.timedelta(hours=hours)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>demo-storm-{starts:%Y%m%d%H%M}</identifier>
+  <sender>weather-service@example.org</sender><sent>{starts.isoformat()}</sent>
+  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><category>Met</category><event>storm gusts</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Observed</certainty>
+    <onset>{starts.isoformat()}</onset><expires>{ends.isoformat()}</expires>
+    <headline>Severe storm gusts over the riverside</headline>
+    <area><areaDesc>Riverside</areaDesc><circle>{MARKET[0]},{MARKET[1]} 3</circle></area>
+  </info>
+</alert>"""
+
+
+def _storm(dan: User, groceries: Project, starts: dt.datetime) -> None:
+    """Last Friday's storm: the weather service's warning reached the co-op, and the round
+    at noon held the market delivery back (its decision says why); Dan postponed it."""
+    with clock.set_to(starts):
+        record_weather_alerts(CapDocument(storm_warning(starts, 3), "demo weather service"))
+    with clock.set_to(starts + dt.timedelta(hours=1)):
+        task = work_actions.post_task(
+            actor=dan,
+            project_id=groceries.pk,
+            title="Flowers for the market stall",
+            kind="located",
+            pickup=MARKET,
+            dropoff=(MARKET[0] + 0.008, MARKET[1] + 0.01),
+            region="riverside",
+            estimated_minutes=30,
+            deadline=starts + dt.timedelta(hours=2, minutes=30),
+            skills=["bike"],
+        )
+        run_round(region="riverside")
+    with clock.set_to(starts + dt.timedelta(hours=2)):
+        work_actions.cancel_task(actor=dan, task_id=task.pk, reason="Postponed: the storm.")
+
+
+def _claims(users: dict[str, User], result: DemoResult) -> None:
+    """Bob fell on Sunday and was off three days: his injury claim is approved and paid
+    from the solidarity fund. Carol is sick since yesterday: her claim waits for a steward."""
+    alice, bob, carol = users["alice"], users["bob"], users["carol"]
+    today = clock.now().date()
+    sunday = local_midnight(demo_founding_day(today)) + dt.timedelta(days=6, hours=11)
+    with clock.set_to(sunday + dt.timedelta(hours=1)):
+        incident = protection.report_incident(
+            actor=bob,
+            occurred_at=sunday,
+            place="Mill Street, by the tram stop",
+            account="My front wheel caught in the tram rail and I fell on my wrist.",
+        )
+        claim = protection.file_claim(
+            actor=bob,
+            cover="injury",
+            starts_on=sunday.date(),
+            ends_on=sunday.date() + dt.timedelta(days=2),
+            account="Sprained wrist; could not ride for three days.",
+            medical="Sprain of the left wrist; rest for three days (clinic note).",
+            incident_id=incident.pk,
+        )
+    with clock.set_to(sunday + dt.timedelta(hours=20)):
+        protection.decide_claim(
+            actor=alice,
+            claim_id=claim.pk,
+            approve=True,
+            reason="Incident reported the same day; the clinic note confirms three days.",
+        )
+    protection.file_claim(
+        actor=carol,
+        cover="sickness",
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=4),
+        account="Flu: fever since yesterday; back next week, I hope.",
+    )
+    result.created.append("a paid injury claim and an open sickness claim")
 
 
 def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -> None:
@@ -288,6 +396,7 @@ def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -
     with clock.set_to(at(2, 18)):
         tip_task(actor=dan, task_id=pharmacy, amount_minor=200, key="demo-tip")
         record_expense(actor=alice, amount_minor=2500, memo="Server hosting", key="demo-hosting")
+    _storm(dan, groceries, at(4, 11))
     close_period(actor=alice)
     result.created.append("last week's work and its closed pay period")
 
@@ -316,7 +425,10 @@ def _cooperative(alice: User, result: DemoResult) -> None:
             bylaws=(
                 "One member, one vote. Stewards are elected for a year. Declining work is "
                 "never held against a worker. The surplus returns to the members who "
-                "did the work."
+                "did the work. A quarter of every fee goes into the solidarity fund, which "
+                "pays injury at work (60 % of average weekly pay) and sickness (150.00 a "
+                "week) to members with 4 engaged hours in the last 4 weeks. Outdoor tasks "
+                "are held back while a severe weather warning is in force."
             ),
             founded_on=demo_founding_day(clock.now().date()),
             share_price_minor=5000,
