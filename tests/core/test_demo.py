@@ -130,7 +130,7 @@ def test_the_demo_books_pass_bean_check_and_bob_was_paid_for_waiting(
     from commonwork.ledger.models import Statement
     from commonwork.site.demo import load_demo
 
-    _load()
+    load_demo()
     statement = Statement.objects.get(member__username="bob")
     assert statement.figures["top_up_minor"] > 0
     assert statement.figures["engaged_seconds"] == 4 * 3600
