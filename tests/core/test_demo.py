@@ -215,3 +215,14 @@ def test_the_demo_has_cover_in_its_bylaws_a_paid_and_an_open_claim_and_a_storm()
     held = DispatchDecision.objects.get(kind=DecisionKind.UNASSIGNED, reason=solver.WEATHER_ALERT)
     assert "storm gusts (Severe)" in explain(held)[0]
     assert check_books().problems == []
+
+
+def test_the_demo_statement_and_public_page_show_the_cover_contribution() -> None:
+    from commonwork.ledger.models import Statement
+
+    _load()
+    statement = Statement.objects.get(member__username="bob")
+    assert statement.figures["cover_contribution_minor"] > 0
+    page = Client().get("/transparency/").content.decode()
+    assert 'data-testid="cover-account"' in page
+    assert "25.0 %" in page

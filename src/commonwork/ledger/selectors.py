@@ -249,8 +249,18 @@ def transparency() -> dict[str, Any]:
         .aggregate(total=Sum("amount_minor"))["total"]
         or 0
     )
+    # Cover paid to members from the fund (hardship supplements included).
+    cover_paid = -int(
+        Posting.objects.filter(
+            entry__kind=EntryKind.COVER_BENEFIT, account__purpose=AccountPurpose.PAYABLE
+        ).aggregate(total=Sum("amount_minor"))["total"]
+        or 0
+    )
     return {
         **floor_account(),
+        "cover_share": Fraction(read_parameter("cover_contribution_share")),
+        "cover_in_minor": _fund_inflow(EntryKind.COVER_CONTRIBUTION),
+        "cover_paid_minor": cover_paid,
         "fee_rate": fee_rate,
         "solidarity_rate": solidarity_rate,
         "floor_per_hour_minor": int(read_parameter("pay_floor_per_hour")),
@@ -265,6 +275,14 @@ def transparency() -> dict[str, Any]:
         "funds": funds(),
         "last_period": PayPeriod.objects.order_by("-starts_on").first(),
     }
+
+
+def _fund_inflow(kind: str) -> int:
+    """What entries of this kind put into the solidarity fund (its credits)."""
+    total = Posting.objects.filter(
+        entry__kind=kind, account__purpose=AccountPurpose.SOLIDARITY, account__owner__isnull=True
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return -int(total or 0)
 
 
 def books_overview() -> dict[str, Any]:
