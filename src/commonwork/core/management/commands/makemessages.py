@@ -18,6 +18,7 @@ ERROR_CLASSES_WITH_MESSAGE_SECOND = (
     "LedgerError",
     "DispatchError",
     "VaultError",
+    "ClaimError",
     "ParameterError",  # governance.registry: the parameter's name first, then the sentence
 )
 
