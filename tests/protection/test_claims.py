@@ -16,11 +16,12 @@ from commonwork.core.errors import DomainError
 from commonwork.governance.actions import ballots, lifecycle
 from commonwork.governance.actions.parameters import set_parameter
 from commonwork.ledger.actions.periods import solidarity_fund_minor
-from commonwork.ledger.books import check_books
+from commonwork.ledger.books import check_books, export_beancount
 from commonwork.ledger.models import EntryKind, JournalEntry
 from commonwork.protection import actions
 from commonwork.protection.models import Claim, ClaimStatus
 from commonwork.vault.models import AccessLogEntry
+from tests.ledger.test_beancount import bean_check
 from tests.protection.conftest import work_hours
 
 pytestmark = pytest.mark.django_db
@@ -118,10 +119,18 @@ def test_a_claim_on_a_fixed_sum_is_paid_in_full_then_the_fund_rule_holds_the_res
 
 
 def test_a_refused_claim_goes_to_the_members_and_their_vote_pays_it(
-    alice: Any, bob: Any, carol: Any, injury_cover: None
+    alice: Any, bob: Any, carol: Any, injury_cover: None, tmp_path: Any
 ) -> None:
     work_hours(bob, 24)
-    claim = _injury_claim(bob, medical="Concussion.")
+    today = clock.now().date()
+    claim = actions.file_claim(
+        actor=bob,
+        cover="sickness",
+        starts_on=today - dt.timedelta(days=6),
+        ends_on=today,
+        account="Concussion after a fall; a week off.",
+        medical="Concussion.",
+    )
     actions.decide_claim(
         actor=alice, claim_id=claim.pk, approve=False, reason="No incident report."
     )
@@ -145,7 +154,11 @@ def test_a_refused_claim_goes_to_the_members_and_their_vote_pays_it(
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
     assert "members' vote" in claim.decision_reason
+    assert claim.paid_minor == claim.amount_minor == 20_000
     assert check_books().problems == []
+    # Paid: beancount's own checker agrees the books balance with the claim in them.
+    checked = bean_check(tmp_path, export_beancount())
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_members_can_uphold_a_refusal(
