@@ -26,7 +26,9 @@ from commonwork.members.models import (
 )
 from commonwork.members.selectors import user_by_username
 
-_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
+# The browser's datetime-local input takes only ISO 8601 ("2026-12-01T14:14"), whatever
+# the page's language: a localised value ("2026/12/01 14:14" in Chinese) renders empty.
+_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ProposalForm(forms.Form):

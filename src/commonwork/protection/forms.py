@@ -8,11 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from commonwork.protection.models import CoverKind
 
 
+_DAY = {"type": "date"}
+
+
 class ClaimForm(forms.Form):
     cover = forms.ChoiceField(label=_("Cover"), choices=CoverKind.choices)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Date and datetime-local inputs take only ISO 8601, whatever the page's language.
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(_DAY, format="%Y-%m-%d"))
     ends_on = forms.DateField(
-        label=_("Until (expected)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until (expected)"), widget=forms.DateInput(_DAY, format="%Y-%m-%d")
     )
     costs = forms.DecimalField(
         label=_("Costs, for a vehicle (in your currency)"),
@@ -42,7 +46,8 @@ class ClaimForm(forms.Form):
 
 class IncidentForm(forms.Form):
     occurred_at = forms.DateTimeField(
-        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("When"),
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     place = forms.CharField(label=_("Where"), max_length=5000)
     account = forms.CharField(
