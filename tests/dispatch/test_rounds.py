@@ -174,3 +174,27 @@ def test_the_scheduled_job_runs_a_round_per_region_then_a_city_wide_one(
     # region waits, and nobody holds two offers.
     assert rounds[""].task_count == 1
     assert not Offer.objects.filter(task=loose).exists()
+
+
+def test_a_round_without_workers_says_nobody_was_available_not_zero_km(
+    open_task: Task,
+) -> None:
+    from commonwork.dispatch.explain import explain
+
+    done = run_round()
+    decision = DispatchDecision.objects.get(round=done, kind=DecisionKind.UNASSIGNED)
+    assert decision.reason == "no_workers_available"
+    (sentence,) = explain(decision)
+    assert "0.00 km" not in sentence
+    assert "No worker was available" in sentence
+
+
+def test_the_why_page_says_why_a_worker_with_a_task_in_hand_is_left_out(
+    bob: Any, open_task: Task, client: Any
+) -> None:
+    go_available_at(bob, 52.5210, 13.4060)
+    work_actions.take_task(actor=bob, task_id=open_task.pk)
+    client.force_login(bob)
+    page = client.get("/work/why/").content.decode()
+    assert "You have a task in hand" in page
+    assert open_task.title in page

@@ -121,6 +121,8 @@ def explain_assignment(decision: DispatchDecision) -> list[str]:
 
 def explain_unassigned(decision: DispatchDecision) -> list[str]:
     code, data = decision.reason, decision.data
+    if code == solver.NO_WORKERS_AVAILABLE:
+        return [_("No worker was available when this round ran; the next round tries again.")]
     if code == solver.NO_WORKER_IN_RADIUS:
         return [
             _("No available worker was within %(radius)s km.")

@@ -69,6 +69,7 @@ NO_OPEN_TASKS = "no_open_tasks"
 COST_HIGHER = "cost_higher"
 ASSIGNED_ELSEWHERE = "assigned_elsewhere"
 BREAK_DUE = "break_due"
+NO_WORKERS_AVAILABLE = "no_workers_available"
 WEATHER_ALERT = "weather_alert"
 
 # Checked in this order; a pair is reported with the first constraint it breaks.
@@ -513,7 +514,7 @@ def solve(round_input: RoundInput) -> RoundResult:
             unassigned=tuple(
                 Unassigned(t.id, WEATHER_ALERT, {"alert": t.weather_alert})
                 if t.weather_alert
-                else Unassigned(t.id, NO_WORKER_IN_RADIUS)
+                else Unassigned(t.id, NO_WORKERS_AVAILABLE)  # tasks here: no workers at all
                 for t in tasks
             ),
             idle=tuple(Idle(w.id, NO_OPEN_TASKS) for w in workers),

@@ -12,7 +12,9 @@ from commonwork.core.panels import Panel
 from commonwork.dispatch import selectors
 from commonwork.dispatch.explain import explain
 from commonwork.members.http import AuthenticatedRequest, member_of
-from commonwork.work.models import Task
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import Offer, OfferStatus, Task
+from commonwork.work.selectors import open_availability
 
 
 @login_required
@@ -31,10 +33,22 @@ def why(request: AuthenticatedRequest) -> HttpResponse:
         decisions = selectors.decisions_about_me(request.user)
     except DomainError as error:
         return render_refusal(request, error)
+    worker = request.user
+    in_hand = Task.objects.filter(
+        worker=worker, status__in=(TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+    ).first()
     return render(
         request,
         "dispatch/why.html",
-        {"explained": [(decision, explain(decision)) for decision in decisions]},
+        {
+            "explained": [(decision, explain(decision)) for decision in decisions],
+            # Why the next round leaves them out, if it will: said first, plainly.
+            "in_hand": in_hand,
+            "offer_waiting": Offer.objects.filter(
+                worker=worker, status=OfferStatus.PENDING
+            ).exists(),
+            "available": open_availability(worker) is not None,
+        },
     )
 
 

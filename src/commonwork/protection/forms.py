@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from commonwork.protection.models import CoverKind
 
-
 _DAY = {"type": "date"}
 
 
