@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "commonwork.ledger",
     "commonwork.dispatch",
     "commonwork.protection",
+    "commonwork.observatory",
     "commonwork.policylab",
     "commonwork.site",
 ]

@@ -32,6 +32,7 @@ EXPECTED: dict[str, set[str]] = {
         "earnings",
         "identity",
         "claims",
+        "equity",
     },
     "job without a declared purpose": set(),
 }

@@ -632,6 +632,27 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "is settled (medical and accident records the law may ask for).",
         ),
         *(spec for kind in COVER_KINDS for spec in _cover_specs(*kind)),
+        # --- the data commons ------------------------------------------------------
+        _spec(
+            "privacy_budget_epsilon",
+            "decimal",
+            "epsilon a year",
+            "4",
+            ("0", "100"),
+            "observatory.actions",
+            "The differential-privacy budget the co-op's statistics about members may spend "
+            "in a calendar year; once spent, nothing more is published until the next.",
+        ),
+        _spec(
+            "equity_report_epsilon",
+            "decimal",
+            "epsilon",
+            "1",
+            ("0.01", "10"),
+            "observatory.actions",
+            "What one equity report spends of the year's privacy budget: more is more "
+            "exact and less private.",
+        ),
     ]
 }
 

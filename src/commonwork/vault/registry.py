@@ -127,6 +127,15 @@ CATEGORIES: dict[str, Category] = {
             ),
         ),
         Category(
+            "equity",
+            N_("Groups you chose to declare"),
+            ("observatory.EquityDeclaration.sealed",),
+            N_(
+                "Only if you declare them: to show, with differential privacy, whether "
+                "dispatch treats every group fairly; withdraw them at any time."
+            ),
+        ),
+        Category(
             "logins",
             N_("Log-ins and devices"),
             ("members.User.last_login", "members.ApiToken.name", "members.ApiToken.last_used_at"),
@@ -201,6 +210,15 @@ PURPOSES: dict[str, Purpose] = {
             N_(
                 "When a worker presses SOS, their name and position are sent once to the "
                 "stewards and to the contact they chose."
+            ),
+        ),
+        Purpose(
+            "equity_report",
+            "job",
+            frozenset({"equity", "availability", "tasks", "earnings"}),
+            N_(
+                "The equity report reads the groups members chose to declare, with their "
+                "hours, offers and pay, and publishes only noisy group totals."
             ),
         ),
         Purpose(

@@ -19,6 +19,7 @@ ERROR_CLASSES_WITH_MESSAGE_SECOND = (
     "DispatchError",
     "VaultError",
     "ClaimError",
+    "ObservatoryError",
     "ParameterError",  # governance.registry: the parameter's name first, then the sentence
 )
 

@@ -1,0 +1,149 @@
+"""Every write of the observatory: members declare or withdraw their groups; a steward
+publishes the equity report, spending part of the year's privacy budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+import opendp.prelude as opendp
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from commonwork.core import audit, clock
+from commonwork.core.errors import DomainError
+from commonwork.governance.parameters import read_parameter
+from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
+from commonwork.members.models import Role, User
+from commonwork.members.selectors import require_role
+from commonwork.observatory import equity
+from commonwork.observatory.models import EquityDeclaration, PrivacyRelease
+from commonwork.vault.actions.keys import seal
+from commonwork.vault.gate import job_reads
+from commonwork.vault.keys import unseal_all
+from commonwork.work.models import AvailabilityPeriod, Offer
+
+opendp.enable_features("contrib")
+WINDOW_DAYS = 28
+
+
+class ObservatoryError(DomainError):
+    pass
+
+
+@transaction.atomic
+def declare_groups(*, actor: User, groups: dict[str, str]) -> EquityDeclaration | None:
+    """Declare (or change) one's groups; none at all withdraws the declaration."""
+    require_role(actor)
+    chosen = {k: v for k, v in groups.items() if v}
+    for dimension, group in chosen.items():
+        if group not in equity.DIMENSIONS.get(dimension, {}):
+            raise ObservatoryError("invalid", "There is no such group.", field=dimension)
+    if not chosen:
+        EquityDeclaration.objects.filter(member=actor).delete()
+        audit.record(actor=actor, action="observatory.declaration_withdrawn", obj=actor)
+        return None
+    declaration, _ = EquityDeclaration.objects.update_or_create(
+        member=actor,
+        defaults={"sealed": seal(actor.pk, json.dumps(chosen)), "declared_at": clock.now()},
+    )
+    audit.record(actor=actor, action="observatory.declared", obj=declaration, data={})
+    return declaration
+
+
+def laplace(value: float, sensitivity: float, epsilon: float) -> float:
+    """OpenDP's Laplace mechanism at scale sensitivity ÷ epsilon."""
+    mechanism = opendp.m.make_laplace(
+        opendp.atom_domain(T=float, nan=False),
+        opendp.absolute_distance(T=float),
+        scale=sensitivity / epsilon,
+    )
+    return float(mechanism(float(value)))
+
+
+def year_spent(now: dt.datetime) -> list[float]:
+    return list(
+        PrivacyRelease.objects.filter(released_at__year=now.year).values_list("epsilon", flat=True)
+    )
+
+
+def _member_stats(member_ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[int, Any]:
+    hours: dict[int, float] = defaultdict(float)
+    for member, started, ended in AvailabilityPeriod.objects.filter(
+        worker_id__in=member_ids, started_at__lt=until
+    ).values_list("worker_id", "started_at", "ended_at"):
+        end, start = min(ended or until, until), max(started, since)
+        hours[member] += max(0.0, (end - start).total_seconds() / 3600)
+    offers: dict[int, int] = defaultdict(int)
+    for member, count in (
+        Offer.objects.filter(worker_id__in=member_ids, offered_at__gte=since, offered_at__lt=until)
+        .values("worker_id")
+        .annotate(n=Count("id"))
+        .values_list("worker_id", "n")
+    ):
+        offers[member] = count
+    earnings: dict[int, int] = defaultdict(int)
+    for member, total in (
+        Posting.objects.filter(
+            account__purpose=AccountPurpose.PAYABLE,
+            account__owner_id__in=member_ids,
+            entry__kind__in=(EntryKind.TASK_COMPLETION, EntryKind.FLOOR_TOP_UP),
+            entry__posted_at__gte=since,
+            entry__posted_at__lt=until,
+        )
+        .values_list("account__owner_id")
+        .annotate(total=Sum("amount_minor"))
+    ):
+        earnings[member] = -int(total or 0)
+    return {m: equity.MemberStats(hours[m], int(offers[m]), earnings[m]) for m in member_ids}
+
+
+@transaction.atomic
+def publish_equity_report(*, actor: User) -> PrivacyRelease:
+    """A steward publishes the equity report for the last four weeks: it costs the
+    governed epsilon from the year's governed budget, and is refused once that is spent."""
+    require_role(actor, Role.STEWARD)
+    now = clock.now()
+    epsilon = float(read_parameter("equity_report_epsilon"))
+    budget = float(read_parameter("privacy_budget_epsilon"))
+    left = equity.budget_left(year_spent(now), budget)
+    if epsilon > left + 1e-12:
+        raise ObservatoryError(
+            "conflict",
+            "This year's privacy budget has {left} left; the report needs {epsilon}.",
+            params={"left": f"{left:g}", "epsilon": f"{epsilon:g}"},
+        )
+    rows = list(EquityDeclaration.objects.values_list("member_id", "sealed"))
+    member_ids = [member for member, _ in rows]
+    job_reads(
+        job="equity_report",
+        purpose="equity_report",
+        subject_ids=member_ids,
+        categories=("equity", "availability", "tasks", "earnings"),
+    )
+    opened = unseal_all([(member, sealed) for member, sealed in rows])
+    declarations = {
+        member: json.loads(text) for (member, _), text in zip(rows, opened, strict=True) if text
+    }
+    since = now - dt.timedelta(days=WINDOW_DAYS)
+    stats = _member_stats(list(declarations), since, now)
+    result = [
+        row.__dict__
+        for row in equity.equity_rows(stats, declarations, epsilon=epsilon, noise=laplace)
+    ]
+    release = PrivacyRelease.objects.create(
+        kind="equity",
+        released_at=now,
+        released_by=actor,
+        epsilon=epsilon,
+        window_days=WINDOW_DAYS,
+        result={"rows": result},
+    )
+    audit.record(actor=actor, action="observatory.released", obj=release, data={"epsilon": epsilon})
+    return release
+
+
+def erase_declaration(member_id: int) -> None:
+    EquityDeclaration.objects.filter(member_id=member_id).delete()

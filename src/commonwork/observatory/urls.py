@@ -1,0 +1,9 @@
+from django.urls import path
+
+from commonwork.observatory import views
+
+urlpatterns = [
+    path("fairwork/", views.fairwork, name="fairwork"),
+    path("fairwork/declare/", views.declare, name="equity_declare"),
+    path("fairwork/publish/", views.publish, name="equity_publish"),
+]
