@@ -278,3 +278,42 @@ def test_an_sos_without_a_position_still_goes_out_and_says_so(
     assert call.sealed_position is None
     assert mail.outbox
     assert "did not share a position" in mail.outbox[0].body
+
+
+def test_overdue_claims_stand_out_on_the_steward_console(
+    alice: Any, bob: Any, injury_cover: None
+) -> None:
+    work_hours(bob, 24)
+    claim = _injury_claim(bob)
+    with clock.set_to(claim.decide_by + dt.timedelta(hours=1)):
+        page = _page(alice, "/steward/").content.decode()
+    assert 'data-testid="claims-panel"' in page
+    assert 'data-testid="claims-overdue"' in page
+    assert _page(bob, "/steward/").status_code == 403
+
+
+def test_claims_lose_their_words_and_documents_after_the_retention_time(
+    alice: Any, bob: Any, injury_cover: None
+) -> None:
+    from commonwork.protection.actions.personal_data import expire
+    from commonwork.protection.models import ClaimDocument, Incident
+
+    work_hours(bob, 24)
+    incident = actions.report_incident(
+        actor=bob, occurred_at=clock.now(), place="Bridge", account="Fell."
+    )
+    claim = _injury_claim(bob)
+    actions.add_document(
+        actor=bob, claim_id=claim.pk, name="x.png", content_type="image/png", data=PNG
+    )
+    actions.decide_claim(actor=alice, claim_id=claim.pk, approve=False, reason="No.")
+    open_claim = _injury_claim(bob)  # still open: its words stay
+    assert expire(clock.now()) == 0
+    later = clock.now() + dt.timedelta(days=2191)
+    assert expire(later) > 0
+    claim.refresh_from_db()
+    open_claim.refresh_from_db()
+    assert bytes(claim.sealed_account) == b""
+    assert not ClaimDocument.objects.filter(claim=claim).exists()
+    assert bytes(open_claim.sealed_account) != b""
+    assert not Incident.objects.filter(pk=incident.pk).exists()
