@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,56 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='EquityDeclaration',
+            name="EquityDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed', models.BinaryField(help_text='JSON {"gender": ..., "origin": ...}, sealed.')),
-                ('declared_at', models.DateTimeField()),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='equity_declaration', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sealed",
+                    models.BinaryField(help_text='JSON {"gender": ..., "origin": ...}, sealed.'),
+                ),
+                ("declared_at", models.DateTimeField()),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="equity_declaration",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PrivacyRelease',
+            name="PrivacyRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('released_at', models.DateTimeField()),
-                ('epsilon', models.FloatField()),
-                ('window_days', models.PositiveIntegerField()),
-                ('result', models.JSONField()),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("released_at", models.DateTimeField()),
+                ("epsilon", models.FloatField()),
+                ("window_days", models.PositiveIntegerField()),
+                ("result", models.JSONField()),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-released_at', '-id'],
+                "ordering": ["-released_at", "-id"],
             },
         ),
     ]
