@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 # Tests in parallel on this many pytest-xdist workers per pass (0 = one process).
 PYTEST_WORKERS ?= 2
 
+# `make run PORT=8080` serves on another port.
+PORT ?= 8000
+
 .PHONY: run test lint bench messages clean system-deps
 
 # --- the virtualenv -----------------------------------------------------------------
@@ -29,7 +32,7 @@ run: $(VENV)/.installed-run
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	PY=$(PY) scripts/serve-demo.sh
+	PY=$(PY) PORT=$(PORT) scripts/serve-demo.sh
 
 test: $(VENV)/.installed-dev system-deps
 	PYTHON=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-all.sh

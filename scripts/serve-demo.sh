@@ -4,6 +4,7 @@
 # All three stop together on Ctrl-C.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
+PORT=${PORT:-8000}
 export DEBUG=${DEBUG:-1}
 
 pids=()
@@ -15,5 +16,5 @@ pids+=($!)
 "$PY" manage.py db_worker --no-reload >var/worker.log 2>&1 &
 pids+=($!)
 echo "Scheduler and task worker started (logs in var/scheduler.log, var/worker.log)."
-echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)."
-"$PY" manage.py runserver 127.0.0.1:8000
+echo "Serving http://127.0.0.1:$PORT (Ctrl-C stops it)."
+"$PY" manage.py runserver "127.0.0.1:$PORT"

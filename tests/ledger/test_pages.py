@@ -128,3 +128,22 @@ def test_the_transparency_page_is_public_and_shows_the_governed_fee(
     assert 'data-testid="fee-rate">7.0 %' in text
     assert "90.00" not in text  # the split follows the new fee, not the default
     assert "91.00" in text
+
+
+def test_a_large_tip_asks_for_confirmation_first(dan: Any, complete_task: Any, bob: Any) -> None:
+    import datetime as dt
+
+    from commonwork.core import clock
+    from commonwork.ledger.models import EntryKind, JournalEntry
+
+    task = complete_task(bob, start=clock.now() - dt.timedelta(hours=2))
+    client = _client(dan)
+    asked = client.post(f"/tasks/{task.pk}/tip/", {"amount": "1000000", "key": "big-1"})
+    assert asked.status_code == 200
+    assert 'data-testid="tip-confirm"' in asked.content.decode()
+    assert not JournalEntry.objects.filter(kind=EntryKind.TIP).exists()
+    done = client.post(
+        f"/tasks/{task.pk}/tip/", {"amount": "1000000", "key": "big-1", "confirm": "on"}
+    )
+    assert done.status_code == 302
+    assert JournalEntry.objects.filter(kind=EntryKind.TIP).count() == 1

@@ -106,11 +106,17 @@ def test_the_board_shows_open_tasks_with_a_take_button(bob: User, open_task: Tas
     assert open_task.title.encode() in response.content
 
 
-def test_the_board_refreshes_as_a_fragment(bob: User, open_task: Task) -> None:
-    response = client_for(bob).get("/work/board/")
+def test_the_board_refreshes_as_a_fragment_and_opens_as_a_page(
+    bob: User, open_task: Task
+) -> None:
+    response = client_for(bob).get("/work/board/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert b"<html" not in response.content
     assert open_task.title.encode() in response.content
+    # Opened directly (a bookmark, a reload): a whole page around it.
+    page = client_for(bob).get("/work/board/")
+    assert b"<html" in page.content
+    assert open_task.title.encode() in page.content
 
 
 def test_a_worker_takes_a_task_from_the_board(bob: User, open_task: Task) -> None:

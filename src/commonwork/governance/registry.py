@@ -632,6 +632,53 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "is settled (medical and accident records the law may ask for).",
         ),
         *(spec for kind in COVER_KINDS for spec in _cover_specs(*kind)),
+        _spec(
+            "tip_confirm_above",
+            "int",
+            "minor units",
+            "5000",
+            ("0", "100000000"),
+            "ledger.actions",
+            "A tip larger than this must be confirmed before it is booked.",
+        ),
+        # --- where the co-op works --------------------------------------------------
+        _spec(
+            "max_task_km",
+            "int",
+            "km",
+            "50",
+            ("1", "20000"),
+            "work.actions",
+            "The longest trip a located task may ask for, pickup to drop-off.",
+        ),
+        _spec(
+            "service_area_radius_km",
+            "decimal",
+            "km",
+            "0",
+            ("0", "20000"),
+            "work.actions",
+            "Pickups and drop-offs must lie within this distance of the service area's "
+            "centre; 0: anywhere.",
+        ),
+        _spec(
+            "service_area_lat",
+            "decimal",
+            "degrees of latitude",
+            "0",
+            ("-90", "90"),
+            "work.actions",
+            "The latitude of the service area's centre.",
+        ),
+        _spec(
+            "service_area_lon",
+            "decimal",
+            "degrees of longitude",
+            "0",
+            ("-180", "180"),
+            "work.actions",
+            "The longitude of the service area's centre.",
+        ),
         # --- the data commons ------------------------------------------------------
         _spec(
             "privacy_budget_epsilon",

@@ -46,6 +46,8 @@ class StatementOut(Schema):
 class TipIn(Schema):
     amount_minor: BodyInt = Field(gt=0, le=1_000_000_000)
     currency: str | None = Field(default=None, min_length=3, max_length=3)
+    # A tip above the governed tip_confirm_above is refused (code "confirm") unless true.
+    confirm: bool = False
 
 
 class TipOut(Schema):
@@ -137,6 +139,7 @@ def post_tip(request: HttpRequest, task_id: PathId, body: TipIn) -> Status[Any]:
         amount_minor=body.amount_minor,
         key=key,
         currency=body.currency,
+        confirmed=body.confirm,
     )
     return Status(201, TipOut(entry_id=entry.pk, task_id=task_id, amount_minor=body.amount_minor))
 

@@ -19,6 +19,7 @@ class TipForm(forms.Form):
         label=_("Tip"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CoopBankForm(forms.Form):

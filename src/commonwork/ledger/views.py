@@ -144,14 +144,23 @@ def tip(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a tip of at least 0.01."))
         return redirect("task_detail", task_id=task_id)
+    amount = form.cleaned_data["amount"]
     try:
         tip_task(
             actor=request.user,
             task_id=task_id,
-            amount_minor=money.to_minor(form.cleaned_data["amount"], cooperative_currency()),
+            amount_minor=money.to_minor(amount, cooperative_currency()),
             key=form.cleaned_data["key"],
+            confirmed=form.cleaned_data["confirm"],
         )
     except DomainError as error:
+        if error.code == "confirm":
+            # A large tip: say how large, and let the client confirm it or think again.
+            return render(
+                request,
+                "ledger/tip_confirm.html",
+                {"task_id": task_id, "amount": amount, "key": form.cleaned_data["key"]},
+            )
         return render_refusal(request, error)
     messages.success(request, _("Thank you. The whole tip goes to the worker."))
     return redirect("task_detail", task_id=task_id)

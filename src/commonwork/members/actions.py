@@ -132,6 +132,9 @@ def register_user(*, username: str, password: str, email: str = "", display_name
     return user
 
 
+MAX_MOTIVATION = 2_000
+
+
 @transaction.atomic
 def submit_application(
     *, actor: User, role: str, motivation: str, skills: list[str] | None = None
@@ -143,6 +146,13 @@ def submit_application(
     if not motivation.strip():
         raise MembersError(
             "invalid", "Say in a few words why you want to join.", field="motivation"
+        )
+    if len(motivation) > MAX_MOTIVATION:
+        raise MembersError(
+            "invalid",
+            "At most {limit} characters.",
+            field="motivation",
+            params={"limit": MAX_MOTIVATION},
         )
     if Membership.objects.filter(user=actor).exists():
         raise MembersError("conflict", "You already have a membership.")

@@ -29,7 +29,9 @@ APPLY_ROLES = [(Role.WORKER.value, Role.WORKER.label), (Role.CLIENT.value, Role.
 class ApplicationForm(forms.Form):
     role = forms.ChoiceField(label=_("I want to join as"), choices=APPLY_ROLES)
     motivation = forms.CharField(
-        label=_("Why do you want to join?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why do you want to join?"),
+        max_length=2000,  # members.actions.MAX_MOTIVATION
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     skills = SkillsField(label=_("Skills"))
 

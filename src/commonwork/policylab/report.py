@@ -438,6 +438,13 @@ def _summary(
     return " ".join(sentences)
 
 
+def _back_link(back: tuple[str, str] | None) -> str:
+    if back is None:
+        return ""
+    href, label = back
+    return f'<p><a href="{html.escape(href)}" data-testid="back">{html.escape(label)}</a></p>'
+
+
 def as_html(
     heading: Heading,
     summaries: Mapping[str, Mapping[str, float | None]],
@@ -447,6 +454,7 @@ def as_html(
     translate_plural: TranslatePlural = _plural_same,
     language: str = "en",
     stylesheet: str | None = None,
+    back: tuple[str, str] | None = None,
 ) -> str:
     """The report as a page a city council member can read: a title naming the city, the
     period and the rule sets; a paragraph in words; then the charts. `translate` puts its
@@ -480,8 +488,7 @@ def as_html(
         f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
-        f"{style}</head><body>"
-        f"<h1>{html.escape(title)}</h1>"
+        f"{style}</head><body>" + _back_link(back) + f"<h1>{html.escape(title)}</h1>"
         f'<p class="summary" data-testid="summary">'
         f"{html.escape(_summary(summaries, currency, _))}</p>"
         + _legend(names, _)

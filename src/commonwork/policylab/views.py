@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -95,6 +96,7 @@ def run_report(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
         translate_plural=ngettext,
         language=get_language(),
         stylesheet=static("css/report.css"),
+        back=(reverse("lab_run", args=[run.pk]), gettext("Back to the policy lab")),
     )
     return HttpResponse(page)
 

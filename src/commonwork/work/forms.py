@@ -23,7 +23,10 @@ class TaskForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=2000,  # work.actions.tasks.MAX_DESCRIPTION
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices)
     estimated_minutes = forms.IntegerField(label=_("Estimated minutes"), min_value=1)

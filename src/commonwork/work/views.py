@@ -67,12 +67,14 @@ def worker_home(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def board(request: AuthenticatedRequest) -> HttpResponse:
-    """The open board alone, for htmx to refresh in place."""
+    """The open board alone, for htmx to refresh in place; opened directly (a bookmark,
+    a reload), the worker's page around it."""
     try:
         tasks = selectors.open_board(request.user)[:50]
     except DomainError as error:
         return render_refusal(request, error)
-    return render(request, "work/_board.html", {"board": tasks})
+    template = "work/_board.html" if request.htmx else "work/board.html"  # type: ignore[attr-defined]
+    return render(request, template, {"board": tasks})
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from commonwork.core.errors import NotFound
+from commonwork.governance.parameters import read_parameter
 from commonwork.ledger.actions.entries import (
     EntryDraft,
     Line,
@@ -28,12 +29,29 @@ from commonwork.work.models import Task
 
 @transaction.atomic
 def tip_task(
-    *, actor: User, task_id: int, amount_minor: object, key: str, currency: str | None = None
+    *,
+    actor: User,
+    task_id: int,
+    amount_minor: object,
+    key: str,
+    currency: str | None = None,
+    confirmed: bool = False,
 ) -> JournalEntry:
-    """A client tips the worker of a completed task; 100 % of it goes to the worker."""
+    """A client tips the worker of a completed task; 100 % of it goes to the worker. A tip
+    above the governed tip_confirm_above asks to be confirmed (a slip of the finger
+    should not put 1,000,000.00 on the books)."""
     require_role(actor)
     check_currency(currency)
     amount = check_manual_amount(amount_minor)
+    threshold = int(read_parameter("tip_confirm_above"))
+    if amount > threshold and not confirmed:
+        raise LedgerError(
+            "confirm",
+            "A tip above {threshold} minor units must be confirmed: send it again with "
+            "the confirmation.",
+            field="amount_minor",
+            params={"threshold": threshold},
+        )
     task = Task.objects.select_related("project").filter(pk=task_id).first()
     if task is None or task.project.client_id != actor.pk:
         raise NotFound("Task", field="task_id")

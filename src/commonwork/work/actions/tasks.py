@@ -12,6 +12,7 @@ from django.db import transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import Forbidden, NotFound
+from commonwork.governance.parameters import read_parameter
 from commonwork.members.actions import clean_skills
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import is_steward, require_role
@@ -46,6 +47,35 @@ def _check_coordinate(value: float | None, *, limit: float, field: str) -> float
     return float(value)
 
 
+MAX_DESCRIPTION = 2_000
+
+
+def _check_service_area(coordinates: dict[str, float | None], distance_km: float) -> None:
+    """The co-op works where its members voted: no trip longer than max_task_km, and
+    pickup and drop-off within service_area_radius_km of its centre (0: no area)."""
+    longest = int(read_parameter("max_task_km"))
+    if distance_km > longest:
+        raise WorkError(
+            "invalid",
+            "A task may go at most {limit} km; this one goes {distance} km.",
+            field="dropoff_lat",
+            params={"limit": longest, "distance": f"{distance_km:,.0f}"},
+        )
+    radius = float(read_parameter("service_area_radius_km"))
+    if radius <= 0:
+        return
+    centre = (float(read_parameter("service_area_lat")), float(read_parameter("service_area_lon")))
+    for end in ("pickup", "dropoff"):
+        lat, lon = coordinates[f"{end}_lat"] or 0.0, coordinates[f"{end}_lon"] or 0.0
+        if haversine_km(centre[0], centre[1], lat, lon) > radius:
+            raise WorkError(
+                "invalid",
+                "The co-op works within {radius} km of its centre; this {end} is outside.",
+                field=f"{end}_lat",
+                params={"radius": f"{radius:g}", "end": end.replace("dropoff", "drop-off")},
+            )
+
+
 @transaction.atomic
 def post_task(
     *,
@@ -69,6 +99,13 @@ def post_task(
         raise NotFound("Project", field="project_id")
     if not title.strip():
         raise WorkError("invalid", "Give the task a title.", field="title")
+    if len(description) > MAX_DESCRIPTION:
+        raise WorkError(
+            "invalid",
+            "A description is at most {limit} characters.",
+            field="description",
+            params={"limit": MAX_DESCRIPTION},
+        )
     if kind not in TaskKind.values:
         raise WorkError("invalid", "A task is remote or located.", field="kind")
     if not 1 <= estimated_minutes <= MAX_ESTIMATED_MINUTES:
@@ -100,6 +137,7 @@ def post_task(
             "dropoff_lon": _check_coordinate(dropoff_lon, limit=180, field="dropoff_lon"),
         }
         distance_km = haversine_km(*coordinates.values())  # type: ignore[arg-type]
+        _check_service_area(coordinates, distance_km)
     elif pickup is not None or dropoff is not None:
         raise WorkError("invalid", "A remote task has no pickup or drop-off.", field="kind")
     rates = TariffRates(tariff.base_minor, tariff.per_km_minor, tariff.per_minute_minor)
