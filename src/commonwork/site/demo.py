@@ -265,8 +265,13 @@ DEMO_COVER = {
 def _cover_in_the_bylaws(alice: User) -> None:
     """Set at the founding, before the first general meeting (docs/governance.md)."""
     founded = local_midnight(demo_founding_day(clock.now().date()))
+    area = {
+        "service_area_lat": f"{MARKET[0]}",
+        "service_area_lon": f"{MARKET[1]}",
+        "service_area_radius_km": "15",
+    }
     with clock.set_to(founded + dt.timedelta(minutes=5)):
-        for name, value in DEMO_COVER.items():
+        for name, value in {**DEMO_COVER, **area}.items():
             set_parameter(actor=alice, name=name, value=value, reason="The founding bylaws.")
 
 

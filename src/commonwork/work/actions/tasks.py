@@ -12,6 +12,7 @@ from django.db import transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import Forbidden, NotFound
+from commonwork.core.marks import N_
 from commonwork.governance.parameters import read_parameter
 from commonwork.members.actions import clean_skills
 from commonwork.members.models import Membership, Role, User
@@ -65,14 +66,17 @@ def _check_service_area(coordinates: dict[str, float | None], distance_km: float
     if radius <= 0:
         return
     centre = (float(read_parameter("service_area_lat")), float(read_parameter("service_area_lon")))
-    for end in ("pickup", "dropoff"):
+    outside = {
+        "pickup": N_("The co-op works within {radius} km of its centre; this pickup is outside."),
+        "dropoff": N_(
+            "The co-op works within {radius} km of its centre; this drop-off is outside."
+        ),
+    }
+    for end, message in outside.items():
         lat, lon = coordinates[f"{end}_lat"] or 0.0, coordinates[f"{end}_lon"] or 0.0
         if haversine_km(centre[0], centre[1], lat, lon) > radius:
             raise WorkError(
-                "invalid",
-                "The co-op works within {radius} km of its centre; this {end} is outside.",
-                field=f"{end}_lat",
-                params={"radius": f"{radius:g}", "end": end.replace("dropoff", "drop-off")},
+                "invalid", message, field=f"{end}_lat", params={"radius": f"{radius:g}"}
             )
 
 
