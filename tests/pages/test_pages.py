@@ -393,3 +393,29 @@ def test_a_worker_updates_their_skills(bob: User) -> None:
     client_for(bob).post("/account/skills/", {"skills": "bike, cargo bike"})
     bob.membership.refresh_from_db()
     assert bob.membership.skills == ["bike", "cargo bike"]
+
+
+def test_a_refusal_says_nothing_changed_only_when_something_was_sent(
+    bob: User, dan: User
+) -> None:
+    viewing = client_for(bob).get("/books/")  # a steward's page
+    assert viewing.status_code == 403
+    assert b'data-testid="refusal"' in viewing.content
+    assert b"Nothing was changed" not in viewing.content
+    sent = client_for(bob).post(
+        "/work/availability/", {"available": "maybe"}, HTTP_REFERER="http://testserver/work/"
+    )
+    assert sent.status_code == 400
+    page = sent.content.decode()
+    assert "Nothing was changed" in page
+    assert 'href="http://testserver/work/"' in page
+
+
+def test_every_step_on_a_task_is_confirmed_once(bob: User, open_task: Task) -> None:
+    client = client_for(bob)
+    taken = client.post(f"/tasks/{open_task.pk}/take/", follow=True).content.decode()
+    assert "The task is yours" in taken
+    again = client.get(f"/tasks/{open_task.pk}/").content.decode()
+    assert "The task is yours" not in again  # shown once
+    started = client.post(f"/tasks/{open_task.pk}/start/", follow=True).content.decode()
+    assert "Started." in started

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from commonwork.core.errors import DomainError
 
@@ -30,8 +31,14 @@ def render_form_error(
 
 
 def render_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
-    """A page that says why nothing happened, with the error's 4xx status."""
-    return render(request, "core/refusal.html", {"error": error}, status=error.status)
+    """A page that says why nothing happened, with the error's 4xx status: for a form
+    sent, that nothing changed and a way back to the form (the browser keeps what was
+    typed); for a page asked for, only why it cannot be shown."""
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    context = {"error": error, "changing": request.method == "POST", "back": back}
+    return render(request, "core/refusal.html", context, status=error.status)
 
 
 def render_invalid_form(

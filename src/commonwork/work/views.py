@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commonwork.core.errors import DomainError
@@ -100,6 +101,14 @@ def availability(request: AuthenticatedRequest) -> HttpResponse:
             actions.set_availability(actor=request.user, available=wanted == "on", hours=hours)
     except DomainError as error:
         return render_refusal(request, error)
+    messages.success(
+        request,
+        {
+            "on": _("You are available: offers come to this page."),
+            "off": _("You are not available now: no offers until you switch it on."),
+            "still": _("Thank you: you stay available."),
+        }[wanted],
+    )
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "work/_availability.html", availability_context(request.user))
     return redirect("worker_home")
@@ -186,7 +195,19 @@ def task_transition(request: AuthenticatedRequest, task_id: int, transition: str
         action(actor=request.user, task_id=task_id)
     except DomainError as error:
         return _render_task(request, task_id, status=error.status, error=error)
+    messages.success(request, str(DONE_MESSAGES[transition]))
     return redirect(_back_or(request, reverse("task_detail", args=[task_id])))
+
+
+# What each button did, said once after it (Django messages, in the reader's language).
+DONE_MESSAGES = {
+    "publish": gettext_lazy("The task is on the board."),
+    "take": gettext_lazy("The task is yours. Start it when you set off."),
+    "release": gettext_lazy("Given back to the board. This is never held against you."),
+    "start": gettext_lazy("Started. Mark it delivered when it is done."),
+    "deliver": gettext_lazy("Delivered. The client is asked to confirm."),
+    "complete": gettext_lazy("Completed: the worker is paid with the next statement."),
+}
 
 
 @login_required
@@ -203,6 +224,7 @@ def task_dispute(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
         )
     except DomainError as error:
         return _render_task(request, task_id, status=error.status, error=error)
+    messages.success(request, _("The dispute is open: a steward will hear both sides."))
     return redirect("task_detail", task_id=task_id)
 
 
