@@ -106,9 +106,7 @@ def test_the_board_shows_open_tasks_with_a_take_button(bob: User, open_task: Tas
     assert open_task.title.encode() in response.content
 
 
-def test_the_board_refreshes_as_a_fragment_and_opens_as_a_page(
-    bob: User, open_task: Task
-) -> None:
+def test_the_board_refreshes_as_a_fragment_and_opens_as_a_page(bob: User, open_task: Task) -> None:
     response = client_for(bob).get("/work/board/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert b"<html" not in response.content
@@ -395,9 +393,7 @@ def test_a_worker_updates_their_skills(bob: User) -> None:
     assert bob.membership.skills == ["bike", "cargo bike"]
 
 
-def test_a_refusal_says_nothing_changed_only_when_something_was_sent(
-    bob: User, dan: User
-) -> None:
+def test_a_refusal_says_nothing_changed_only_when_something_was_sent(bob: User, dan: User) -> None:
     viewing = client_for(bob).get("/books/")  # a steward's page
     assert viewing.status_code == 403
     assert b'data-testid="refusal"' in viewing.content
