@@ -154,7 +154,12 @@ def test_a_steward_reading_bank_details_and_statements_shows_in_the_members_log(
     )
     assert reads == {("identity", "payout"), ("earnings", "payout")}
     statement = Statement.objects.get(member=bob)
+    # Read again within minutes for the same purpose: the same read, logged once.
     assert steward.get(f"/money/statements/{statement.pk}/").status_code == 200
+    assert AccessLogEntry.objects.filter(subject=bob, actor=alice).count() == 2
+    # Later, it is a new read.
+    with clock.set_to(clock.now() + dt.timedelta(minutes=11)):
+        assert steward.get(f"/money/statements/{statement.pk}/").status_code == 200
     assert AccessLogEntry.objects.filter(subject=bob, actor=alice).count() == 3
     # Bob reading his own statement is not a read by someone else.
     assert _client(bob).get(f"/money/statements/{statement.pk}/").status_code == 200
@@ -227,3 +232,27 @@ def test_the_task_history_api_hides_the_worker_from_the_client_afterwards(
     )
     assert "Bob" not in {entry["actor"] for entry in history}
     assert "the worker" in {entry["actor"] for entry in history}
+
+
+def test_the_access_log_on_my_data_is_paged(alice: Any, bob: Any) -> None:
+    from commonwork.vault import access_log
+    from commonwork.vault.gate import append_batch
+
+    append_batch(
+        {
+            bob.pk: [
+                access_log.Read(
+                    alice.pk, "alice", "steward", "identity", "membership", f"bylaws:m{n}"
+                )
+                for n in range(60)
+            ]
+        }
+    )
+    client = _client(bob)
+    first = client.get("/my-data/").content.decode()
+    assert first.count('data-testid="access-entry"') == 25
+    assert 'data-testid="reads-older"' in first
+    last = client.get("/my-data/?reads=3").content.decode()
+    assert last.count('data-testid="access-entry"') == 10
+    assert 'data-testid="reads-older"' not in last
+    assert client.get("/my-data/?reads=abc").status_code == 200

@@ -101,7 +101,7 @@ def my_access_log(request: HttpRequest) -> list[AccessOut]:
             basis=read.basis,
             entry_hash=read.entry_hash,
         )
-        for read, _bylaw in selectors.who_read_my_data(api_user(request))
+        for read, _bylaw in selectors.who_read_my_data(api_user(request), per_page=200)
     ]
 
 

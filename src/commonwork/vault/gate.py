@@ -126,14 +126,37 @@ def read_many(
         bases[subject_id] = decision.basis
     actor_id = own_id if others != "anonymous" else None
     label = actor.get_username() if actor.is_authenticated else "anonymous"
+    logged = {s: b for s, b in bases.items() if b != SELF_BASIS}  # own reads leave none
+    # One page view reads the same member's data several times (a list, a panel, a
+    # detail): within a few minutes the same reader, data, purpose and basis say nothing
+    # new to the member, and are logged once.
+    repeated = (
+        set(
+            AccessLogEntry.objects.filter(
+                subject_id__in=logged,
+                actor_id=actor_id,
+                actor_label=label,
+                category=category,
+                purpose=purpose,
+                at__gt=clock.now() - PERSON_LOG_EVERY,
+            ).values_list("subject_id", "basis")
+        )
+        if logged
+        else set()
+    )
     append_batch(
         {
             subject_id: [access_log.Read(actor_id, label, others, category, purpose, basis)]
-            for subject_id, basis in bases.items()
-            if basis != SELF_BASIS  # a member reading their own data leaves no entry
+            for subject_id, basis in logged.items()
+            if (subject_id, basis) not in repeated
         }
     )
     return bases
+
+
+# The same person's repeated reads of the same data for the same purpose within this time
+# are one read to the member (a page view reads a member's data in several places).
+PERSON_LOG_EVERY = timedelta(minutes=10)
 
 
 # A job that reads every few seconds (dispatch) would write thousands of identical lines a

@@ -25,13 +25,26 @@ def my_data_by_category(user: Reader) -> list[dict[str, Any]]:
     return summary
 
 
-def who_read_my_data(user: Reader, *, limit: int = 200) -> list[tuple[AccessLogEntry, str]]:
-    """The newest reads, each with the bylaw sentence that allowed it ("" for consent)."""
-    reads = AccessLogEntry.objects.filter(subject_id=user.pk).order_by("-seq")[:limit]
+READS_PER_PAGE = 25
+
+
+def who_read_my_data(
+    user: Reader, *, page: int = 1, per_page: int = READS_PER_PAGE
+) -> list[tuple[AccessLogEntry, str]]:
+    """A page of reads, newest first, each with the bylaw sentence that allowed it ("" for
+    consent). The export holds them all."""
+    start = (max(page, 1) - 1) * per_page
+    reads = AccessLogEntry.objects.filter(subject_id=user.pk).order_by("-seq")[
+        start : start + per_page
+    ]
     return [
         (read, PURPOSES[read.purpose].bylaw if read.basis.startswith("bylaws:") else "")
         for read in reads
     ]
+
+
+def reads_count(user: Reader) -> int:
+    return AccessLogEntry.objects.filter(subject_id=user.pk).count()
 
 
 def access_log_intact(user: Reader) -> bool:

@@ -29,9 +29,15 @@ def data_inventory(request: HttpRequest) -> HttpResponse:
 
 
 def _context(request: HttpRequest, form: ConsentForm | None = None) -> dict[str, Any]:
+    wanted = request.GET.get("reads", "1")
+    page = int(wanted) if wanted.isdigit() and 0 < int(wanted) < 100_000 else 1
+    pages = max(1, -(-selectors.reads_count(request.user) // selectors.READS_PER_PAGE))
+    page = min(page, pages)
     return {
         "data": selectors.my_data_by_category(request.user),
-        "reads": selectors.who_read_my_data(request.user),
+        "reads": selectors.who_read_my_data(request.user, page=page),
+        "reads_page": page,
+        "reads_pages": pages,
         "log_intact": selectors.access_log_intact(request.user),
         "given": selectors.consents_given(request.user),
         "received": selectors.consents_received(request.user),
