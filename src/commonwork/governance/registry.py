@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from commonwork.core.marks import N_
+
 Kind = Literal["int", "decimal"]
 Value = int | Fraction
 
@@ -51,9 +53,12 @@ class ParameterSpec:
             else:
                 value = Fraction(str(raw)) if not isinstance(raw, Fraction) else raw
         except (ValueError, ZeroDivisionError) as exc:
-            raise ParameterError(
-                self.name, "{name}: {raw} is not a valid {kind}", raw=repr(raw), kind=self.kind
-            ) from exc
+            template = (
+                N_("{name}: “{raw}” is not a whole number")
+                if self.kind == "int"
+                else N_("{name}: “{raw}” is not a number (write it like 0.08)")
+            )
+            raise ParameterError(self.name, template, raw=str(raw)[:40]) from exc
         low, high = Fraction(self.minimum), Fraction(self.maximum)
         if not low <= value <= high:
             raise ParameterError(
