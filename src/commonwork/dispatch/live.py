@@ -97,26 +97,16 @@ def regions_with_open_tasks(now: dt.datetime) -> list[str]:
     )
 
 
-def _stretch_hours(
-    spans: Iterable[tuple[dt.datetime, dt.datetime]], now: dt.datetime, break_hours: float
-) -> float:
-    """Hours engaged (available or on a task) since the last break, solver's rule."""
+def _hours_before(
+    spans: Iterable[tuple[dt.datetime, dt.datetime]], now: dt.datetime
+) -> list[tuple[float, float]]:
+    """Spans as hours relative to now (negative: past), as the solver's time rules take
+    them (now is 0)."""
 
     def hours(moment: dt.datetime) -> float:
         return (moment - now).total_seconds() / 3600
 
-    return continuous_engaged_hours([(hours(a), hours(b)) for a, b in spans], 0.0, break_hours)
-
-
-def _rest_hours(
-    spans: Iterable[tuple[dt.datetime, dt.datetime]], now: dt.datetime, min_rest: float
-) -> float:
-    """The rest before the current working stretch, by the solver's rule."""
-
-    def hours(moment: dt.datetime) -> float:
-        return (moment - now).total_seconds() / 3600
-
-    return rest_before_stretch([(hours(a), hours(b)) for a, b in spans], 0.0, min_rest)
+    return [(hours(a), hours(b)) for a, b in spans]
 
 
 def active_alerts(now: dt.datetime) -> list[weather.Alert]:
@@ -272,7 +262,7 @@ def build_round(
     worker_inputs = []
     for worker_id in worker_ids:
         spans = sorted(history[worker_id])
-        rest = _rest_hours(spans, now, params.min_rest_hours)
+        rest = rest_before_stretch(_hours_before(spans, now), 0.0, params.min_rest_hours)
         x, y = plane(*positions[worker_id]) if worker_id in positions else (None, None)
         prefs = preferences.get(worker_id)
         areas = None
@@ -298,8 +288,8 @@ def build_round(
                 max_distance_km=prefs.max_distance_km if prefs else None,
                 kinds=frozenset(prefs.kinds) if prefs and prefs.kinds else None,
                 areas=areas,
-                continuous_hours=_stretch_hours(
-                    [*spans, *on_task.get(worker_id, [])], now, break_hours
+                continuous_hours=continuous_engaged_hours(
+                    _hours_before([*spans, *on_task.get(worker_id, [])], now), 0.0, break_hours
                 ),
             )
         )

@@ -52,6 +52,17 @@ def _clamp(value: float, bound: float) -> float:
     return min(max(value, 0.0), bound)
 
 
+def _noisy_rate_sum(
+    rates: Sequence[MemberStats], field: str, bound: float, share: float, noise: Noise
+) -> float:
+    """The members' per-engaged-hour values of `field`, each clamped to the bound, summed
+    with noise for a sensitivity of the bound."""
+    total = sum(
+        _clamp(getattr(r, field) / r.engaged_hours, bound) for r in rates if r.engaged_hours > 0
+    )
+    return noise(total, bound, share)
+
+
 def equity_rows(
     stats: Mapping[int, MemberStats],
     declarations: Mapping[int, Mapping[str, str]],
@@ -71,23 +82,9 @@ def equity_rows(
             ]
             rates = [stats.get(m, MemberStats(0.0, 0, 0)) for m in members]
             count = noise(float(len(members)), 1.0, share)
-            offers = noise(
-                sum(
-                    _clamp(r.offers / r.engaged_hours, OFFERS_PER_HOUR_BOUND)
-                    for r in rates
-                    if r.engaged_hours > 0
-                ),
-                OFFERS_PER_HOUR_BOUND,
-                share,
-            )
-            earnings = noise(
-                sum(
-                    _clamp(r.earnings_minor / r.engaged_hours, EARNINGS_PER_HOUR_BOUND)
-                    for r in rates
-                    if r.engaged_hours > 0
-                ),
-                EARNINGS_PER_HOUR_BOUND,
-                share,
+            offers = _noisy_rate_sum(rates, "offers", OFFERS_PER_HOUR_BOUND, share, noise)
+            earnings = _noisy_rate_sum(
+                rates, "earnings_minor", EARNINGS_PER_HOUR_BOUND, share, noise
             )
             if count < MIN_GROUP:
                 rows.append(GroupRow(dimension, group, None, None, None))
