@@ -75,13 +75,13 @@ def test_declaring_is_a_choice_withdrawn_by_choosing_nothing(bob: Any) -> None:
 def test_a_release_spends_the_budget_and_is_refused_once_it_is_spent(
     alice: Any, bob: Any, carol: Any
 ) -> None:
-    set_parameter(actor=alice, name="privacy_budget_epsilon", value="1.5", reason="Test.")
+    set_parameter(actor=alice, name="commons.epsilon_per_year", value="0.75", reason="Test.")
     for member in (bob, carol):
         actions.declare_groups(actor=member, groups={"gender": "woman"})
     with pytest.raises(DomainError):
         actions.publish_equity_report(actor=bob)  # a steward publishes
     release = actions.publish_equity_report(actor=alice)
-    assert release.epsilon == 1.0
+    assert release.epsilon == 0.5
     assert {row["group"] for row in release.result["rows"]} >= {"woman", "man"}
     # Two women: below the minimum, so nothing about them is shown.
     woman = next(r for r in release.result["rows"] if r["group"] == "woman")

@@ -465,8 +465,10 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "ε",
             "1",
             ("0", "10"),
-            "commons.privacy",
-            "Total differential-privacy budget the commons may spend in a year.",
+            "observatory.actions",
+            "Total differential-privacy budget the commons may spend in a year: every "
+            "statistic published about members (the equity report) spends from it, and "
+            "once it is spent nothing more is published until the next year.",
         ),
         # --- decisions -----------------------------------------------------------------
         _spec(
@@ -686,20 +688,10 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ),
         # --- the data commons ------------------------------------------------------
         _spec(
-            "privacy_budget_epsilon",
-            "decimal",
-            "epsilon a year",
-            "4",
-            ("0", "100"),
-            "observatory.actions",
-            "The differential-privacy budget the co-op's statistics about members may spend "
-            "in a calendar year; once spent, nothing more is published until the next.",
-        ),
-        _spec(
             "equity_report_epsilon",
             "decimal",
-            "epsilon",
-            "1",
+            "ε",
+            "0.5",
             ("0.01", "10"),
             "observatory.actions",
             "What one equity report spends of the year's privacy budget: more is more "

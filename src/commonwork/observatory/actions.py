@@ -107,7 +107,7 @@ def publish_equity_report(*, actor: User) -> PrivacyRelease:
     require_role(actor, Role.STEWARD)
     now = clock.now()
     epsilon = float(read_parameter("equity_report_epsilon"))
-    budget = float(read_parameter("privacy_budget_epsilon"))
+    budget = float(read_parameter("commons.epsilon_per_year"))
     left = equity.budget_left(year_spent(now), budget)
     if epsilon > left + 1e-12:
         raise ObservatoryError(

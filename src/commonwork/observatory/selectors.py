@@ -25,7 +25,7 @@ def my_groups(member: User) -> dict[str, str]:
 def equity_report() -> dict[str, Any]:
     """The latest release, in rows a page shows, and the budget."""
     release = PrivacyRelease.objects.filter(kind="equity").first()
-    budget = float(read_parameter("privacy_budget_epsilon"))
+    budget = float(read_parameter("commons.epsilon_per_year"))
     rows = []
     if release is not None:
         for row in release.result["rows"]:
