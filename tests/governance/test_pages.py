@@ -338,3 +338,26 @@ def test_the_public_results_show_who_was_elected(alice: Any, bob: Any, carol: An
     page = Client().get("/results/").content.decode()
     assert "Elected: Carol" in page
     assert "当选：" in Client().get("/zh-hans/results/").content.decode()
+
+
+def test_the_published_secret_ballots_show_answers_in_words(alice: Any, bob: Any) -> None:
+    from commonwork.governance.actions import open_voting
+    from commonwork.governance.actions.ballots import cast_secret_ballot
+
+    with proposed_earlier("free_decision") as window:
+        proposal = proposals.propose(
+            kind="free_decision",
+            actor=alice,
+            title="Which fruit for the depot?",
+            reason="Snacks.",
+            content=ProposalContent(method="multiple", options=["Apples", "Pears", "Plums"]),
+            secret=True,
+            **window,
+        )
+    open_voting(proposal_id=proposal.pk)
+    cast_secret_ballot(actor=bob, proposal_id=proposal.pk, choice="answer", answer=["1", "3"])
+    with clock.set_to(proposal.voting_closes_at + dt.timedelta(seconds=1)):
+        advance_due_proposals()
+    page = _client(alice).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "Apples, Plums" in page
+    assert "[&#x27;1&#x27;" not in page

@@ -155,8 +155,9 @@ def live_delegations(user: User) -> list[Delegation]:
     )
 
 
-def answer_text(proposal: Proposal, ballot: Ballot | None) -> str:
-    """A member's answer in words: their ranking, chosen options or scores."""
+def answer_text(proposal: Proposal, ballot: Ballot | SecretBallot | None) -> str:
+    """An answer in words (the option labels, never their keys): a ranking, the chosen
+    options or the scores; for a member's ballot or a published secret one."""
     if ballot is None or ballot.answer is None:
         return ""
     labels = option_labels(proposal)

@@ -168,6 +168,7 @@ def proposal_detail(request: AuthenticatedRequest, proposal_id: int) -> HttpResp
 
 def _detail_context(request: AuthenticatedRequest, proposal: Any) -> dict[str, Any]:
     ranks = list(range(1, len(proposal.options) + 1))
+    found = selectors.find_secret_ballot(request.user, proposal, request.GET.get("receipt", ""))
     return {
         "proposal": proposal,
         "changes": selectors.changes_table(proposal),
@@ -179,10 +180,12 @@ def _detail_context(request: AuthenticatedRequest, proposal: Any) -> dict[str, A
         "scores": range(tally.SCORE_RANGE[0], tally.SCORE_RANGE[1] + 1),
         "comments": proposal.comments.select_related("author"),
         "took_part": selectors.took_part(request.user, proposal),
-        "secret_list": selectors.published_secret_ballots(proposal),
-        "found": selectors.find_secret_ballot(
-            request.user, proposal, request.GET.get("receipt", "")
-        ),
+        "secret_list": [
+            (ballot, selectors.answer_text(proposal, ballot))
+            for ballot in selectors.published_secret_ballots(proposal)
+        ],
+        "found": found,
+        "found_answer": selectors.answer_text(proposal, found),
         "comment_form": CommentForm(initial={"key": new_form_key()}),
         "summary": selectors.result_summary(proposal),
         "winners": selectors.winner_labels(proposal),
