@@ -115,17 +115,28 @@ def pay_chart(statements: list[Statement], *, bar_width: int = 40) -> list[PayBa
 
 @dataclass(frozen=True)
 class BalanceRow:
-    name: str
+    name: str  # the books' account name, as beancount has it
     type: str
     debit_minor: int
     credit_minor: int
+    # What the account is for, in the reader's language (a member's account says which
+    # member by number, as its name does: names go through the vault's gate).
+    label: str = ""
 
 
 def trial_balance() -> list[BalanceRow]:
     rows = []
     for account in Account.objects.annotate(total=Sum("postings__amount_minor")).order_by("name"):
         total = int(account.total or 0)
-        rows.append(BalanceRow(account.name, account.type, max(total, 0), max(-total, 0)))
+        rows.append(
+            BalanceRow(
+                account.name,
+                account.type,
+                max(total, 0),
+                max(-total, 0),
+                label=str(account.get_purpose_display()),
+            )
+        )
     return rows
 
 
