@@ -361,3 +361,14 @@ def test_the_published_secret_ballots_show_answers_in_words(alice: Any, bob: Any
     page = _client(alice).get(f"/proposals/{proposal.pk}/").content.decode()
     assert "Apples, Plums" in page
     assert "[&#x27;1&#x27;" not in page
+
+
+def test_the_rule_picker_names_every_rule_in_the_readers_language(bob: Any) -> None:
+    from commonwork.governance.labels import label
+    from commonwork.governance.registry import PARAMETERS
+
+    assert all(label(name) != name for name in PARAMETERS)  # every rule has a name
+    page = _client(bob).get("/zh-hans/proposals/new/?kind=parameter_change").content.decode()
+    assert "派单半径（公里）" in page or "派单半径 (公里)" in page
+    assert "工伤保障：支付方式" in page
+    assert "dispatch.radius_km (km)" not in page

@@ -7,8 +7,10 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from commonwork.governance import labels
 from commonwork.governance.actions import (
     FREE_METHODS,
     SURPLUS_SHARES,
@@ -61,11 +63,13 @@ class ParameterProposalForm(ProposalForm):
         super().__init__(*args, **kwargs)
         parameter = self.fields["parameter"]
         assert isinstance(parameter, forms.ChoiceField)  # noqa: S101 - declared just above
-        parameter.choices = [
-            (name, f"{name} ({spec.unit})")
-            for name, spec in sorted(PARAMETERS.items())
+        rules: list[tuple[str, str]] = [
+            (name, f"{labels.label(name, gettext)} ({labels.unit(spec.unit, gettext)})")
+            for name, spec in PARAMETERS.items()
             if not name.startswith("surplus.")
         ]
+        rules.sort(key=lambda choice: choice[1])
+        parameter.choices = rules
 
     def content(self) -> ProposalContent:
         data = self.cleaned_data

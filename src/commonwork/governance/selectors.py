@@ -6,8 +6,10 @@ import difflib
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from commonwork.core.errors import NotFound
+from commonwork.governance import labels
 from commonwork.governance.models import (
     Ballot,
     Delegation,
@@ -98,8 +100,9 @@ def changes_table(proposal: Proposal) -> list[dict[str, str]]:
     return [
         {
             "name": name,
+            "label": labels.label(name, gettext),
             "description": PARAMETERS[name].description if name in PARAMETERS else "",
-            "unit": PARAMETERS[name].unit if name in PARAMETERS else "",
+            "unit": labels.unit(PARAMETERS[name].unit, gettext) if name in PARAMETERS else "",
             "current": proposal.current_values.get(name, ""),
             "proposed": value,
         }
