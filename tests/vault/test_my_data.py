@@ -236,7 +236,7 @@ def test_the_task_history_api_hides_the_worker_from_the_client_afterwards(
 
 def test_the_access_log_on_my_data_is_paged(alice: Any, bob: Any) -> None:
     from commonwork.vault import access_log
-    from commonwork.vault.gate import append_batch
+    from commonwork.vault.actions.access_log import append_batch
 
     append_batch(
         {
