@@ -198,3 +198,35 @@ def test_the_why_page_says_why_a_worker_with_a_task_in_hand_is_left_out(
     page = client.get("/work/why/").content.decode()
     assert "You have a task in hand" in page
     assert open_task.title in page
+
+
+def test_an_offer_is_drawn_with_the_next_best_worker_at_their_distance(
+    bob: Any, carol: Any, dan: Any, open_task: Task, client: Any
+) -> None:
+    go_available_at(bob, 52.5210, 13.4060)  # about 130 m from the pickup
+    go_available_at(carol, 52.5300, 13.4300)  # about 2 km away
+    run_round()
+    client.force_login(dan)
+    page = client.get(f"/tasks/{open_task.pk}/").content.decode()
+    assert 'data-testid="round-sketch"' in page
+    assert 'class="chosen"' in page
+    assert 'class="next"' in page
+    client.force_login(bob)
+    assert 'data-testid="round-sketch"' in client.get("/work/why/").content.decode()
+
+
+def test_the_sketch_draws_distances_to_scale_and_nothing_without_a_distance() -> None:
+    import re
+
+    from commonwork.dispatch.sketch import SIZE, sketch
+
+    assert sketch(radius_km=3.0, chosen_km=None, next_km=None) == ""
+    svg = sketch(radius_km=3.0, chosen_km=1.0, next_km=2.0)
+    radius = float(re.findall(r'r="([\d.]+)" class="radius"', svg)[0])
+    lines = re.findall(r'<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', svg)
+    lengths = [
+        ((float(a) - float(c)) ** 2 + (float(b) - float(d)) ** 2) ** 0.5 for a, b, c, d in lines
+    ]
+    assert lengths[1] == pytest.approx(2 * lengths[0], rel=0.01)  # to scale
+    assert radius == pytest.approx(3 * lengths[0], rel=0.01)
+    assert radius <= SIZE / 2

@@ -41,7 +41,10 @@ def why(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "dispatch/why.html",
         {
-            "explained": [(decision, explain(decision)) for decision in decisions],
+            "explained": [
+                (decision, explain(decision), selectors.decision_sketch(decision))
+                for decision in decisions
+            ],
             # Why the next round leaves them out, if it will: said first, plainly.
             "in_hand": in_hand,
             "offer_waiting": Offer.objects.filter(
@@ -58,5 +61,8 @@ def task_decisions_panel(request: HttpRequest, task: Task) -> Panel | None:
     if not decisions:
         return None
     return "dispatch/_task_decisions.html", {
-        "dispatch": [(decision, explain(decision)) for decision in decisions]
+        "dispatch": [
+            (decision, explain(decision), selectors.decision_sketch(decision))
+            for decision in decisions
+        ]
     }
