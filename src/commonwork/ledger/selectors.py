@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from commonwork.core.errors import NotFound
 from commonwork.governance.parameters import read_parameter
@@ -31,6 +32,8 @@ from commonwork.ledger.models import (
 from commonwork.members.models import User
 from commonwork.members.selectors import is_steward
 from commonwork.vault import gate
+from commonwork.work.models import AvailabilityPeriod
+from commonwork.work.selectors import on_task_spans
 
 
 def statements_of(user: User) -> QuerySet[Statement]:
@@ -325,3 +328,30 @@ def payout_batch_for_file(user: User, batch_id: int) -> PayoutBatch:
     for category in ("identity", "earnings"):
         gate.read_many(actor=user, subject_ids=members, category=category, purpose="payout")
     return batch
+
+
+def engaged_hours(member_ids: list[int], *, since: datetime, until: datetime) -> dict[int, float]:
+    """Each member's engaged hours in [since, until): available or on a task, each second
+    once — the pay floor's definition (rules.engaged_seconds), for cover and statistics."""
+    available: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for member, started, ended in (
+        AvailabilityPeriod.objects.filter(worker_id__in=member_ids, started_at__lt=until)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=since))
+        .values_list("worker_id", "started_at", "ended_at")
+    ):
+        available[member].append((started, ended or until))
+    on_task = on_task_spans(since=since, until=until, worker_ids=member_ids)
+
+    def seconds(moment: datetime) -> int:
+        return int((moment - since).total_seconds())
+
+    window = (0, seconds(until))
+    return {
+        member: rules.engaged_seconds(
+            available=[(seconds(a), seconds(b)) for a, b in available[member]],
+            on_task=[(seconds(a), seconds(b)) for a, b in on_task.get(member, [])],
+            window=window,
+        )
+        / 3600
+        for member in member_ids
+    }

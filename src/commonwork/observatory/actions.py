@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
 from commonwork.governance.parameters import read_parameter
+from commonwork.ledger import selectors as ledger_selectors
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.members.models import Role, User
 from commonwork.members.selectors import require_role
@@ -23,7 +24,7 @@ from commonwork.observatory.models import EquityDeclaration, PrivacyRelease
 from commonwork.vault.actions.keys import seal
 from commonwork.vault.gate import job_reads
 from commonwork.vault.keys import unseal_all
-from commonwork.work.models import AvailabilityPeriod, Offer
+from commonwork.work.models import Offer
 
 opendp.enable_features("contrib")
 WINDOW_DAYS = 28
@@ -70,12 +71,7 @@ def year_spent(now: dt.datetime) -> list[float]:
 
 
 def _member_stats(member_ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[int, Any]:
-    hours: dict[int, float] = defaultdict(float)
-    for member, started, ended in AvailabilityPeriod.objects.filter(
-        worker_id__in=member_ids, started_at__lt=until
-    ).values_list("worker_id", "started_at", "ended_at"):
-        end, start = min(ended or until, until), max(started, since)
-        hours[member] += max(0.0, (end - start).total_seconds() / 3600)
+    hours = ledger_selectors.engaged_hours(member_ids, since=since, until=until)
     offers: dict[int, int] = defaultdict(int)
     for member, count in (
         Offer.objects.filter(worker_id__in=member_ids, offered_at__gte=since, offered_at__lt=until)

@@ -17,6 +17,7 @@ from commonwork.governance.actions.proposals import ProposalContent, propose
 from commonwork.governance.hooks import ProposalClosed
 from commonwork.governance.models import BallotMethod, ProposalKind
 from commonwork.governance.parameters import read_parameter, snapshot
+from commonwork.ledger import selectors as ledger_selectors
 from commonwork.ledger.actions.periods import pay_from_solidarity_fund
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.members.models import Role, User
@@ -24,7 +25,6 @@ from commonwork.members.selectors import require_role
 from commonwork.protection import rules
 from commonwork.protection.models import Claim, ClaimDocument, ClaimStatus, CoverKind, Incident
 from commonwork.vault.actions.keys import seal, seal_bytes
-from commonwork.work.models import AvailabilityPeriod
 
 MAX_TEXT = 5_000
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -46,16 +46,9 @@ def current_terms(kind: str) -> rules.CoverTerms:
 
 
 def engaged_hours(member_id: int, *, weeks: int, until: dt.datetime) -> float:
-    """Hours the member was available or on a task in the weeks before `until`."""
+    """Engaged hours (the floor's definition) in the weeks before `until`."""
     since = until - dt.timedelta(weeks=weeks)
-    seconds = 0.0
-    for started, ended in AvailabilityPeriod.objects.filter(
-        worker_id=member_id, started_at__lt=until
-    ).values_list("started_at", "ended_at"):
-        end = min(ended or until, until)
-        start = max(started, since)
-        seconds += max(0.0, (end - start).total_seconds())
-    return seconds / 3600
+    return ledger_selectors.engaged_hours([member_id], since=since, until=until)[member_id]
 
 
 def average_weekly_pay_minor(member_id: int, *, weeks: int, until: dt.datetime) -> int:
