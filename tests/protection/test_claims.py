@@ -289,6 +289,10 @@ def test_overdue_claims_stand_out_on_the_steward_console(
         page = _page(alice, "/steward/").content.decode()
     assert 'data-testid="claims-panel"' in page
     assert 'data-testid="claims-overdue"' in page
+    # The claimant's name on the console was read through the gate, into Bob's log.
+    assert AccessLogEntry.objects.filter(
+        subject=bob, actor=alice, category="identity", purpose="claim_decision"
+    ).exists()
     assert _page(bob, "/steward/").status_code == 403
 
 

@@ -91,9 +91,17 @@ def document_for(actor: User, document_id: int) -> tuple[str, str, bytes]:
     return document.name, document.content_type, data
 
 
-def waiting_claims() -> list[Claim]:
-    return list(
+def waiting_claims(steward: User) -> list[Claim]:
+    """Claims waiting for a decision, for a steward's console: the claimants' names are
+    read through the vault's gate (claim_decision), into their access logs."""
+    claims = list(
         Claim.objects.filter(status=ClaimStatus.FILED)
         .select_related("member")
         .order_by("decide_by")
     )
+    others = [c.member_id for c in claims if c.member_id != steward.pk]
+    if others:
+        gate.read_many(
+            actor=steward, subject_ids=others, category="identity", purpose="claim_decision"
+        )
+    return claims

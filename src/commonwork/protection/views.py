@@ -293,7 +293,7 @@ def claims_panel(request: HttpRequest, membership: Membership) -> Panel | None:
     """On the steward console: claims waiting for a decision, the overdue first."""
     if not holds_role(membership, Role.STEWARD):
         return None
-    waiting = selectors.waiting_claims()
+    waiting = selectors.waiting_claims(membership.user)
     if not waiting:
         return None
     now = clock.now()
