@@ -230,3 +230,15 @@ def test_under_the_supplement_rule_a_storm_task_is_offered_and_pays_the_hardship
         bob, start=clock.now() - dt.timedelta(minutes=40), pickup=(52.40, 13.20)
     )
     assert not JournalEntry.objects.filter(key=f"hardship:{elsewhere.pk}").exists()
+
+
+@pytest.mark.django_db
+def test_a_feed_that_cannot_be_read_keeps_the_stored_alerts_and_says_so(settings: Any) -> None:
+    from commonwork.core.models import AuditEntry
+    from commonwork.dispatch.tasks import read_weather_alerts
+
+    record_weather_alerts(CapDocument(storm_now(), "fixture"))
+    settings.WEATHER_FEED_URL = "http://127.0.0.1:9/cap.xml"  # nothing listens there
+    assert read_weather_alerts.call() == 0
+    assert WeatherAlert.objects.count() == 1
+    assert AuditEntry.objects.filter(action="dispatch.weather_feed_failed").exists()
