@@ -10,6 +10,8 @@ from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
+from django.utils.translation import gettext
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError, Forbidden, NotFound
@@ -263,16 +265,22 @@ def appeal_claim(*, actor: User, claim_id: int, reason: str) -> Claim:
     if clock.now() > decided + dt.timedelta(days=int(read_parameter("claim_appeal_days"))):
         raise ClaimError("conflict", "The time to appeal this decision has passed.")
     reason = _text(reason, "reason")
+    # Written in the appellant's language, as if they had typed it (the vote's text).
+    with translation.override(actor.preferred_language or None):
+        title = gettext("Appeal: a refused claim for %(cover)s") % {
+            "cover": claim.get_cover_display()
+        }
+        body = gettext(
+            "%(reason)s\n\nThe stewards refused it: %(refusal)s\n\n"
+            "(Medical details stay with the stewards.)"
+        ) % {"reason": reason, "refusal": claim.decision_reason}
     opens = clock.now() + dt.timedelta(hours=int(read_parameter("notice_hours.free_decision")))
     closes = opens + dt.timedelta(hours=int(read_parameter("voting_hours.free_decision")))
     proposal = propose(
         actor=actor,
         kind=ProposalKind.FREE_DECISION,
-        title=f"Appeal: a refused {claim.get_cover_display()} claim",
-        reason=(
-            f"{reason}\n\nThe stewards refused it: {claim.decision_reason}\n\n"
-            "(Medical details stay with the stewards.)"
-        ),
+        title=title,
+        reason=body,
         voting_opens_at=opens,
         voting_closes_at=closes,
         content=ProposalContent(method=BallotMethod.SINGLE, options=APPEAL_OPTIONS),
