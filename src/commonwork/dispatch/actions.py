@@ -24,6 +24,7 @@ from commonwork.dispatch.models import (
     WeatherAlert,
 )
 from commonwork.governance.parameters import read_parameter, snapshot
+from commonwork.ledger import rules
 from commonwork.ledger.actions.periods import pay_from_solidarity_fund
 from commonwork.work import actions as work_actions
 from commonwork.work.hooks import TaskCompleted
@@ -274,8 +275,9 @@ def pay_hardship_supplement(event: TaskCompleted) -> None:
     )
     if alert is None:
         return
-    rate = Fraction(read_parameter("weather_supplement_rate"))
-    amount = round(task.price_minor * rate)
+    amount = rules.hardship_supplement(
+        task.price_minor, Fraction(read_parameter("weather_supplement_rate"))
+    )
     if amount <= 0:
         return
     payment = pay_from_solidarity_fund(

@@ -386,3 +386,11 @@ def cover_contribution(fee_minor: int, share: Fraction) -> int:
     """What the members' chosen share of a fee puts into the solidarity fund for cover."""
     _check_rate("cover_contribution_share", share)
     return _round_half_even(fee_minor * share)
+
+
+def hardship_supplement(price_minor: int, rate: Fraction) -> int:
+    """The supplement on a task done under a binding weather warning: the governed share
+    of its price, rounded half to even like every other split."""
+    if rate < 0:
+        raise RuleInputError("weather_supplement_rate: a rate cannot be negative")
+    return _round_half_even(price_minor * rate)
