@@ -39,6 +39,18 @@ VAULT_MASTER_KEY_FILE = env("COMMONWORK_MASTER_KEY_FILE") or (
 VAULT_MASTER_KEY_ROTATION_DAYS = envint("COMMONWORK_MASTER_KEY_ROTATION_DAYS", 7)
 # The weather and air-quality alerts dispatch obeys: a CAP 1.2 feed (docs/protection.md).
 WEATHER_FEED_URL = env("COMMONWORK_WEATHER_FEED_URL")
+# Addresses (work.places): a Nominatim or Photon server ("nominatim+https://host"), else
+# the gazetteer file of named places (the demo city's by default); nothing else is asked.
+COMMONWORK_GEOCODER_URL = env("COMMONWORK_GEOCODER_URL") or ""
+COMMONWORK_GAZETTEER = env("COMMONWORK_GAZETTEER") or ""
+# Map tiles ("https://tile.example.org/{z}/{x}/{y}.png"); without them the maps draw
+# markers, areas and radii on a plain background.
+COMMONWORK_MAP_TILES = env("COMMONWORK_MAP_TILES") or ""
+COMMONWORK_MAP_ATTRIBUTION = env("COMMONWORK_MAP_ATTRIBUTION") or "© OpenStreetMap"
+# Web Push for offers (pywebpush); without keys the worker's page polls.
+COMMONWORK_VAPID_PUBLIC_KEY = env("COMMONWORK_VAPID_PUBLIC_KEY") or ""
+COMMONWORK_VAPID_PRIVATE_KEY = env("COMMONWORK_VAPID_PRIVATE_KEY") or ""
+COMMONWORK_VAPID_CONTACT = env("COMMONWORK_VAPID_CONTACT") or "mailto:stewards@example.org"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -54,6 +66,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    # Its Swagger UI from its own static files, not a public CDN.
+    "ninja",
     # The project's apps in layer order, lowest first (docs/architecture.md): each may
     # import only those above it in this list, and registers with them in ready().
     "commonwork.core",
@@ -86,15 +100,23 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+
 # Content-Security-Policy (django-csp): everything from this origin only, scripts only
 # with the page's nonce, no inline styles, no eval (htmx is configured without it in
 # base.html), no framing. No page loads anything from another site.
+def _tile_origin(url: str) -> list[str]:
+    """The tile server's origin, the one other site a page may load images from."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/")[0].replace("{s}", "*")  # Leaflet's subdomain placeholder
+    return [f"{scheme}://{host}"] if rest else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_origin(COMMONWORK_MAP_TILES)],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

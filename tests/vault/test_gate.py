@@ -20,8 +20,16 @@ ALL = set(CATEGORIES)
 EXPECTED: dict[str, set[str]] = {
     "self": ALL,
     "another member": set(),
-    "steward": {"identity", "earnings", "tasks", "disputes", "claims", "availability"},
-    "client with an active task": {"identity", "location"},
+    "steward": {
+        "identity",
+        "earnings",
+        "tasks",
+        "disputes",
+        "claims",
+        "availability",
+        "delivery_proofs",
+    },
+    "client with an active task": {"identity", "location", "delivery_proofs"},
     "client without an active task": set(),
     "anonymous": set(),
     "another member's API token": set(),

@@ -441,6 +441,25 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ),
         # --- data ----------------------------------------------------------------------
         _spec(
+            "location_share_seconds",
+            "int",
+            "seconds",
+            "30",
+            ("5", "600"),
+            "work.views",
+            "While a worker is available, their phone sends its location at most this "
+            "often; never while they are not.",
+        ),
+        _spec(
+            "proof_retention_days",
+            "int",
+            "days",
+            "30",
+            ("1", "365"),
+            "work.actions",
+            "Photos that prove a delivery are deleted this many days after they were taken.",
+        ),
+        _spec(
             "location_retention_days",
             "int",
             "days",

@@ -6,11 +6,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views import defaults
 
+from commonwork.site import views as site_views
 from commonwork.site.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Outside the language prefix: one service worker and one manifest for the whole site.
+    path("sw.js", site_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", site_views.manifest, name="manifest"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("commonwork.site.urls_core")),

@@ -80,6 +80,19 @@ CATEGORIES: dict[str, Category] = {
             ),
         ),
         Category(
+            "delivery_proofs",
+            N_("Delivery proofs and push devices"),
+            (
+                "work.DeliveryProof.sealed_photo",
+                "work.DeliveryProof.recorded_at",
+                "work.PushSubscription.endpoint",
+            ),
+            N_(
+                "To show a client their delivery arrived, kept proof_retention_days; and to "
+                "ring your phone with offers, until you switch it off."
+            ),
+        ),
+        Category(
             "availability",
             N_("Availability and hours"),
             ("work.AvailabilityPeriod.started_at", "work.AvailabilityPeriod.ended_at"),
@@ -191,8 +204,11 @@ PURPOSES: dict[str, Purpose] = {
         Purpose(
             "dispute",
             "steward",
-            frozenset({"identity", "tasks", "disputes"}),
-            N_("Stewards read a disputed task's history and both sides' words to settle it."),
+            frozenset({"identity", "tasks", "disputes", "delivery_proofs"}),
+            N_(
+                "Stewards read a disputed task's history, its proof of delivery and both "
+                "sides' words to settle it."
+            ),
         ),
         Purpose(
             "claim_decision",
@@ -224,10 +240,11 @@ PURPOSES: dict[str, Purpose] = {
         Purpose(
             "active_task",
             "client",
-            frozenset({"identity", "location"}),
+            frozenset({"identity", "location", "delivery_proofs"}),
             N_(
-                "A client sees the display name of the worker on their task, and the worker's "
-                "location only while a located task of theirs is in progress; never history."
+                "A client sees the display name of the worker on their task, the worker's "
+                "location only while a located task of theirs is in progress (never history), "
+                "and the photo proving their delivery until they accept it."
             ),
         ),
     )

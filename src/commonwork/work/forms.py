@@ -35,10 +35,23 @@ class TaskForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     skills = SkillsField(label=_("Skills needed"))
-    pickup_lat = forms.FloatField(label=_("Pickup latitude"), required=False)
-    pickup_lon = forms.FloatField(label=_("Pickup longitude"), required=False)
-    dropoff_lat = forms.FloatField(label=_("Drop-off latitude"), required=False)
-    dropoff_lon = forms.FloatField(label=_("Drop-off longitude"), required=False)
+    pickup_address = forms.CharField(
+        label=_("Pickup address"),
+        required=False,
+        max_length=200,  # work.actions.tasks.MAX_ADDRESS
+        help_text=_("Type a street or a place, or drop pin A on the map."),
+    )
+    dropoff_address = forms.CharField(
+        label=_("Drop-off address"),
+        required=False,
+        max_length=200,
+        help_text=_("Type a street or a place, or drop pin B on the map."),
+    )
+    # Set by the map's pins; an address alone is looked up on the server.
+    pickup_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    pickup_lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    dropoff_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    dropoff_lon = forms.FloatField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,3 +79,47 @@ class CancelForm(forms.Form):
 class ResolveDisputeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=DisputeOutcome.choices)
     note = forms.CharField(label=_("Note to both sides"), max_length=2000)
+
+
+class DeliverForm(forms.Form):
+    """Delivering a located task, with the recipient's code or a photo as proof."""
+
+    code = forms.CharField(
+        label=_("The recipient's code"),
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    # What kind of picture it is, the action reads from its bytes (JPEG, PNG, WebP).
+    photo = forms.FileField(
+        label=_("Or a photo of the delivery"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+
+class PreferencesForm(forms.Form):
+    max_distance_km = forms.FloatField(
+        label=_("Furthest pickup I will go to (km)"),
+        required=False,
+        min_value=0.1,
+        max_value=500,
+        help_text=_("Empty: any distance."),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of task I take"),
+        choices=TaskKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+    # [[south, west, north, east], ...], drawn on the map by static/js/worker.js.
+    areas = forms.JSONField(required=False, widget=forms.HiddenInput)
+
+    def clean_areas(self) -> list[list[float]]:
+        areas = self.cleaned_data.get("areas") or []
+        if not isinstance(areas, list) or not all(
+            isinstance(a, list) and all(isinstance(v, int | float) for v in a) for a in areas
+        ):
+            raise forms.ValidationError(_("The areas could not be read; draw them again."))
+        return areas

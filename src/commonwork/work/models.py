@@ -70,6 +70,14 @@ class Task(models.Model):
     pickup_lon = models.FloatField(null=True, blank=True)
     dropoff_lat = models.FloatField(null=True, blank=True)
     dropoff_lon = models.FloatField(null=True, blank=True)
+    # What the client typed or the geocoder named (work.places); the point is what counts.
+    pickup_address = models.CharField(_("pickup address"), max_length=200, blank=True, default="")
+    dropoff_address = models.CharField(
+        _("drop-off address"), max_length=200, blank=True, default=""
+    )
+    # The code the client passes to the recipient, who tells it to the worker at the door:
+    # one way to prove a delivery (the other is a photo, DeliveryProof).
+    recipient_code = models.CharField(max_length=6, blank=True, default="")
     distance_km = models.FloatField(default=0)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"))
@@ -93,6 +101,9 @@ class Task(models.Model):
     updated_at = models.DateTimeField()
     # On-task time for the pay floor: from the first start to the last delivery.
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker's steps on the road between start and delivery (shown to the client).
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -135,6 +146,51 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProofKind(models.TextChoices):
+    PHOTO = "photo", _("a photo")
+    CODE = "code", _("the recipient's code")
+
+
+class DeliveryProof(models.Model):
+    """How a worker showed a located task was delivered: a photo (sealed with the
+    worker's key, deleted after the governed `proof_retention_days`) or the recipient's
+    code (only that it matched is kept)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="proofs")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=6, choices=ProofKind.choices)
+    sealed_photo = models.BinaryField(null=True, blank=True)
+    content_type = models.CharField(max_length=40, blank=True, default="")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="photo", sealed_photo__isnull=False) | Q(kind="code"),
+                name="proof_photo_has_photo",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proof ({self.kind}) for {self.task}"
+
+
+class PushSubscription(models.Model):
+    """Where to send a worker's offers by Web Push (the browser's endpoint and keys)."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"push for {self.worker}"
 
 
 class OfferStatus(models.TextChoices):

@@ -16,7 +16,15 @@ from commonwork.vault.policy import ClientTaskFacts
 from commonwork.vault.providers import Rows
 from commonwork.work.actions import personal_data as writes
 from commonwork.work.lifecycle import TaskStatus
-from commonwork.work.models import AvailabilityPeriod, Dispute, LocationPing, Offer, Task
+from commonwork.work.models import (
+    AvailabilityPeriod,
+    DeliveryProof,
+    Dispute,
+    LocationPing,
+    Offer,
+    PushSubscription,
+    Task,
+)
 
 TASK_FIELDS = ("id", "title", "kind", "status", "price_minor", "created_at", "completed_at")
 IN_HAND = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DELIVERED)
@@ -46,6 +54,37 @@ class LocationProvider:
 
     def expire(self, now: datetime) -> int:
         return writes.expire_locations(now)
+
+
+class DeliveryProofProvider:
+    category = "delivery_proofs"
+
+    def rows(self, member_id: int) -> Rows:
+        proofs: Rows = [
+            {"task": row["task_id"], "kind": row["kind"], "recorded_at": row["recorded_at"]}
+            for row in DeliveryProof.objects.filter(worker_id=member_id)
+            .order_by("recorded_at", "id")
+            .values("task_id", "kind", "recorded_at")
+        ]
+        devices: Rows = [
+            {"push_to": row["endpoint"].split("/")[2], "since": row["created_at"]}
+            for row in PushSubscription.objects.filter(worker_id=member_id).values(
+                "endpoint", "created_at"
+            )
+        ]
+        return proofs + devices
+
+    def count(self, member_id: int) -> int:
+        return (
+            DeliveryProof.objects.filter(worker_id=member_id).count()
+            + PushSubscription.objects.filter(worker_id=member_id).count()
+        )
+
+    def erase(self, member_id: int) -> None:
+        writes.erase_delivery_proofs(member_id)
+
+    def expire(self, now: datetime) -> int:
+        return writes.expire_delivery_proofs(now)
 
 
 class AvailabilityProvider:
@@ -158,6 +197,7 @@ def client_facts(
 def register() -> None:
     providers.register_category(LocationProvider())
     providers.register_category(AvailabilityProvider())
+    providers.register_category(DeliveryProofProvider())
     providers.register_category(TasksProvider())
     providers.register_category(DisputesProvider())
     providers.register_client_facts(client_facts)

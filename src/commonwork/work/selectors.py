@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -18,13 +18,16 @@ from commonwork.vault import gate
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import (
     AvailabilityPeriod,
+    DeliveryProof,
     Dispute,
     DisputeStatus,
+    LocationPing,
     Offer,
     OfferStatus,
     Project,
     Tariff,
     Task,
+    TaskKind,
     WorkerPreferences,
 )
 
@@ -237,3 +240,72 @@ def worker_name_for(actor: User, task: Task) -> str:
 def default_shift_hours() -> int:
     """How long availability lasts when the worker does not say (governed)."""
     return int(read_parameter("shift_default_hours"))
+
+
+# How old a location may be and still be shown as where the worker is now.
+FRESH_POSITION = timedelta(minutes=15)
+
+
+def worker_position_for(actor: User, task: Task) -> tuple[float, float] | None:
+    """Where the task's worker is now, for a map: to the worker themself, and to the
+    task's client only while this located task is in progress (the bylaws' active_task
+    purpose, read through the vault's gate into the worker's access log). Never a trail."""
+    from commonwork.core import clock
+    from commonwork.vault.location import point
+
+    if task.worker_id is None or task.kind != TaskKind.LOCATED:
+        return None
+    if task.worker_id != actor.pk:
+        if task.status != TaskStatus.IN_PROGRESS or task.project.client_id != actor.pk:
+            return None
+        try:
+            gate.read(
+                actor=actor,
+                subject_id=task.worker_id,
+                category="location",
+                purpose="active_task",
+                task_id=task.pk,
+            )
+        except DomainError:
+            return None
+    latest = (
+        LocationPing.objects.filter(
+            worker_id=task.worker_id, recorded_at__gte=clock.now() - FRESH_POSITION
+        )
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    return None if latest is None else point(task.worker_id, latest.sealed)
+
+
+def delivery_proofs_for(actor: User, task: Task) -> list[DeliveryProof]:
+    """The proofs of this task's delivery `actor` may see: the worker's own; the client's
+    while the delivery awaits their answer; a steward's while it is disputed (each read
+    through the gate and logged)."""
+    if task.worker_id is None:
+        return []
+    proofs = list(DeliveryProof.objects.filter(task=task).order_by("-recorded_at", "-id"))
+    if not proofs or task.worker_id == actor.pk:
+        return proofs
+    if task.project.client_id == actor.pk and task.status == TaskStatus.DELIVERED:
+        purpose = "active_task"
+    elif is_steward(actor) and task.status == TaskStatus.DISPUTED:
+        purpose = "dispute"
+    else:
+        return []
+    try:
+        gate.read(
+            actor=actor,
+            subject_id=task.worker_id,
+            category="delivery_proofs",
+            purpose=purpose,
+            task_id=task.pk,
+        )
+    except DomainError:
+        return []
+    return proofs
+
+
+def location_share_seconds() -> int:
+    """How often a phone sends its location while available (governed)."""
+    return int(read_parameter("location_share_seconds"))

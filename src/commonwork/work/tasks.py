@@ -18,3 +18,11 @@ def end_lapsed() -> int:
 def expire_due_offers() -> int:
     """Return tasks whose offers were not answered in time to the open board."""
     return expire_offers()
+
+
+@task()
+def push_offer(offer_id: int) -> int:
+    """Ring the worker's phone about a new offer (Web Push, where configured)."""
+    from commonwork.work import push
+
+    return push.send_offer(offer_id)

@@ -4,11 +4,13 @@ form, calls one action or selector, and renders; refusals come back as 4xx pages
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,17 +20,32 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commonwork.core.errors import DomainError
-from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.core.pages import (
+    add_domain_error,
+    render_form_error,
+    render_invalid_form,
+    render_refusal,
+)
 from commonwork.core.panels import Panel
 from commonwork.members.forms import split_skills
 from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import require_role
-from commonwork.work import actions, selectors
-from commonwork.work.forms import CancelForm, ProjectForm, ReasonForm, ResolveDisputeForm, TaskForm
+from commonwork.vault.keys import unseal_bytes
+from commonwork.work import actions, maps, places, push, selectors
+from commonwork.work.forms import (
+    CancelForm,
+    DeliverForm,
+    PreferencesForm,
+    ProjectForm,
+    ReasonForm,
+    ResolveDisputeForm,
+    TaskForm,
+)
 from commonwork.work.models import Task
 from commonwork.work.panels import task_page
 from commonwork.work.selectors import WORKING_ROLES
+from commonwork.work.templatetags.work_labels import status_label
 
 ACTIVE_STATUSES = ("accepted", "in_progress", "delivered", "disputed")
 
@@ -54,6 +71,8 @@ def _worker_context(request: AuthenticatedRequest) -> dict[str, Any]:
         "my_tasks": mine.filter(status__in=ACTIVE_STATUSES),
         "done_tasks": mine.exclude(status__in=ACTIVE_STATUSES)[:10],
         "board": selectors.open_board(request.user)[:50],
+        "share_seconds": selectors.location_share_seconds(),
+        "vapid_public_key": settings.COMMONWORK_VAPID_PUBLIC_KEY,
     }
 
 
@@ -155,7 +174,17 @@ def _task_context(request: AuthenticatedRequest, task: Task) -> dict[str, Any]:
     allowed = selectors.actions_for(request.user, task)
     panels = task_page.render(request, task)
     worker_name = selectors.worker_name_for(request.user, task)
+    worker_at = selectors.worker_position_for(request.user, task)
     return {
+        "map": maps.map_settings(),
+        "map_points": maps.task_points(task, worker_at),
+        "pins": maps.pin_letters(),
+        "open_pickup": maps.open_in_maps(task.pickup_lat, task.pickup_lon),
+        "open_dropoff": maps.open_in_maps(task.dropoff_lat, task.dropoff_lon),
+        "proofs": selectors.delivery_proofs_for(request.user, task),
+        "deliver_form": DeliverForm(),
+        "steps": _steps_for(request.user, task),
+        "show_code": task.project.client_id == request.user.pk and bool(task.recipient_code),
         "panels": panels,
         "task": task,
         "worker_name": worker_name,
@@ -197,6 +226,100 @@ def task_transition(request: AuthenticatedRequest, task_id: int, transition: str
         return _render_task(request, task_id, status=error.status, error=error)
     messages.success(request, str(DONE_MESSAGES[transition]))
     return redirect(_back_or(request, reverse("task_detail", args=[task_id])))
+
+
+def _steps_for(actor: User, task: Task) -> list[str]:
+    """The road steps the worker may say now: arrived at the pickup, then picked up."""
+    if task.worker_id != actor.pk or task.kind != "located" or task.status != "in_progress":
+        return []
+    if task.arrived_at is None:
+        return [actions.Step.ARRIVED, actions.Step.PICKED_UP]
+    return [] if task.picked_up_at is not None else [actions.Step.PICKED_UP]
+
+
+STEP_MESSAGES = {
+    actions.Step.ARRIVED: gettext_lazy("Arrival at the pickup noted: the client sees it."),
+    actions.Step.PICKED_UP: gettext_lazy("Picked up: the client sees it. Now to the drop-off."),
+}
+
+
+@login_required
+@require_POST
+def task_step(request: AuthenticatedRequest, task_id: int, step: str) -> HttpResponse:
+    if step not in STEP_MESSAGES:
+        raise Http404
+    try:
+        actions.record_step(actor=request.user, task_id=task_id, step=step)
+    except DomainError as error:
+        return _render_task(request, task_id, status=error.status, error=error)
+    messages.success(request, str(STEP_MESSAGES[step]))
+    return redirect("task_detail", task_id=task_id)
+
+
+@login_required
+@require_POST
+def task_deliver(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
+    """Delivering, with the recipient's code or a photo when the worker has one."""
+    form = DeliverForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_task(request, task_id, status=400, deliver_form=form)
+    upload = form.cleaned_data.get("photo")
+    if upload is not None and upload.size > actions.MAX_PROOF_BYTES:
+        form.add_error("photo", _("A proof photo is at most 5 MB."))
+        return _render_task(request, task_id, status=400, deliver_form=form)
+    try:
+        actions.deliver_task(
+            actor=request.user,
+            task_id=task_id,
+            code=form.cleaned_data["code"],
+            photo=upload.read() if upload is not None else None,
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return _render_task(request, task_id, status=error.status, deliver_form=form)
+    messages.success(request, str(DONE_MESSAGES["deliver"]))
+    return redirect("task_detail", task_id=task_id)
+
+
+@login_required
+def task_live(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
+    """What the task page's map refreshes: the status and, when it may be shown, where
+    the worker is now."""
+    try:
+        task = selectors.access_task_by_id(request.user, task_id)
+    except DomainError as error:
+        return JsonResponse({"error": error.code}, status=error.status)
+    worker_at = selectors.worker_position_for(request.user, task)
+    return JsonResponse(
+        {
+            "status": task.status,
+            "status_label": status_label(task.status),
+            "worker": list(worker_at) if worker_at else None,
+            "arrived": task.arrived_at is not None,
+            "picked_up": task.picked_up_at is not None,
+        }
+    )
+
+
+@login_required
+def proof_photo(request: AuthenticatedRequest, task_id: int, proof_id: int) -> HttpResponse:
+    """A delivery's proof photo, to those `delivery_proofs_for` allows (read logged)."""
+    try:
+        task = selectors.access_task_by_id(request.user, task_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    proof = next(
+        (p for p in selectors.delivery_proofs_for(request.user, task) if p.pk == proof_id), None
+    )
+    if proof is None or proof.sealed_photo is None:
+        raise Http404
+    data = unseal_bytes(proof.worker_id, proof.sealed_photo)
+    if data is None:  # the worker's data was erased
+        raise Http404
+    response = HttpResponse(data, content_type=proof.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # What each button did, said once after it (Django messages, in the reader's language).
@@ -281,6 +404,8 @@ def _client_context(
             for task in selectors.tasks_of_client(request.user)[:50]
         ],
         "tariff": selectors.current_tariff(),
+        "map": maps.map_settings(),
+        "pins": maps.pin_letters(),
         "project_form": project_form or ProjectForm(),
         "task_form": task_form
         or TaskForm(
@@ -339,8 +464,14 @@ def post_task(request: AuthenticatedRequest) -> HttpResponse:
             skills=split_skills(data["skills"]),
             pickup=TaskForm.point(data, "pickup"),
             dropoff=TaskForm.point(data, "dropoff"),
+            pickup_address=data["pickup_address"],
+            dropoff_address=data["dropoff_address"],
         )
     except DomainError as error:
+        # A pin's coordinates are hidden inputs: their errors go on the address beside them.
+        for end in ("pickup", "dropoff"):
+            if error.field in (f"{end}_lat", f"{end}_lon"):
+                error.field = f"{end}_address"
         return render_form_error(request, "work/client_home.html", context, form, error)
     messages.success(request, _("The task is posted on the board."))
     return redirect("task_detail", task_id=task.pk)
@@ -353,3 +484,142 @@ def steward_disputes_panel(request: HttpRequest, membership: Membership) -> Pane
         "disputes": selectors.open_disputes(membership.user),
         "resolve_form": ResolveDisputeForm(),
     }
+
+
+# --- the worker's phone: location, offers, limits, pushes -------------------------------
+
+
+def _json_error(code: str, message: str, status: int = 400) -> JsonResponse:
+    """A refusal for the page's scripts, in the API's error shape."""
+    return JsonResponse({"code": code, "message": message, "field": None}, status=status)
+
+
+@login_required
+@require_POST
+def share_location(request: AuthenticatedRequest) -> HttpResponse:
+    """The phone's position while available (static/js/worker.js sends it at most every
+    `location_share_seconds`). Refused when not available: nobody is tracked off shift."""
+    try:
+        lat, lon = float(request.POST.get("lat", "")), float(request.POST.get("lon", ""))
+    except ValueError:
+        return JsonResponse(
+            {"code": "invalid", "message": _("Give lat and lon as numbers.")}, status=400
+        )
+    try:
+        actions.report_location(actor=request.user, lat=lat, lon=lon)
+    except DomainError as error:
+        return JsonResponse({"code": error.code, "message": error.localized()}, status=error.status)
+    return JsonResponse({"recorded": True, "every_seconds": selectors.location_share_seconds()})
+
+
+@login_required
+def offers_fragment(request: AuthenticatedRequest) -> HttpResponse:
+    """The offers waiting for this worker, for the page to poll (no Web Push keys)."""
+    try:
+        require_role(request.user, *WORKING_ROLES)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(
+        request, "work/_offers.html", {"offers": selectors.pending_offers_for(request.user)}
+    )
+
+
+def _preferences_initial(worker: User) -> dict[str, Any]:
+    current = selectors.work_preferences(worker)
+    if current is None:
+        return {"areas": []}
+    return {
+        "max_distance_km": current.max_distance_km,
+        "kinds": current.kinds,
+        "areas": current.areas,
+    }
+
+
+@login_required
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
+    """The worker's own limits: distance, kinds of task, areas drawn on the map."""
+    try:
+        require_role(request.user, *WORKING_ROLES)
+    except DomainError as error:
+        return render_refusal(request, error)
+    form = PreferencesForm(request.POST or None, initial=_preferences_initial(request.user))
+    context = {"form": form, "map": maps.map_settings()}
+    if request.method != "POST":
+        return render(request, "work/preferences.html", context)
+    if not form.is_valid():
+        return render_invalid_form(request, "work/preferences.html", context)
+    try:
+        actions.set_work_preferences(
+            actor=request.user,
+            max_distance_km=form.cleaned_data["max_distance_km"],
+            kinds=form.cleaned_data["kinds"],
+            areas=form.cleaned_data["areas"],
+        )
+    except DomainError as error:
+        return render_form_error(request, "work/preferences.html", context, form, error)
+    messages.success(request, _("Your limits are saved: dispatch keeps to them."))
+    return redirect("worker_home")
+
+
+@login_required
+@require_POST
+def push_subscription(request: AuthenticatedRequest) -> HttpResponse:
+    """The browser's Web Push subscription (JSON as PushSubscription.toJSON gives it),
+    or {"off": true} to stop pushes."""
+    try:
+        body = json.loads(request.body or b"{}")
+        if body.get("off"):
+            push.unsubscribe(actor=request.user)
+            return JsonResponse({"subscribed": False})
+        keys = body.get("keys") or {}
+        push.subscribe(
+            actor=request.user,
+            endpoint=str(body.get("endpoint", "")),
+            p256dh=str(keys.get("p256dh", "")),
+            auth=str(keys.get("auth", "")),
+        )
+    except (ValueError, AttributeError):
+        return JsonResponse(
+            {"code": "invalid", "message": _("Send the subscription as JSON.")}, status=400
+        )
+    except DomainError as error:
+        return JsonResponse({"code": error.code, "message": error.localized()}, status=error.status)
+    return JsonResponse({"subscribed": True})
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+def _place_json(place: places.Place) -> dict[str, Any]:
+    return {"label": place.label, "lat": place.lat, "lon": place.lon}
+
+
+@login_required
+def places_search(request: AuthenticatedRequest) -> HttpResponse:
+    """Places for the address box, from the configured geocoder."""
+    query = request.GET.get("q", "")[:200]
+    try:
+        found = places.geocoder().search(query, limit=8)
+    except places.GeocoderUnavailableError:
+        return JsonResponse([], safe=False, status=503)
+    return JsonResponse([_place_json(p) for p in found], safe=False)
+
+
+@login_required
+def places_reverse(request: AuthenticatedRequest) -> HttpResponse:
+    """The named place at a dropped pin, if any (else null: the pin alone counts)."""
+    try:
+        lat, lon = float(request.GET.get("lat", "")), float(request.GET.get("lon", ""))
+    except ValueError:
+        return JsonResponse(
+            {"code": "invalid", "message": _("Give lat and lon as numbers.")}, status=400
+        )
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return JsonResponse(
+            {"code": "invalid", "message": _("Give lat and lon as numbers.")}, status=400
+        )
+    try:
+        place = places.geocoder().reverse(lat, lon)
+    except places.GeocoderUnavailableError:
+        return JsonResponse(None, safe=False, status=503)
+    return JsonResponse(None if place is None else _place_json(place), safe=False)

@@ -33,13 +33,16 @@ from commonwork.work.actions.projects import (
     record_project_outcome,
 )
 from commonwork.work.actions.tasks import (
+    MAX_PROOF_BYTES,
     SIMPLE_TRANSITIONS,
+    Step,
     cancel_task,
     complete_task,
     deliver_task,
     hand_back_task,
     post_task,
     publish_task,
+    record_step,
     release_task,
     start_task,
     take_task,
@@ -47,8 +50,10 @@ from commonwork.work.actions.tasks import (
 
 __all__ = [
     "MAX_ESTIMATED_MINUTES",
+    "MAX_PROOF_BYTES",
     "MAX_RATE_MINOR",
     "SIMPLE_TRANSITIONS",
+    "Step",
     "TaskAction",
     "accept_offer",
     "cancel_task",
@@ -66,6 +71,7 @@ __all__ = [
     "publish_tariff",
     "publish_task",
     "record_project_outcome",
+    "record_step",
     "release_task",
     "report_location",
     "resolve_dispute",

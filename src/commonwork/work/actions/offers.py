@@ -19,6 +19,7 @@ from commonwork.work.models import (
     AvailabilityPeriod,
     Offer,
     OfferStatus,
+    PushSubscription,
     Task,
 )
 from commonwork.work.selectors import WORKING_ROLES
@@ -74,7 +75,19 @@ def offer_task(
     audit.record(
         actor=actor, action="offer.made", obj=offer, data={"task": task.pk, "worker": worker_id}
     )
+    _ring_worker(offer)
     return offer
+
+
+def _ring_worker(offer: Offer) -> None:
+    """After the offer commits, a background job pushes it to the worker's phone."""
+    from commonwork.work import push
+
+    if push.enabled() and PushSubscription.objects.filter(worker_id=offer.worker_id).exists():
+        from commonwork.work.tasks import push_offer
+
+        offer_id = offer.pk
+        transaction.on_commit(lambda: push_offer.enqueue(offer_id))
 
 
 def _offer_ttl() -> timedelta:

@@ -12,7 +12,15 @@ from commonwork.core.models import AuditEntry
 from commonwork.governance.parameters import read_parameter
 from commonwork.work.errors import WorkError
 from commonwork.work.lifecycle import TaskStatus
-from commonwork.work.models import Dispute, LocationPing, Task, WorkerPreferences
+from commonwork.work.models import (
+    DeliveryProof,
+    Dispute,
+    LocationPing,
+    ProofKind,
+    PushSubscription,
+    Task,
+    WorkerPreferences,
+)
 
 ERASED = "[erased]"
 
@@ -33,6 +41,21 @@ def expire_locations(now: datetime) -> int:
     days = int(read_parameter("location_retention_days"))
     deleted, _by_model = LocationPing.objects.filter(
         recorded_at__lt=now - timedelta(days=days)
+    ).delete()
+    return deleted
+
+
+def erase_delivery_proofs(member_id: int) -> None:
+    DeliveryProof.objects.filter(worker_id=member_id).delete()
+    PushSubscription.objects.filter(worker_id=member_id).delete()
+
+
+def expire_delivery_proofs(now: datetime) -> int:
+    """Delete proof photos older than `proof_retention_days`; how many went. That a
+    code matched is not personal and stays with the task."""
+    days = int(read_parameter("proof_retention_days"))
+    deleted, _by_model = DeliveryProof.objects.filter(
+        kind=ProofKind.PHOTO, recorded_at__lt=now - timedelta(days=days)
     ).delete()
     return deleted
 

@@ -3,7 +3,9 @@ guarded by the state machine (work.lifecycle) under the task's row lock."""
 
 from __future__ import annotations
 
+import hmac
 import math
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,15 +19,19 @@ from commonwork.governance.parameters import read_parameter
 from commonwork.members.actions import clean_skills
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import is_steward, require_role
+from commonwork.vault.actions.keys import seal_bytes
+from commonwork.work import places
 from commonwork.work.actions._shared import MAX_ESTIMATED_MINUTES, TaskAction
 from commonwork.work.errors import WorkError
 from commonwork.work.hooks import TaskCompleted, task_completed
 from commonwork.work.lifecycle import IllegalTransitionError, TaskStatus, Transition, next_status
 from commonwork.work.models import (
     AvailabilityPeriod,
+    DeliveryProof,
     Offer,
     OfferStatus,
     Project,
+    ProofKind,
     Task,
     TaskKind,
 )
@@ -49,6 +55,41 @@ def _check_coordinate(value: float | None, *, limit: float, field: str) -> float
 
 
 MAX_DESCRIPTION = 2_000
+MAX_ADDRESS = 200
+
+
+def _place(
+    point: tuple[float | None, float | None] | None, address: str, *, end: str
+) -> tuple[tuple[float | None, float | None] | None, str]:
+    """The point and the address of one end of a trip. A pin (a point) wins; an address
+    alone is looked up with the geocoder, and the place it finds is what is stored."""
+    address = " ".join(address.split())
+    if len(address) > MAX_ADDRESS:
+        raise WorkError(
+            "invalid",
+            "An address is at most {limit} characters.",
+            field=f"{end}_address",
+            params={"limit": MAX_ADDRESS},
+        )
+    if point is not None or not address:
+        return point, address
+    try:
+        found = places.geocoder().search(address, limit=1)
+    except places.GeocoderUnavailableError as exc:
+        raise WorkError(
+            "geocoder_unavailable",
+            "The address service did not answer; drop a pin on the map instead.",
+            field=f"{end}_address",
+        ) from exc
+    if not found:
+        raise WorkError(
+            "unknown_address",
+            "No place was found for \u201c{address}\u201d: try a street and district, or "
+            "drop a pin on the map.",
+            field=f"{end}_address",
+            params={"address": address},
+        )
+    return (found[0].lat, found[0].lon), found[0].label
 
 
 def _check_service_area(coordinates: dict[str, float | None], distance_km: float) -> None:
@@ -93,10 +134,13 @@ def post_task(
     skills: list[str] | None = None,
     pickup: tuple[float | None, float | None] | None = None,
     dropoff: tuple[float | None, float | None] | None = None,
+    pickup_address: str = "",
+    dropoff_address: str = "",
     region: str = "",
     publish: bool = True,
 ) -> Task:
-    """A client posts a task in one of their projects, priced by the current tariff."""
+    """A client posts a task in one of their projects, priced by the current tariff. A
+    located task's ends are points, addresses (looked up), or both (the pin wins)."""
     require_role(actor, Role.CLIENT, Role.STEWARD)
     project = Project.objects.filter(pk=project_id, client=actor).first()
     if project is None:
@@ -131,7 +175,10 @@ def post_task(
         ("pickup_lat", "pickup_lon", "dropoff_lat", "dropoff_lon")
     )
     distance_km = 0.0
+    addresses = {"pickup_address": "", "dropoff_address": ""}
     if kind == TaskKind.LOCATED:
+        pickup, addresses["pickup_address"] = _place(pickup, pickup_address, end="pickup")
+        dropoff, addresses["dropoff_address"] = _place(dropoff, dropoff_address, end="dropoff")
         pickup_lat, pickup_lon = pickup or (None, None)
         dropoff_lat, dropoff_lon = dropoff or (None, None)
         coordinates = {
@@ -142,7 +189,7 @@ def post_task(
         }
         distance_km = haversine_km(*coordinates.values())  # type: ignore[arg-type]
         _check_service_area(coordinates, distance_km)
-    elif pickup is not None or dropoff is not None:
+    elif pickup is not None or dropoff is not None or pickup_address or dropoff_address:
         raise WorkError("invalid", "A remote task has no pickup or drop-off.", field="kind")
     rates = TariffRates(tariff.base_minor, tariff.per_km_minor, tariff.per_minute_minor)
     task = Task.objects.create(
@@ -160,6 +207,8 @@ def post_task(
         status=TaskStatus.OPEN if publish else TaskStatus.DRAFT,
         created_at=now,
         updated_at=now,
+        recipient_code=f"{secrets.randbelow(10_000):04d}" if kind == TaskKind.LOCATED else "",
+        **addresses,
         **coordinates,
     )
     audit.record(
@@ -335,14 +384,110 @@ def start_task(*, actor: User, task_id: int) -> Task:
     )
 
 
+class Step:
+    """The worker's steps on the road, recorded on a located task in progress."""
+
+    ARRIVED = "arrived"
+    PICKED_UP = "picked_up"
+
+
 @transaction.atomic
-def deliver_task(*, actor: User, task_id: int) -> Task:
-    return _with_task(
-        actor=actor,
-        task_id=task_id,
-        transition=Transition.DELIVER,
-        guard=lambda task: _require_worker_of(actor, task),
+def record_step(*, actor: User, task_id: int, step: str) -> Task:
+    """ "Arrived at the pickup", then "picked up": shown to the client as they happen.
+    Saying a step twice changes nothing."""
+    task = _lock_task(task_id)
+    _require_worker_of(actor, task)
+    if step not in (Step.ARRIVED, Step.PICKED_UP):
+        raise WorkError("invalid", "A step is arrived or picked up.", field="step")
+    if task.kind != TaskKind.LOCATED or task.status != TaskStatus.IN_PROGRESS:
+        raise WorkError(
+            "illegal_transition",
+            "Steps on the road are for a located task under way.",
+            field="status",
+        )
+    field = "arrived_at" if step == Step.ARRIVED else "picked_up_at"
+    if getattr(task, field) is not None:
+        return task
+    now = clock.now()
+    setattr(task, field, now)
+    if step == Step.PICKED_UP and task.arrived_at is None:
+        task.arrived_at = now
+    task.updated_at = now
+    task.save(update_fields=["arrived_at", "picked_up_at", "updated_at"])
+    AvailabilityPeriod.objects.filter(worker_id=actor.pk, ended_at__isnull=True).update(
+        last_active_at=now
     )
+    audit.record(actor=actor, action=f"task.{step}", obj=task, data={})
+    return task
+
+
+MAX_PROOF_BYTES = 5_000_000
+
+
+def image_type(data: bytes) -> str | None:
+    """The picture's type from its first bytes (JPEG, PNG or WebP), whatever it is called."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _prove(task: Task, actor: User, *, code: str, photo: bytes | None) -> str | None:
+    """Check and keep the proof that came with a delivery: which kind, or None."""
+    if photo:
+        content_type = image_type(photo)
+        if content_type is None:
+            raise WorkError(
+                "invalid", "A proof photo is a JPEG, PNG or WebP picture.", field="photo"
+            )
+        if len(photo) > MAX_PROOF_BYTES:
+            raise WorkError(
+                "invalid",
+                "A proof photo is at most {limit} MB.",
+                field="photo",
+                params={"limit": MAX_PROOF_BYTES // 1_000_000},
+            )
+        DeliveryProof.objects.create(
+            task=task,
+            worker=actor,
+            kind=ProofKind.PHOTO,
+            sealed_photo=seal_bytes(actor.pk, photo),
+            content_type=content_type,
+            recorded_at=clock.now(),
+        )
+        return ProofKind.PHOTO
+    code = code.strip()
+    if code:
+        if not task.recipient_code or not hmac.compare_digest(code, task.recipient_code):
+            raise WorkError(
+                "wrong_code", "That code does not match: ask the recipient again.", field="code"
+            )
+        DeliveryProof.objects.create(
+            task=task, worker=actor, kind=ProofKind.CODE, recorded_at=clock.now()
+        )
+        return ProofKind.CODE
+    return None
+
+
+@transaction.atomic
+def deliver_task(
+    *,
+    actor: User,
+    task_id: int,
+    code: str = "",
+    photo: bytes | None = None,
+) -> Task:
+    """The worker delivers, with a proof if they have one: the recipient's code or a
+    photo (sealed with the worker's key, kept `proof_retention_days`)."""
+    task = _lock_task(task_id)
+    _require_worker_of(actor, task)
+    proof = None
+    if task.status == TaskStatus.IN_PROGRESS:
+        proof = _prove(task, actor, code=code, photo=photo)
+    return _move(actor=actor, task=task, transition=Transition.DELIVER, data={"proof": proof})
 
 
 @transaction.atomic

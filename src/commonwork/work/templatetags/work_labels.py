@@ -34,6 +34,8 @@ STEP_LABELS: dict[str, Promise] = {
         "Handed back after an incident on the road (no penalty): being dispatched again"
     ),
     "task.start": _("Started"),
+    "task.arrived": _("Arrived at the pickup"),
+    "task.picked_up": _("Picked up"),
     "task.deliver": _("Delivered"),
     "task.complete": _("Completed: the client accepted the work"),
     "task.dispute": _("Disputed by the client"),
@@ -66,3 +68,14 @@ def step_label(action: str) -> str:
 @register.filter
 def button_label(transition: str) -> str:
     return str(BUTTON_LABELS.get(transition, transition))
+
+
+STEP_BUTTONS: dict[str, Promise] = {
+    "arrived": _("I am at the pickup"),
+    "picked_up": _("Picked up"),
+}
+
+
+@register.filter
+def step_button(step: str) -> str:
+    return str(STEP_BUTTONS.get(step, step))
