@@ -23,6 +23,7 @@ class DomainError(Exception):
         "illegal_transition": 409,
         "already_taken": 409,
         "idempotency_key_reused": 422,
+        "geocoder_unavailable": 503,
     }
 
     def __init__(

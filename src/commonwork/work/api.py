@@ -6,14 +6,16 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ValidationError
 
 from commonwork.core.api_idempotency import idempotent
 from commonwork.core.api_types import BodyFloat, BodyId, BodyInt, PathId
 from commonwork.members.http import api_actor
 from commonwork.members.models import User
 from commonwork.members.selectors import cooperative_currency
-from commonwork.work import actions, selectors
+from commonwork.work import actions, places, selectors
+from commonwork.work.errors import WorkError
 from commonwork.work.models import Dispute, Offer, Project, Tariff, Task
 
 router = Router(tags=["work"])
@@ -86,6 +88,12 @@ class TaskIn(Schema):
     kind: Literal["remote", "located"]
     pickup: PointSchema | None = None
     dropoff: PointSchema | None = None
+    pickup_address: str = Field(
+        default="",
+        max_length=200,
+        description="Looked up with the co-op's geocoder when `pickup` is not given.",
+    )
+    dropoff_address: str = Field(default="", max_length=200)
     skills: list[str] = Field(default_factory=list, max_length=30)
     estimated_minutes: BodyInt = Field(ge=1, le=actions.MAX_ESTIMATED_MINUTES)
     deadline: dt.datetime
@@ -105,6 +113,13 @@ class TaskOut(Schema):
     region: str
     pickup: PointSchema | None
     dropoff: PointSchema | None
+    pickup_address: str
+    dropoff_address: str
+    arrived_at: dt.datetime | None
+    picked_up_at: dt.datetime | None
+    recipient_code: str | None = Field(
+        description="For the task's client only: the code the recipient gives the worker."
+    )
     distance_km: float
     skills: list[str]
     estimated_minutes: int
@@ -134,6 +149,13 @@ class TaskOut(Schema):
             region=task.region,
             pickup=point(task.pickup_lat, task.pickup_lon),
             dropoff=point(task.dropoff_lat, task.dropoff_lon),
+            pickup_address=task.pickup_address,
+            dropoff_address=task.dropoff_address,
+            arrived_at=task.arrived_at,
+            picked_up_at=task.picked_up_at,
+            recipient_code=task.recipient_code or None
+            if task.project.client_id == actor.pk
+            else None,
             distance_km=task.distance_km,
             skills=task.skills,
             estimated_minutes=task.estimated_minutes,
@@ -285,6 +307,8 @@ def post_task(request: HttpRequest, body: TaskIn) -> Status[Any]:
         kind=body.kind,
         pickup=(body.pickup.lat, body.pickup.lon) if body.pickup else None,
         dropoff=(body.dropoff.lat, body.dropoff.lon) if body.dropoff else None,
+        pickup_address=body.pickup_address,
+        dropoff_address=body.dropoff_address,
         skills=body.skills,
         estimated_minutes=body.estimated_minutes,
         deadline=body.deadline,
@@ -346,7 +370,51 @@ def _task_transition(name: str, action: actions.TaskAction) -> None:
 
 
 for _name, _action in actions.SIMPLE_TRANSITIONS.items():
-    _task_transition(_name, _action)
+    if _name != "deliver":
+        _task_transition(_name, _action)
+
+
+class DeliverIn(Schema):
+    code: str = Field(
+        default="", max_length=6, description="The recipient's code, as proof of delivery."
+    )
+
+
+@router.post(
+    "/tasks/{task_id}/deliver",
+    response=TaskOut,
+    operation_id="task_deliver",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": DeliverIn.model_json_schema()}},
+        }
+    },
+)
+@idempotent
+def deliver_task(request: HttpRequest, task_id: PathId) -> TaskOut:
+    """Deliver the task, with the recipient's code as proof when you have it (a photo
+    proof is sent from the task page). The body is optional."""
+    actor = api_actor(request)
+    is_json = request.content_type == "application/json" and request.body.strip()
+    try:
+        body = DeliverIn.model_validate_json(request.body) if is_json else DeliverIn()
+    except ValidationError as exc:
+        raise WorkError(
+            "invalid", 'The body is {"code": "the recipient\'s code"}.', field="code"
+        ) from exc
+    task = actions.deliver_task(actor=actor, task_id=task_id, code=body.code)
+    return TaskOut.of(task, actor)
+
+
+@router.post("/tasks/{task_id}/steps/{step}", response=TaskOut)
+@idempotent
+def record_step(
+    request: HttpRequest, task_id: PathId, step: Literal["arrived", "picked_up"]
+) -> TaskOut:
+    """Say where you are on a located task under way: at the pickup, or picked up."""
+    actor = api_actor(request)
+    return TaskOut.of(actions.record_step(actor=actor, task_id=task_id, step=step), actor)
 
 
 @router.post("/tasks/{task_id}/cancel", response=TaskOut)
@@ -422,6 +490,84 @@ def set_availability(request: HttpRequest, body: AvailabilityIn) -> Availability
         actor=api_actor(request), available=body.available, hours=body.hours
     )
     return AvailabilityOut.of(period)
+
+
+class LocationIn(Schema):
+    lat: BodyFloat = Field(ge=-90, le=90)
+    lon: BodyFloat = Field(ge=-180, le=180)
+
+
+class LocationOut(Schema):
+    recorded_at: dt.datetime
+    every_seconds: int = Field(description="Send the next one no sooner than this.")
+
+
+@router.post("/me/location", response={201: LocationOut})
+def report_location(request: HttpRequest, body: LocationIn) -> Status[Any]:
+    """Where your phone is, only while you are available (refused otherwise)."""
+    ping = actions.report_location(actor=api_actor(request), lat=body.lat, lon=body.lon)
+    return Status(
+        201,
+        LocationOut(recorded_at=ping.recorded_at, every_seconds=selectors.location_share_seconds()),
+    )
+
+
+class PreferencesIO(Schema):
+    max_distance_km: BodyFloat | None = Field(default=None, gt=0, le=500)
+    kinds: list[Literal["remote", "located"]] = Field(default_factory=list)
+    areas: list[list[BodyFloat]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Rectangles [south, west, north, east]; none means anywhere.",
+    )
+
+
+@router.get("/me/preferences", response=PreferencesIO)
+def get_preferences(request: HttpRequest) -> PreferencesIO:
+    """The limits dispatch keeps to for you."""
+    current = selectors.work_preferences(api_actor(request))
+    if current is None:
+        return PreferencesIO()
+    return PreferencesIO(
+        max_distance_km=current.max_distance_km, kinds=current.kinds, areas=current.areas
+    )
+
+
+@router.put("/me/preferences", response=PreferencesIO)
+@idempotent
+def set_preferences(request: HttpRequest, body: PreferencesIO) -> PreferencesIO:
+    saved = actions.set_work_preferences(
+        actor=api_actor(request),
+        max_distance_km=body.max_distance_km,
+        kinds=list(body.kinds),
+        areas=body.areas,
+    )
+    return PreferencesIO(
+        max_distance_km=saved.max_distance_km, kinds=saved.kinds, areas=saved.areas
+    )
+
+
+class PlaceOut(Schema):
+    label: str
+    lat: float
+    lon: float
+
+
+class PlaceQuery(Schema):
+    q: str = Field(max_length=200, description="An address or a place's name.")
+
+
+@router.get("/places", response=list[PlaceOut])
+def search_places(request: HttpRequest, query: Query[PlaceQuery]) -> list[PlaceOut]:
+    """Places matching an address, from the co-op's geocoder."""
+    api_actor(request)
+    try:
+        found = places.geocoder().search(query.q, limit=8)
+    except places.GeocoderUnavailableError as exc:
+        raise WorkError(
+            "geocoder_unavailable", "The address service did not answer; try again."
+        ) from exc
+    return [PlaceOut(label=p.label, lat=p.lat, lon=p.lon) for p in found]
 
 
 @router.post("/availability/confirm", response=AvailabilityOut)

@@ -89,18 +89,18 @@ class Gazetteer:
         )
 
     def search(self, query: str, *, limit: int = 5) -> list[Place]:
-        """Every word of the query must appear in one of a place's names; a name that
+        """Every word of the query must appear in a place's label or aliases; a name that
         starts with the query ranks first, then shorter labels."""
         words = _fold(query).split()
         if not words:
             return []
+        phrase = " ".join(words)
         scored: list[tuple[int, int, Place]] = []
         for entry in self._entries:
-            for name in entry.names:
-                if all(word in name for word in words):
-                    rank = 0 if name.startswith(" ".join(words)) else 1
-                    scored.append((rank, len(entry.place.label), entry.place))
-                    break
+            everything = " ".join(entry.names)
+            if all(word in everything for word in words):
+                rank = 0 if any(name.startswith(phrase) for name in entry.names) else 1
+                scored.append((rank, len(entry.place.label), entry.place))
         scored.sort(key=lambda item: (item[0], item[1]))
         return [place for _rank, _length, place in scored[:limit]]
 

@@ -12,43 +12,16 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from pywebpush import WebPushException, webpush
 
-from commonwork.core import audit, clock
-from commonwork.members.models import User
-from commonwork.members.selectors import require_role
-from commonwork.work.errors import WorkError
+from commonwork.work.actions.push import forget_push_subscription
 from commonwork.work.models import Offer, PushSubscription
-from commonwork.work.selectors import WORKING_ROLES
 
 log = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
     return bool(settings.COMMONWORK_VAPID_PRIVATE_KEY and settings.COMMONWORK_VAPID_PUBLIC_KEY)
-
-
-@transaction.atomic
-def subscribe(*, actor: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
-    """Remember where the worker's browser takes pushes (the same endpoint twice: one row)."""
-    require_role(actor, *WORKING_ROLES)
-    if not endpoint.startswith("https://") or len(endpoint) > 1000:
-        raise WorkError("invalid", "A push endpoint is an https address.", field="endpoint")
-    if not p256dh or not auth or len(p256dh) > 200 or len(auth) > 100:
-        raise WorkError("invalid", "A push subscription needs its two keys.", field="keys")
-    subscription, _created = PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        defaults={"worker": actor, "p256dh": p256dh, "auth": auth, "created_at": clock.now()},
-    )
-    audit.record(actor=actor, action="push.subscribed", obj=subscription, data={})
-    return subscription
-
-
-@transaction.atomic
-def unsubscribe(*, actor: User) -> int:
-    deleted, _by_model = PushSubscription.objects.filter(worker=actor).delete()
-    return deleted
 
 
 def offer_message(offer: Offer) -> dict[str, object]:
@@ -87,7 +60,7 @@ def send_offer(offer_id: int) -> int:
         except WebPushException as error:
             status = getattr(error.response, "status_code", None)
             if status in (404, 410):
-                subscription.delete()
+                forget_push_subscription(subscription.pk)
             log.warning("push to a subscription failed (%s): %s", status, error)
             continue
         sent += 1

@@ -32,7 +32,7 @@ from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.models import Membership, Role, User
 from commonwork.members.selectors import require_role
 from commonwork.vault.keys import unseal_bytes
-from commonwork.work import actions, maps, places, push, selectors
+from commonwork.work import actions, maps, places, selectors
 from commonwork.work.forms import (
     CancelForm,
     DeliverForm,
@@ -489,9 +489,11 @@ def steward_disputes_panel(request: HttpRequest, membership: Membership) -> Pane
 # --- the worker's phone: location, offers, limits, pushes -------------------------------
 
 
-def _json_error(code: str, message: str, status: int = 400) -> JsonResponse:
+def _json_error(
+    code: str, message: str, status: int = 400, *, field: str | None = None
+) -> JsonResponse:
     """A refusal for the page's scripts, in the API's error shape."""
-    return JsonResponse({"code": code, "message": message, "field": None}, status=status)
+    return JsonResponse({"code": code, "message": message, "field": field}, status=status)
 
 
 @login_required
@@ -508,7 +510,7 @@ def share_location(request: AuthenticatedRequest) -> HttpResponse:
     try:
         actions.report_location(actor=request.user, lat=lat, lon=lon)
     except DomainError as error:
-        return JsonResponse({"code": error.code, "message": error.localized()}, status=error.status)
+        return _json_error(error.code, error.localized(), error.status, field=error.field)
     return JsonResponse({"recorded": True, "every_seconds": selectors.location_share_seconds()})
 
 
@@ -569,10 +571,10 @@ def push_subscription(request: AuthenticatedRequest) -> HttpResponse:
     try:
         body = json.loads(request.body or b"{}")
         if body.get("off"):
-            push.unsubscribe(actor=request.user)
+            actions.unsubscribe_from_push(actor=request.user)
             return JsonResponse({"subscribed": False})
         keys = body.get("keys") or {}
-        push.subscribe(
+        actions.subscribe_to_push(
             actor=request.user,
             endpoint=str(body.get("endpoint", "")),
             p256dh=str(keys.get("p256dh", "")),
@@ -583,7 +585,7 @@ def push_subscription(request: AuthenticatedRequest) -> HttpResponse:
             {"code": "invalid", "message": _("Send the subscription as JSON.")}, status=400
         )
     except DomainError as error:
-        return JsonResponse({"code": error.code, "message": error.localized()}, status=error.status)
+        return _json_error(error.code, error.localized(), error.status, field=error.field)
     return JsonResponse({"subscribed": True})
 
 

@@ -32,6 +32,11 @@ from commonwork.work.actions.projects import (
     publish_tariff,
     record_project_outcome,
 )
+from commonwork.work.actions.push import (
+    forget_push_subscription,
+    subscribe_to_push,
+    unsubscribe_from_push,
+)
 from commonwork.work.actions.tasks import (
     MAX_PROOF_BYTES,
     SIMPLE_TRANSITIONS,
@@ -65,6 +70,7 @@ __all__ = [
     "dispute_task",
     "end_lapsed_availability",
     "expire_offers",
+    "forget_push_subscription",
     "hand_back_task",
     "offer_task",
     "post_task",
@@ -78,5 +84,7 @@ __all__ = [
     "set_availability",
     "set_work_preferences",
     "start_task",
+    "subscribe_to_push",
     "take_task",
+    "unsubscribe_from_push",
 ]
