@@ -11,12 +11,27 @@ from django.utils.translation import pgettext
 
 from commonwork.governance.parameters import read_parameter
 from commonwork.work.models import Task
-from commonwork.work.places import format_point
+from commonwork.work.places import Gazetteer, format_point, geocoder
+
+
+def landmarks() -> list[dict[str, Any]]:
+    """Without tiles, the gazetteer's places drawn faintly on the plain background, so a
+    pin has something to be near (short names only: the part before the first comma)."""
+    if settings.COMMONWORK_MAP_TILES:
+        return []
+    gazetteer = geocoder()
+    if not isinstance(gazetteer, Gazetteer):
+        return []
+    return [
+        {"name": place.label.split(",")[0], "lat": place.lat, "lon": place.lon}
+        for place in gazetteer.places()
+    ]
 
 
 def map_settings() -> dict[str, Any]:
     """The tile server (none: a plain background) and the governed service area."""
     return {
+        "landmarks": landmarks(),
         "tiles": settings.COMMONWORK_MAP_TILES,
         "attribution": settings.COMMONWORK_MAP_ATTRIBUTION,
         "centre": f"{read_parameter('service_area_lat')},{read_parameter('service_area_lon')}",

@@ -104,6 +104,9 @@ class Gazetteer:
         scored.sort(key=lambda item: (item[0], item[1]))
         return [place for _rank, _length, place in scored[:limit]]
 
+    def places(self) -> list[Place]:
+        return [entry.place for entry in self._entries]
+
     def reverse(self, lat: float, lon: float) -> Place | None:
         if not self._entries:
             return None

@@ -20,6 +20,12 @@
       }).addTo(map);
     } else {
       element.classList.add("map-plain");
+      // No tiles: the known places, faintly, so the pins have something to be near.
+      (readJSON("map-landmarks") || []).forEach(function (place) {
+        L.circleMarker([place.lat, place.lon], { radius: 2, className: "landmark", interactive: false })
+          .bindTooltip(place.name, { permanent: true, direction: "right", className: "landmark-label" })
+          .addTo(map);
+      });
     }
     map.setView(centre, 13);
     return map;
