@@ -55,7 +55,8 @@ def test_a_client_posts_a_delivery_by_address_and_pin_and_sees_it_on_a_map(
     address.fill("Markthalle")
     expect(page.locator("#pickup-places option")).to_have_count(1)
     label = page.locator("#pickup-places option").first.get_attribute("value")
-    assert label is not None and label.startswith("Markthalle Neun")
+    assert label is not None
+    assert label.startswith("Markthalle Neun")
     address.fill(label)
     expect(picker).to_have_attribute("data-pickup-placed", "true")
     assert page.locator("[name=pickup_lat]").input_value() == "52.502"
