@@ -401,7 +401,7 @@ def deliver_task(request: HttpRequest, task_id: PathId) -> TaskOut:
         body = DeliverIn.model_validate_json(request.body) if is_json else DeliverIn()
     except ValidationError as exc:
         raise WorkError(
-            "invalid", 'The body is {"code": "the recipient\'s code"}.', field="code"
+            "invalid", "Send the recipient's code as JSON, or no body at all.", field="code"
         ) from exc
     task = actions.deliver_task(actor=actor, task_id=task_id, code=body.code)
     return TaskOut.of(task, actor)

@@ -84,7 +84,7 @@ def _place(
     if not found:
         raise WorkError(
             "unknown_address",
-            "No place was found for \u201c{address}\u201d: try a street and district, or "
+            "No place was found for “{address}”: try a street and district, or "
             "drop a pin on the map.",
             field=f"{end}_address",
             params={"address": address},
