@@ -318,7 +318,8 @@ def test_a_secret_ballot_keeps_who_voted_apart_from_what_was_voted(
             proposals.cast_ballot(actor=carol, proposal_id=proposal.pk, choice="yes")
     # Nothing joins a voter to a choice: the ballot table has no voter and no time.
     ballot_fields = {field.name for field in SecretBallot._meta.get_fields()}
-    assert ballot_fields == {"id", "proposal", "receipt_digest", "choice", "answer"}
+    # (The reason, if any, is the voter's own words, kept with the ballot, never with a name.)
+    assert ballot_fields == {"id", "proposal", "receipt_digest", "choice", "answer", "reason"}
     assert Participation.objects.filter(proposal=proposal).count() == 2
     assert not AuditEntry.objects.filter(data__choice__isnull=False, action__contains="secret")
     found = SecretBallot.objects.get(receipt_digest=proposals.receipt_digest(receipt))

@@ -118,6 +118,12 @@ class BallotIn(Schema):
         "or option key → score from 0 to 5.",
     )
     receipt: str = Field(default="", max_length=40, description="Secret ballots: to change.")
+    reason: str = Field(
+        default="",
+        max_length=1000,
+        description="Why, in your words: shown with your name (a secret ballot's without it) "
+        "when the results show.",
+    )
 
 
 class BallotOut(Schema):
@@ -196,6 +202,7 @@ def cast_ballot(request: HttpRequest, proposal_id: PathId, body: BallotIn) -> Ba
             choice=body.choice,
             answer=body.answer,
             receipt=body.receipt,
+            reason=body.reason,
         )
         return BallotOut(
             proposal_id=proposal_id,
@@ -204,9 +211,41 @@ def cast_ballot(request: HttpRequest, proposal_id: PathId, body: BallotIn) -> Ba
             receipt=vote.receipt,
         )
     ballot = proposals.cast_ballot(
-        actor=api_actor(request), proposal_id=proposal_id, choice=body.choice, answer=body.answer
+        actor=api_actor(request),
+        proposal_id=proposal_id,
+        choice=body.choice,
+        answer=body.answer,
+        reason=body.reason,
     )
     return BallotOut(proposal_id=proposal_id, choice=ballot.choice, answer=ballot.answer)
+
+
+class StatementIn(Schema):
+    body: str = Field(min_length=1, max_length=2000)
+
+
+@router.put("/proposals/{proposal_id}/statement", response={204: None})
+@idempotent
+def write_candidate_statement(
+    request: HttpRequest, proposal_id: PathId, body: StatementIn
+) -> Status[None]:
+    """As a candidate in this election: your statement to the members (until the close)."""
+    proposals.write_candidate_statement(
+        actor=api_actor(request), proposal_id=proposal_id, body=body.body
+    )
+    return Status(204, None)
+
+
+@router.put("/proposals/{proposal_id}/outcome", response={204: None})
+@idempotent
+def write_outcome_statement(
+    request: HttpRequest, proposal_id: PathId, body: StatementIn
+) -> Status[None]:
+    """As the proposer, after the close: what the decision means and what happens next."""
+    proposals.write_outcome_statement(
+        actor=api_actor(request), proposal_id=proposal_id, body=body.body
+    )
+    return Status(204, None)
 
 
 class ResultOut(Schema):

@@ -35,6 +35,7 @@ COVER_FIELDS = {
     "waiting_days": N_("Cover for %(what)s: waiting days"),
 }
 BY_KIND = {
+    "live_results": N_("Live results for a %(kind)s"),
     "notice_hours": N_("Notice before a vote on a %(kind)s"),
     "voting_hours": N_("Voting time for a %(kind)s"),
     "threshold": N_("Yes votes needed for a %(kind)s"),
@@ -95,6 +96,7 @@ UNITS = {
         "0 = hold outdoor tasks, 1 = pay a hardship supplement"
     ),
     "0 = into capital, 1 = paid out": N_("0 = into capital, 1 = paid out"),
+    "0 = hidden until the close, 1 = live": N_("0 = hidden until the close, 1 = live"),
     "0 = not covered, 1 = share of pay, 2 = fixed sum a week, 3 = costs up to the sum": N_(
         "0 = not covered, 1 = share of pay, 2 = fixed sum a week, 3 = costs up to the sum"
     ),

@@ -117,6 +117,9 @@ class Proposal(models.Model):
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # What the proposer says after the close (Loomio's "outcome"), shown with the result.
+    outcome_statement = models.TextField(_("outcome statement"), blank=True, default="")
+    outcome_written_at = models.DateTimeField(null=True, blank=True)
     secret = models.BooleanField(
         _("secret ballot"),
         default=False,
@@ -160,6 +163,8 @@ class Ballot(models.Model):
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=10, choices=BallotChoice.choices)
     answer = models.JSONField(null=True, blank=True)
+    # Why, in the voter's words (optional); shown with their name beside open votes.
+    reason = models.TextField(blank=True, default="")
     cast_at = models.DateTimeField()
     via = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -283,6 +288,8 @@ class SecretBallot(models.Model):
     receipt_digest = models.CharField(max_length=64)
     choice = models.CharField(max_length=10, choices=BallotChoice.choices)
     answer = models.JSONField(null=True, blank=True)
+    # A secret voter's reason lives with the ballot, never with their name.
+    reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["receipt_digest"]
@@ -295,3 +302,24 @@ class SecretBallot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_digest[:16]}: {self.choice}"
+
+
+class CandidateStatement(models.Model):
+    """What a candidate in an election says to the members, in their own words."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="statements")
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("statement"))
+    written_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "candidate"], name="one_statement_per_candidate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"statement of {self.candidate} on {self.proposal}"

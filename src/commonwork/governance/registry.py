@@ -542,6 +542,19 @@ PARAMETERS: dict[str, ParameterSpec] = {
             )
             for kind, label, _notice, voting in DECISION_TIMES
         ],
+        *[
+            _spec(
+                f"live_results.{kind}",
+                "int",
+                "0 = hidden until the close, 1 = live",
+                "0",
+                ("0", "1"),
+                "governance.views",
+                f"Whether the votes and their reasons on a {label} show while voting is "
+                "open (1), or only once it closes (0), so early votes do not sway later ones.",
+            )
+            for kind, label, _notice, _voting in DECISION_TIMES
+        ],
         _spec(
             "consent.objection_threshold",
             "decimal",

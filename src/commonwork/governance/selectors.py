@@ -9,9 +9,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from commonwork.core.errors import NotFound
-from commonwork.governance import labels
+from commonwork.core.marks import N_
+from commonwork.governance import labels, tally
 from commonwork.governance.models import (
     Ballot,
+    CandidateStatement,
     Delegation,
     ElectorateMember,
     Notice,
@@ -21,6 +23,7 @@ from commonwork.governance.models import (
     ProposalStatus,
     SecretBallot,
 )
+from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import PARAMETERS
 from commonwork.members.models import User
 from commonwork.members.selectors import active_membership
@@ -203,3 +206,125 @@ def find_secret_ballot(user: User, proposal: Proposal, receipt: str) -> SecretBa
     if not holds_receipt(participation, receipt):
         return None
     return proposal.secret_ballots.filter(receipt_digest=receipt_digest(receipt)).first()
+
+
+# --- as Loomio and Decidim members expect: reasons, statements, outcome, timeline --------
+
+
+def results_visible(proposal: Proposal) -> bool:
+    """Votes and their reasons show once voting has closed, or while it is open where
+    the members chose live results for this kind of decision (live_results.<kind>)."""
+    if proposal.closed_at is not None:
+        return True
+    if proposal.status != ProposalStatus.VOTING:
+        return False
+    name = f"live_results.{proposal.kind}"
+    return name in PARAMETERS and int(read_parameter(name)) == 1
+
+
+def votes_with_reasons(proposal: Proposal) -> list[dict[str, str]]:
+    """What each member voted and why, for the page, when results are visible: with the
+    voter's name on an open ballot; on a secret ballot only the reasons, in the order of
+    the ballots' random ids, with no name."""
+    if not results_visible(proposal):
+        return []
+    if proposal.secret:
+        return [
+            {
+                "voter": "",
+                "vote": answer_text(proposal, ballot) or ballot.get_choice_display(),
+                "reason": ballot.reason,
+            }
+            for ballot in SecretBallot.objects.filter(proposal=proposal)
+            .exclude(reason="")
+            .order_by("id")
+        ]
+    return [
+        {
+            "voter": str(ballot.voter.public_name),
+            "vote": answer_text(proposal, ballot) or str(ballot.get_choice_display()),
+            "reason": ballot.reason,
+        }
+        for ballot in Ballot.objects.filter(proposal=proposal)
+        .select_related("voter")
+        .order_by("cast_at", "id")
+    ]
+
+
+def live_tally(proposal: Proposal) -> dict[str, Any] | None:
+    """The count so far while voting is open, where the members chose live results."""
+    if proposal.closed_at is not None or not results_visible(proposal):
+        return None
+    from commonwork.governance.actions.ballots import ballots_of
+    from commonwork.governance.actions.lifecycle import rules_for
+
+    return tally.decide(ballots_of(proposal), rules_for(proposal))
+
+
+def candidate_statements(proposal: Proposal) -> dict[str, str]:
+    """Each candidate's statement, by their option key."""
+    if proposal.kind != ProposalKind.ELECTION:
+        return {}
+    return {
+        str(candidate_id): body
+        for candidate_id, body in CandidateStatement.objects.filter(proposal=proposal).values_list(
+            "candidate_id", "body"
+        )
+    }
+
+
+def is_candidate(user: User, proposal: Proposal) -> bool:
+    return proposal.kind == ProposalKind.ELECTION and any(
+        option["key"] == str(user.pk) for option in proposal.options
+    )
+
+
+TIMELINE_STEPS = {
+    "proposal.created": N_("Drafted"),
+    "proposal.published": N_("Published for discussion"),
+    "proposal.amended": N_("Amended"),
+    "proposal.voting_opened": N_("Voting opened"),
+    "proposal.closed": N_("Voting closed and counted"),
+    "proposal.outcome": N_("Outcome written"),
+}
+
+
+def timeline(proposal: Proposal) -> list[dict[str, Any]]:
+    """A proposal's life from the audit log, then what is still to come: draft,
+    discussion, voting, result, effect applied."""
+    from commonwork.core.audit import history_of
+
+    steps: list[dict[str, Any]] = []
+    for entry in history_of(proposal).order_by("seq"):
+        if entry.action == "proposal.created" and not entry.data.get("draft"):
+            label = N_("Published for discussion")  # made straight into discussion
+            steps.append({"label": gettext(label), "at": entry.at, "done": True})
+        elif entry.action in TIMELINE_STEPS:
+            steps.append(
+                {"label": gettext(TIMELINE_STEPS[entry.action]), "at": entry.at, "done": True}
+            )
+    if proposal.closed_at is not None:
+        applied = proposal.result.get("applied") is not False
+        if proposal.status == ProposalStatus.PASSED and applied:
+            steps.append(
+                {"label": gettext("Effect applied"), "at": proposal.closed_at, "done": True}
+            )
+        elif proposal.status == ProposalStatus.PASSED:
+            steps.append(
+                {
+                    "label": gettext("The effect could not be applied"),
+                    "at": proposal.closed_at,
+                    "done": True,
+                }
+            )
+        steps.sort(key=lambda step: step["at"])
+        return steps
+    if proposal.status in (ProposalStatus.DISCUSSION, ProposalStatus.DRAFT):
+        steps.append(
+            {"label": gettext("Voting opens"), "at": proposal.voting_opens_at, "done": False}
+        )
+    if proposal.status != ProposalStatus.DRAFT:
+        steps.append(
+            {"label": gettext("Voting closes"), "at": proposal.voting_closes_at, "done": False}
+        )
+    return steps

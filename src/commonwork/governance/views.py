@@ -168,6 +168,7 @@ def proposal_detail(request: AuthenticatedRequest, proposal_id: int) -> HttpResp
 
 def _detail_context(request: AuthenticatedRequest, proposal: Any) -> dict[str, Any]:
     ranks = list(range(1, len(proposal.options) + 1))
+    statements = selectors.candidate_statements(proposal)
     found = selectors.find_secret_ballot(request.user, proposal, request.GET.get("receipt", ""))
     return {
         "proposal": proposal,
@@ -192,6 +193,13 @@ def _detail_context(request: AuthenticatedRequest, proposal: Any) -> dict[str, A
         "appealable": selectors.appealable(request.user, proposal),
         "appeal_form": AppealForm(initial={"key": new_form_key()}),
         "is_author": proposal.author_id == request.user.pk,
+        "results_visible": selectors.results_visible(proposal),
+        "votes_with_reasons": selectors.votes_with_reasons(proposal),
+        "live_tally": selectors.live_tally(proposal),
+        "candidates": [(option, statements.get(option["key"], "")) for option in proposal.options],
+        "my_statement": statements.get(str(request.user.pk), ""),
+        "is_candidate": selectors.is_candidate(request.user, proposal),
+        "timeline": selectors.timeline(proposal),
         "panels": proposal_page.render(request, proposal),
     }
 
@@ -274,6 +282,7 @@ def vote(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
                 choice=choice,
                 answer=answer,
                 receipt=receipt,
+                reason=request.POST.get("reason", ""),
             )
             if not vote.receipt:
                 messages.success(request, _("Your secret vote is changed."))
@@ -293,12 +302,39 @@ def vote(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
                 proposal_id=proposal_id,
                 choice=choice,
                 answer=answer,
+                reason=request.POST.get("reason", ""),
             )
             messages.success(
                 request, _("Your vote is recorded. You can change it until voting closes.")
             )
     except DomainError as error:
         return render_refusal(request, error)
+    return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+@login_required
+@require_POST
+def candidate_statement(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
+    try:
+        proposals.write_candidate_statement(
+            actor=request.user, proposal_id=proposal_id, body=request.POST.get("body", "")
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Your statement is published beside your name."))
+    return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+@login_required
+@require_POST
+def outcome_statement(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
+    try:
+        proposals.write_outcome_statement(
+            actor=request.user, proposal_id=proposal_id, body=request.POST.get("body", "")
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("The outcome is published with the result."))
     return redirect("proposal_detail", proposal_id=proposal_id)
 
 

@@ -51,6 +51,8 @@ from commonwork.governance.actions.proposals import (
     minimum_window,
     propose,
     publish,
+    write_candidate_statement,
+    write_outcome_statement,
 )
 from commonwork.governance.errors import GovernanceError
 
@@ -86,4 +88,6 @@ __all__ = [
     "set_parameter",
     "stored_rules",
     "verify_results",
+    "write_candidate_statement",
+    "write_outcome_statement",
 ]

@@ -124,9 +124,30 @@ def check_ballot(proposal: Proposal, choice: str, answer: object) -> tuple[str, 
     return BallotChoice.ANSWER, picked
 
 
+MAX_REASON = 1000
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        raise GovernanceError(
+            "invalid",
+            "A reason is at most {limit} characters.",
+            field="reason",
+            params={"limit": MAX_REASON},
+        )
+    return reason
+
+
 @transaction.atomic
 def cast_secret_ballot(
-    *, actor: User, proposal_id: int, choice: str, answer: object = None, receipt: str = ""
+    *,
+    actor: User,
+    proposal_id: int,
+    choice: str,
+    answer: object = None,
+    receipt: str = "",
+    reason: str = "",
 ) -> SecretVote:
     """Vote in a secret ballot. The first vote returns a receipt code, shown once (a
     receipt sent with a first vote is ignored: it cannot be the voter's); the voter
@@ -140,6 +161,7 @@ def cast_secret_ballot(
     if not proposal.secret:
         raise GovernanceError("invalid", "This is an open ballot.")
     choice, answer = check_ballot(proposal, choice, answer)
+    reason = _clean_reason(reason)
     voted = Participation.objects.select_for_update().filter(proposal=proposal, voter=actor).first()
     if voted is not None:
         ballot = (
@@ -155,8 +177,8 @@ def cast_secret_ballot(
                 "You have voted. To change your vote, give the receipt code you were shown.",
                 field="receipt",
             )
-        ballot.choice, ballot.answer = choice, answer
-        ballot.save(update_fields=["choice", "answer"])
+        ballot.choice, ballot.answer, ballot.reason = choice, answer, reason
+        ballot.save(update_fields=["choice", "answer", "reason"])
         audit.record(actor=actor, action="ballot.secret_changed", obj=proposal, data={})
         return SecretVote(ballot=ballot, receipt="")
     code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
@@ -164,7 +186,11 @@ def cast_secret_ballot(
         proposal=proposal, voter=actor, receipt_check=receipt_check(proposal.pk, actor.pk, code)
     )
     ballot = SecretBallot.objects.create(
-        proposal=proposal, receipt_digest=receipt_digest(code), choice=choice, answer=answer
+        proposal=proposal,
+        receipt_digest=receipt_digest(code),
+        choice=choice,
+        answer=answer,
+        reason=reason,
     )
     # Audited: that the member took part; never how, nor which ballot is theirs.
     audit.record(actor=actor, action="ballot.secret_cast", obj=proposal, data={})
@@ -179,17 +205,27 @@ def ballots_of(proposal: Proposal) -> list[tuple[str, Any]]:
 
 
 @transaction.atomic
-def cast_ballot(*, actor: User, proposal_id: int, choice: str, answer: object = None) -> Ballot:
-    """Vote; a member may change their vote until the close."""
+def cast_ballot(
+    *, actor: User, proposal_id: int, choice: str, answer: object = None, reason: str = ""
+) -> Ballot:
+    """Vote, with a reason if the member gives one; a member may change their vote (and
+    reason) until the close."""
     proposal = _open_for(actor, proposal_id)
     if proposal.secret:
         raise GovernanceError("invalid", "This is a secret ballot; vote with a receipt.")
     choice, answer = check_ballot(proposal, choice, answer)
+    reason = _clean_reason(reason)
     now = clock.now()
     ballot, created = Ballot.objects.update_or_create(
         proposal=proposal,
         voter=actor,
-        defaults={"choice": choice, "answer": answer, "cast_at": now, "via": None},
+        defaults={
+            "choice": choice,
+            "answer": answer,
+            "reason": reason,
+            "cast_at": now,
+            "via": None,
+        },
     )
     audit.record(
         actor=actor,

@@ -6,7 +6,13 @@ from django.db.models import Q
 
 from commonwork.core import audit
 from commonwork.core.models import AuditEntry
-from commonwork.governance.models import Comment, Proposal, ProposalKind
+from commonwork.governance.models import (
+    Ballot,
+    CandidateStatement,
+    Comment,
+    Proposal,
+    ProposalKind,
+)
 from commonwork.vault.actions.erasure import ERASED
 
 
@@ -15,6 +21,11 @@ def erase_words(member_id: int) -> None:
     their name as a candidate, and the words of a decision about them (its title and
     reasons, the discussion under it)."""
     Comment.objects.filter(author_id=member_id).update(body=ERASED)
+    Ballot.objects.filter(voter_id=member_id).exclude(reason="").update(reason=ERASED)
+    CandidateStatement.objects.filter(candidate_id=member_id).update(body=ERASED)
+    Proposal.objects.filter(author_id=member_id).exclude(outcome_statement="").update(
+        outcome_statement=ERASED
+    )
     about = Proposal.objects.filter(
         Q(subject_id=member_id) | Q(application__applicant_id=member_id)
     )

@@ -18,6 +18,7 @@ from commonwork.governance.actions.notices import notify
 from commonwork.governance.errors import GovernanceError
 from commonwork.governance.models import (
     BallotMethod,
+    CandidateStatement,
     Comment,
     NoticeKind,
     Proposal,
@@ -435,3 +436,60 @@ def appeal_removal(*, actor: User, proposal_id: int, reason: str) -> Proposal:
     )
     audit.record(actor=actor, action="removal.appealed", obj=appeal, data={"of": original.pk})
     return appeal
+
+
+MAX_STATEMENT = 1000
+MAX_OUTCOME = 2000
+
+
+@transaction.atomic
+def write_candidate_statement(*, actor: User, proposal_id: int, body: str) -> CandidateStatement:
+    """A candidate in an election says why members might elect them, until the close;
+    writing again replaces it."""
+    require_role(actor)
+    proposal = _lock(proposal_id)
+    if proposal.kind != ProposalKind.ELECTION or all(
+        option["key"] != str(actor.pk) for option in proposal.options
+    ):
+        raise GovernanceError("forbidden", "Only a candidate in this election writes a statement.")
+    if proposal.closed_at is not None:
+        raise GovernanceError("illegal_transition", "The election is closed.")
+    body = body.strip()
+    if not body or len(body) > MAX_STATEMENT:
+        raise GovernanceError(
+            "invalid",
+            "A statement has 1 to {limit} characters.",
+            field="body",
+            params={"limit": MAX_STATEMENT},
+        )
+    statement, _created = CandidateStatement.objects.update_or_create(
+        proposal=proposal, candidate=actor, defaults={"body": body, "written_at": clock.now()}
+    )
+    audit.record(actor=actor, action="proposal.statement", obj=proposal, data={})
+    return statement
+
+
+@transaction.atomic
+def write_outcome_statement(*, actor: User, proposal_id: int, body: str) -> Proposal:
+    """After the close, the proposer says what the decision means and what happens next;
+    shown with the result. They may correct it later."""
+    proposal = _lock(proposal_id)
+    if proposal.author_id != actor.pk:
+        raise GovernanceError("forbidden", "Only the proposer writes the outcome.")
+    if proposal.closed_at is None:
+        raise GovernanceError(
+            "illegal_transition", "The outcome is written once voting has closed."
+        )
+    body = body.strip()
+    if not body or len(body) > MAX_OUTCOME:
+        raise GovernanceError(
+            "invalid",
+            "An outcome has 1 to {limit} characters.",
+            field="body",
+            params={"limit": MAX_OUTCOME},
+        )
+    proposal.outcome_statement = body
+    proposal.outcome_written_at = clock.now()
+    proposal.save(update_fields=["outcome_statement", "outcome_written_at"])
+    audit.record(actor=actor, action="proposal.outcome", obj=proposal, data={})
+    return proposal
