@@ -28,7 +28,7 @@ def test_a_member_proposes_members_vote_and_the_result_is_public(
             "title": "Lower the fee to 6 %",
             "reason": "Hosting got cheaper.",
             "parameter": "fee_rate",
-            "value": "0.06",
+            "value": "6",  # percent, as the form shows it
             **as_form_times(window),
         }
         created = _client(bob).post("/proposals/new/", form)
@@ -37,8 +37,9 @@ def test_a_member_proposes_members_vote_and_the_result_is_public(
     proposal = Proposal.objects.get()
     assert proposal.status == ProposalStatus.VOTING
     page = _client(carol).get(f"/proposals/{proposal.pk}/")
-    assert b'data-testid="current-value">0.08' in page.content
-    assert b'data-testid="proposed-value">0.06' in page.content
+    assert proposal.changes == {"fee_rate": "0.06"}  # stored as the fraction
+    assert b'data-testid="current-value">8' in page.content
+    assert b'data-testid="proposed-value">6' in page.content
     for member in (alice, bob, carol):
         assert (
             _client(member).post(f"/proposals/{proposal.pk}/vote/", {"choice": "yes"}).status_code
@@ -63,13 +64,13 @@ def test_out_of_bounds_values_are_shown_on_the_form(bob: Any) -> None:
             "title": "Take half",
             "reason": "No.",
             "parameter": "fee_rate",
-            "value": "0.9",
+            "value": "90",
             "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
             "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
         },
     )
     assert response.status_code == 400
-    assert "lies outside" in response.content.decode()
+    assert "90 lies outside 0 to 50 (% of the price)" in response.content.decode()
     assert not Proposal.objects.exists()
 
 
@@ -214,13 +215,13 @@ def test_an_out_of_bounds_value_is_explained_in_chinese(bob: Any) -> None:
             "title": "Take half",
             "reason": "No.",
             "parameter": "fee_rate",
-            "value": "0.9",
+            "value": "90",
             "voting_opens_at": now.strftime("%Y-%m-%d %H:%M"),
             "voting_closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
         },
     )
     assert response.status_code == 400
-    assert "fee_rate：0.9 超出允许范围 0..0.5" in response.content.decode()
+    assert "90 超出允许范围 0 到 50（价格的 %）" in response.content.decode()
 
 
 def _window(kind: str) -> dict[str, str]:

@@ -19,14 +19,14 @@ from commonwork.governance.actions import (
 )
 from commonwork.governance.models import BallotChoice, BallotMethod, ProposalKind
 from commonwork.governance.parameters import read_parameter
-from commonwork.governance.registry import PARAMETERS, format_value
+from commonwork.governance.registry import PARAMETERS, ParameterError, format_value
 from commonwork.members.models import (
     Application,
     ApplicationStatus,
     Membership,
     MembershipStatus,
 )
-from commonwork.members.selectors import user_by_username
+from commonwork.members.selectors import cooperative_currency, user_by_username
 
 # The browser's datetime-local input takes only ISO 8601 ("2026-12-01T14:14"), whatever
 # the page's language: a localised value ("2026/12/01 14:14" in Chinese) renders empty.
@@ -63,13 +63,51 @@ class ParameterProposalForm(ProposalForm):
         super().__init__(*args, **kwargs)
         parameter = self.fields["parameter"]
         assert isinstance(parameter, forms.ChoiceField)  # noqa: S101 - declared just above
+        currency = cooperative_currency()
         rules: list[tuple[str, str]] = [
-            (name, f"{labels.label(name, gettext)} ({labels.unit(spec.unit, gettext)})")
+            (
+                name,
+                f"{labels.label(name, gettext)} "
+                f"({labels.display_unit(spec.unit, gettext, currency)})",
+            )
             for name, spec in PARAMETERS.items()
             if not name.startswith("surplus.")
         ]
         rules.sort(key=lambda choice: choice[1])
         parameter.choices = rules
+
+    def clean(self) -> dict[str, Any]:
+        """The value is typed in the unit shown beside the rule (the currency, percent);
+        the registry stores it in its own (cents, fractions)."""
+        data = super().clean() or {}
+        name, typed = data.get("parameter"), data.get("value")
+        if name in PARAMETERS and typed is not None:
+            spec = PARAMETERS[name]
+            try:
+                data["value"] = labels.from_display(spec.unit, typed)
+            except (ValueError, ZeroDivisionError):
+                self.add_error(
+                    "value",
+                    _("“%(value)s” is not a number; write it like 12.50 or 8.")
+                    % {"value": typed[:40]},
+                )
+                return data
+            try:
+                spec.parse(data["value"])
+            except ParameterError:
+                unit = labels.display_unit(spec.unit, gettext, cooperative_currency())
+                self.add_error(
+                    "value",
+                    _("%(rule)s: %(value)s lies outside %(low)s to %(high)s (%(unit)s).")
+                    % {
+                        "rule": labels.label(name, gettext),
+                        "value": typed.strip()[:40],
+                        "low": labels.to_display(spec.unit, spec.minimum),
+                        "high": labels.to_display(spec.unit, spec.maximum),
+                        "unit": unit,
+                    },
+                )
+        return data
 
     def content(self) -> ProposalContent:
         data = self.cleaned_data

@@ -5,6 +5,8 @@ reader's language; makemessages collects the marked sentences."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
 
 from commonwork.core.marks import N_
 
@@ -149,3 +151,72 @@ def label(name: str, translate: Translate = _same) -> str:
 
 def unit(text: str, translate: Translate = _same) -> str:
     return translate(UNITS[text]) if text in UNITS else text
+
+
+# --- values in the units people think in -----------------------------------------------
+# The registry stores money in cents and shares as fractions (exact, for the rules). Pages
+# show and take them as the currency and as percent: stored = shown × factor.
+
+
+@dataclass(frozen=True)
+class DisplayUnit:
+    label: str  # marked for translation; %(currency)s is the co-op's currency
+    factor: Fraction
+
+
+_PERCENT = Fraction(1, 100)
+DISPLAY_UNITS: dict[str, DisplayUnit] = {
+    "minor units": DisplayUnit(N_("%(currency)s"), Fraction(100)),
+    "minor units per engaged hour": DisplayUnit(N_("%(currency)s an engaged hour"), Fraction(100)),
+    "fraction of average weekly pay": DisplayUnit(N_("% of average weekly pay"), _PERCENT),
+    "fraction of ballots cast": DisplayUnit(N_("% of ballots cast"), _PERCENT),
+    "fraction of the electorate": DisplayUnit(N_("% of the electorate"), _PERCENT),
+    "fraction of the fee": DisplayUnit(N_("% of the fee"), _PERCENT),
+    "fraction of the price": DisplayUnit(N_("% of the price"), _PERCENT),
+    "fraction of the surplus": DisplayUnit(N_("% of the surplus"), _PERCENT),
+    "fraction of yes and no": DisplayUnit(N_("% of yes and no"), _PERCENT),
+}
+
+
+def display_unit(unit_text: str, translate: Translate = _same, currency: str = "EUR") -> str:
+    """The unit a value is shown and typed in, in the reader's language."""
+    shown = DISPLAY_UNITS.get(unit_text)
+    if shown is None:
+        return unit(unit_text, translate)
+    return translate(shown.label).replace("%(currency)s", currency)
+
+
+def _decimal_text(value: Fraction) -> str:
+    """Up to four decimals, without trailing zeros; exact fractions that need more (2/3)
+    as the fraction."""
+    scaled = value * 10_000
+    if scaled.denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    whole, rest = divmod(abs(scaled.numerator), 10_000)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{whole}" + (f".{rest:04d}".rstrip("0") if rest else "")
+
+
+def to_display(unit_text: str, stored: Fraction | int | str) -> str:
+    """A stored value as shown: 1250 cents → "12.5", 0.08 → "8", 2/3 → "200/3"."""
+    value = Fraction(str(stored))
+    shown = DISPLAY_UNITS.get(unit_text)
+    return _decimal_text(value if shown is None else value / shown.factor)
+
+
+def from_display(unit_text: str, typed: str) -> str:
+    """What was typed in the shown unit, as the registry stores it (exact text). Accepts
+    a decimal comma and a trailing % or currency sign. ValueError when it is no number."""
+    text = typed.strip().replace(",", ".").rstrip("%").strip()
+    for suffix in ("EUR", "€"):
+        text = text.removesuffix(suffix).strip()
+    value = Fraction(text)  # ValueError or ZeroDivisionError on nonsense
+    shown = DISPLAY_UNITS.get(unit_text)
+    stored = value if shown is None else value * shown.factor
+    if stored.denominator == 1:
+        return str(stored.numerator)
+    return (
+        _decimal_text(stored)
+        if (stored * 10_000).denominator == 1
+        else (f"{stored.numerator}/{stored.denominator}")
+    )

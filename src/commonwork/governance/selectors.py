@@ -26,7 +26,7 @@ from commonwork.governance.models import (
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import PARAMETERS
 from commonwork.members.models import User
-from commonwork.members.selectors import active_membership
+from commonwork.members.selectors import active_membership, cooperative_currency
 from commonwork.vault.providers import Reader
 
 
@@ -98,6 +98,16 @@ def may_vote(user: User, proposal: Proposal) -> bool:
     )
 
 
+def _shown(name: str, stored: str) -> str:
+    """A stored value in the unit people read (the currency, percent)."""
+    if name not in PARAMETERS or stored == "":
+        return stored
+    try:
+        return labels.to_display(PARAMETERS[name].unit, stored)
+    except (ValueError, ZeroDivisionError):
+        return stored
+
+
 def changes_table(proposal: Proposal) -> list[dict[str, str]]:
     """Each rule the proposal changes: its meaning, its value then, and the proposed one."""
     return [
@@ -105,9 +115,11 @@ def changes_table(proposal: Proposal) -> list[dict[str, str]]:
             "name": name,
             "label": labels.label(name, gettext),
             "description": PARAMETERS[name].description if name in PARAMETERS else "",
-            "unit": labels.unit(PARAMETERS[name].unit, gettext) if name in PARAMETERS else "",
-            "current": proposal.current_values.get(name, ""),
-            "proposed": value,
+            "unit": labels.display_unit(PARAMETERS[name].unit, gettext, cooperative_currency())
+            if name in PARAMETERS
+            else "",
+            "current": _shown(name, proposal.current_values.get(name, "")),
+            "proposed": _shown(name, value),
         }
         for name, value in sorted(proposal.changes.items())
     ]
