@@ -28,7 +28,7 @@ def test_the_chinese_proposal_form_is_saved_as_served(
     page.locator("textarea[name=reason]").fill("成本下降了。")
     if kind == "parameter_change":
         page.locator("select[name=parameter]").select_option("fee_rate")
-        page.locator("input[name=value]").fill("0.07")
+        page.locator("input[name=value]").fill("7")  # percent
     else:
         page.locator("select[name=method]").select_option("single")
         page.locator("textarea[name=options]").fill("是\n否")

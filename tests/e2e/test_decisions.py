@@ -31,10 +31,10 @@ def test_members_vote_the_fee_down_and_the_next_task_pays_the_new_fee(
     page.get_by_label("Title").fill("Lower the fee to 6 %")
     page.get_by_label("Why").fill("Hosting got cheaper; the fee should follow.")
     page.get_by_label("Rule to change").select_option("fee_rate")
-    page.get_by_label("New value").fill("0.06")
+    page.get_by_label("New value").fill("6")  # percent, as the rule picker says
     page.get_by_test_id("submit-proposal").click()
-    expect(page.get_by_test_id("current-value")).to_have_text("0.08")
-    expect(page.get_by_test_id("proposed-value")).to_have_text("0.06")
+    expect(page.get_by_test_id("current-value")).to_have_text("8")
+    expect(page.get_by_test_id("proposed-value")).to_have_text("6")
     let_the_notice_pass(Proposal.objects.get())  # two days of discussion later
     page.reload()
     page.get_by_test_id("vote-yes").click()
