@@ -14,9 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth.hashers import get_hasher
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from commonwork.core import clock
+from commonwork.core.marks import N_
 from commonwork.dispatch.actions import record_weather_alerts, run_round
 from commonwork.dispatch.alerts import CapDocument
 from commonwork.governance.actions.parameters import set_parameter
@@ -35,6 +41,8 @@ from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun
 from commonwork.protection import actions as protection
 from commonwork.protection.models import Claim
+from commonwork.site import demo_history
+from commonwork.site.demo_hasher import DemoPasswordHasher
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project
 from commonwork.work.selectors import (
@@ -45,7 +53,7 @@ from commonwork.work.selectors import (
 )
 
 DEMO_PASSWORD = "commonwork-demo"  # noqa: S105 - documented, and refused in production
-COOPERATIVE_NAME = "Riverside Commons"
+COOPERATIVE_NAME = N_("Riverside Commons")
 
 
 @dataclass(frozen=True)
@@ -57,11 +65,13 @@ class DemoLogin:
 
 
 LOGINS = (
-    DemoLogin("alice", "Alice", "steward", "founded the co-op; admits members, settles disputes"),
-    DemoLogin("bob", "Bob", "worker", "cycles; has a task accepted and one disputed"),
-    DemoLogin("carol", "Carol", "worker", "cycles and translates; available now"),
-    DemoLogin("dan", "Dan", "client", "posts the neighbourhood's deliveries and translations"),
-    DemoLogin("erin", "Erin", "applicant", "has applied to join; waits for a steward"),
+    DemoLogin(
+        "alice", N_("Alice"), "steward", "founded the co-op; admits members, settles disputes"
+    ),
+    DemoLogin("bob", N_("Bob"), "worker", "cycles; has a task accepted and one disputed"),
+    DemoLogin("carol", N_("Carol"), "worker", "cycles and translates; available now"),
+    DemoLogin("dan", N_("Dan"), "client", "posts the neighbourhood's deliveries and translations"),
+    DemoLogin("erin", N_("Erin"), "applicant", "has applied to join; waits for a steward"),
 )
 
 # Members admitted by Alice: username -> (role, skills).
@@ -80,14 +90,14 @@ class DemoProject:
 
 
 GROCERIES = DemoProject(
-    "Neighbourhood groceries",
-    "Bring groceries and medicine from the market to neighbours who cannot carry them.",
-    "Forty households get their weekly shopping to the door.",
+    N_("Neighbourhood groceries"),
+    N_("Bring groceries and medicine from the market to neighbours who cannot carry them."),
+    N_("Forty households get their weekly shopping to the door."),
 )
 NEWSLETTER = DemoProject(
-    "Market newsletter in two languages",
-    "Let every stallholder read the market's news, in English and in Chinese.",
-    "The monthly newsletter goes out in both languages on the same day.",
+    N_("Market newsletter in two languages"),
+    N_("Let every stallholder read the market's news, in English and in Chinese."),
+    N_("The monthly newsletter goes out in both languages on the same day."),
 )
 
 # Around the river market; (latitude, longitude).
@@ -111,33 +121,33 @@ class DemoTask:
 
 TASKS = (
     DemoTask(
-        "Deliver a vegetable box to Elm Street 12",
+        N_("Deliver a vegetable box to Elm Street 12"),
         GROCERIES,
         25,
         ["bike"],
         dropoff=(52.5251, 13.4102),
-        description="Box at stall 7, ask for Mei. Ring twice, third floor.",
+        description=N_("Box at stall 7, ask for Mei. Ring twice, third floor."),
         hours_to_deadline=6,
     ),
     DemoTask(
-        "Bring a prescription from the pharmacy to Oak Court",
+        N_("Bring a prescription from the pharmacy to Oak Court"),
         GROCERIES,
         20,
         ["bike"],
         dropoff=(52.5120, 13.3890),
-        description="The pharmacy has it ready under the name Okafor.",
+        description=N_("The pharmacy has it ready under the name Okafor."),
         hours_to_deadline=4,
     ),
     DemoTask(
-        "Translate the March newsletter into Chinese",
+        N_("Translate the March newsletter into Chinese"),
         NEWSLETTER,
         90,
         ["translation"],
-        description="About 800 words; keep the stall names in English.",
+        description=N_("About 800 words; keep the stall names in English."),
         hours_to_deadline=72,
     ),
     DemoTask(
-        "Pick up bread from the bakery for the lunch club",
+        N_("Pick up bread from the bakery for the lunch club"),
         GROCERIES,
         30,
         ["bike"],
@@ -147,7 +157,7 @@ TASKS = (
         hours_to_deadline=8,
     ),
     DemoTask(
-        "Deliver a basket to Birch Lane 4",
+        N_("Deliver a basket to Birch Lane 4"),
         GROCERIES,
         25,
         ["bike"],
@@ -156,17 +166,17 @@ TASKS = (
         steps=("take", "start", "deliver"),
     ),
     DemoTask(
-        "Deliver flowers to the community hall",
+        N_("Deliver flowers to the community hall"),
         GROCERIES,
         35,
         ["bike"],
         dropoff=(52.5080, 13.4150),
         worker="bob",
         steps=("take", "start", "deliver", "dispute"),
-        dispute_reason="Half of the flowers arrived crushed.",
+        dispute_reason=N_("Half of the flowers arrived crushed."),
     ),
     DemoTask(
-        "Proofread the stallholders' rota",
+        N_("Proofread the stallholders' rota"),
         NEWSLETTER,
         40,
         ["translation"],
@@ -189,9 +199,19 @@ class DemoConflictError(Exception):
     """The database holds a co-op that is not the demo; nothing was changed."""
 
 
+def load_demo(language: str = "en") -> DemoResult:
+    """Make whatever part of the demo co-op is missing, its texts in `language` (the
+    demo's words go through gettext). Safe to run any number of times."""
+    hashers = settings.PASSWORD_HASHERS
+    if getattr(get_hasher("default"), "iterations", 0) > DemoPasswordHasher.iterations:
+        # The demo's published password needs no slow hash (site/demo_hasher.py).
+        hashers = [f"{DemoPasswordHasher.__module__}.DemoPasswordHasher", *hashers]
+    with translation.override(language), override_settings(PASSWORD_HASHERS=hashers):
+        return _load_demo()
+
+
 @transaction.atomic
-def load_demo() -> DemoResult:
-    """Make whatever part of the demo co-op is missing. Safe to run any number of times."""
+def _load_demo() -> DemoResult:
     result = DemoResult()
     users = {login.username: _user(login, result) for login in LOGINS}
     alice = users["alice"]
@@ -204,7 +224,7 @@ def load_demo() -> DemoResult:
         with clock.set_to(local_midnight(founded_on)):
             work_actions.publish_tariff(
                 actor=alice,
-                name="Spring tariff",
+                name=_("Spring tariff"),
                 base_minor=300,
                 per_km_minor=120,
                 per_minute_minor=20,
@@ -214,11 +234,12 @@ def load_demo() -> DemoResult:
     projects = {demo: _project(dan, demo, result) for demo in (GROCERIES, NEWSLETTER)}
     existing_titles = set(tasks_of_client(dan).values_list("title", flat=True))
     for demo_task in TASKS:
-        if demo_task.title not in existing_titles:
+        if _(demo_task.title) not in existing_titles:
             _task(demo_task, projects[demo_task.project], users)
             result.created.append(f"task {demo_task.title!r}")
     if not PayPeriod.objects.exists():
         _cover_in_the_bylaws(alice)
+        _history(alice, result)
         _last_week(users, projects[GROCERIES], result)
     if not Claim.objects.exists():
         _claims(users, result)
@@ -243,9 +264,30 @@ def load_demo() -> DemoResult:
     return result
 
 
-def demo_founding_day(today: dt.date) -> dt.date:
-    """The Monday of last week: the demo co-op has one whole pay week behind it."""
+# Weeks of generated history before last week (site/demo_history.py).
+HISTORY_WEEKS = 3
+
+
+def last_monday(today: dt.date) -> dt.date:
+    """The Monday of last week: the week the demo's own story happened in."""
     return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def _history(alice: User, result: DemoResult) -> None:
+    """The weeks before last week: more members, their work, an election, a rule change."""
+    founded = local_midnight(demo_founding_day(clock.now().date()))
+    workers, shops = demo_history.founding_members(alice, founded, DEMO_PASSWORD)
+    done = demo_history.past_weeks(
+        alice=alice, workers=workers, shops=shops, founded=founded, weeks=HISTORY_WEEKS
+    )
+    demo_history.decisions(alice=alice, workers=workers, founded=founded)
+    result.created.append(f"{HISTORY_WEEKS} weeks of history: {done} tasks")
+
+
+def demo_founding_day(today: dt.date) -> dt.date:
+    """The demo co-op was founded HISTORY_WEEKS before last week: that many pay weeks of
+    generated history, then last week's story, lie behind it."""
+    return last_monday(today) - dt.timedelta(days=7 * HISTORY_WEEKS)
 
 
 # The cover the founding bylaws chose, as the governed values hold it.
@@ -272,7 +314,7 @@ def _cover_in_the_bylaws(alice: User) -> None:
     }
     with clock.set_to(founded + dt.timedelta(minutes=5)):
         for name, value in {**DEMO_COVER, **area}.items():
-            set_parameter(actor=alice, name=name, value=value, reason="The founding bylaws.")
+            set_parameter(actor=alice, name=name, value=value, reason=_("The founding bylaws."))
 
 
 def storm_warning(starts: dt.datetime, hours: int) -> str:
@@ -283,11 +325,12 @@ def storm_warning(starts: dt.datetime, hours: int) -> str:
   <identifier>demo-storm-{starts:%Y%m%d%H%M}</identifier>
   <sender>weather-service@example.org</sender><sent>{starts.isoformat()}</sent>
   <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
-  <info><category>Met</category><event>storm gusts</event><urgency>Immediate</urgency>
+  <info><language>{translation.get_language()}</language><category>Met</category>
+    <event>{_("storm gusts")}</event><urgency>Immediate</urgency>
     <severity>Severe</severity><certainty>Observed</certainty>
     <onset>{starts.isoformat()}</onset><expires>{ends.isoformat()}</expires>
-    <headline>Severe storm gusts over the riverside</headline>
-    <area><areaDesc>Riverside</areaDesc><circle>{MARKET[0]},{MARKET[1]} 3</circle></area>
+    <headline>{_("Severe storm gusts over the riverside")}</headline>
+    <area><areaDesc>{_("Riverside")}</areaDesc><circle>{MARKET[0]},{MARKET[1]} 3</circle></area>
   </info>
 </alert>"""
 
@@ -296,12 +339,12 @@ def _storm(dan: User, groceries: Project, starts: dt.datetime) -> None:
     """Last Friday's storm: the weather service's warning reached the co-op, and the round
     at noon held the market delivery back (its decision says why); Dan postponed it."""
     with clock.set_to(starts):
-        record_weather_alerts(CapDocument(storm_warning(starts, 3), "demo weather service"))
+        record_weather_alerts(CapDocument(storm_warning(starts, 3), _("demo weather service")))
     with clock.set_to(starts + dt.timedelta(hours=1)):
         task = work_actions.post_task(
             actor=dan,
             project_id=groceries.pk,
-            title="Flowers for the market stall",
+            title=_("Flowers for the market stall"),
             kind="located",
             pickup=MARKET,
             dropoff=(MARKET[0] + 0.008, MARKET[1] + 0.01),
@@ -312,7 +355,7 @@ def _storm(dan: User, groceries: Project, starts: dt.datetime) -> None:
         )
         run_round(region="riverside")
     with clock.set_to(starts + dt.timedelta(hours=2)):
-        work_actions.cancel_task(actor=dan, task_id=task.pk, reason="Postponed: the storm.")
+        work_actions.cancel_task(actor=dan, task_id=task.pk, reason=_("Postponed: the storm."))
 
 
 def _claims(users: dict[str, User], result: DemoResult) -> None:
@@ -320,21 +363,21 @@ def _claims(users: dict[str, User], result: DemoResult) -> None:
     from the solidarity fund. Carol is sick since yesterday: her claim waits for a steward."""
     alice, bob, carol = users["alice"], users["bob"], users["carol"]
     today = clock.now().date()
-    sunday = local_midnight(demo_founding_day(today)) + dt.timedelta(days=6, hours=11)
+    sunday = local_midnight(last_monday(today)) + dt.timedelta(days=6, hours=11)
     with clock.set_to(sunday + dt.timedelta(hours=1)):
         incident = protection.report_incident(
             actor=bob,
             occurred_at=sunday,
-            place="Mill Street, by the tram stop",
-            account="My front wheel caught in the tram rail and I fell on my wrist.",
+            place=_("Mill Street, by the tram stop"),
+            account=_("My front wheel caught in the tram rail and I fell on my wrist."),
         )
         claim = protection.file_claim(
             actor=bob,
             cover="injury",
             starts_on=sunday.date(),
             ends_on=sunday.date() + dt.timedelta(days=2),
-            account="Sprained wrist; could not ride for three days.",
-            medical="Sprain of the left wrist; rest for three days (clinic note).",
+            account=_("Sprained wrist; could not ride for three days."),
+            medical=_("Sprain of the left wrist; rest for three days (clinic note)."),
             incident_id=incident.pk,
         )
     with clock.set_to(sunday + dt.timedelta(hours=20)):
@@ -342,14 +385,14 @@ def _claims(users: dict[str, User], result: DemoResult) -> None:
             actor=alice,
             claim_id=claim.pk,
             approve=True,
-            reason="Incident reported the same day; the clinic note confirms three days.",
+            reason=_("Incident reported the same day; the clinic note confirms three days."),
         )
     protection.file_claim(
         actor=carol,
         cover="sickness",
         starts_on=today - dt.timedelta(days=1),
         ends_on=today + dt.timedelta(days=4),
-        account="Flu: fever since yesterday; back next week, I hope.",
+        account=_("Flu: fever since yesterday; back next week, I hope."),
     )
     result.created.append("a paid injury claim and an open sickness claim")
 
@@ -359,7 +402,7 @@ def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -
     period closed: Bob waited four hours on Tuesday for one delivery, so his statement
     shows the floor topping up his waiting time."""
     bob, carol, dan, alice = users["bob"], users["carol"], users["dan"], users["alice"]
-    monday = local_midnight(demo_founding_day(clock.now().date()))
+    monday = local_midnight(last_monday(clock.now().date()))
 
     def at(days: int, hours: float) -> dt.datetime:
         return monday + dt.timedelta(days=days, hours=hours)
@@ -394,13 +437,13 @@ def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -
         return task.pk
 
     shift(bob, at(1, 9), at(1, 13))
-    pharmacy = delivery(bob, "Pharmacy run for Mrs Okafor", at(1, 10), 30)
+    pharmacy = delivery(bob, _("Pharmacy run for Mrs Okafor"), at(1, 10), 30)
     shift(carol, at(2, 14), at(2, 16))
-    delivery(carol, "Bread for the day centre", at(2, 14.25), 40)
-    delivery(carol, "Vegetable boxes, Mill Street", at(2, 15), 45)
+    delivery(carol, _("Bread for the day centre"), at(2, 14.25), 40)
+    delivery(carol, _("Vegetable boxes, Mill Street"), at(2, 15), 45)
     with clock.set_to(at(2, 18)):
         tip_task(actor=dan, task_id=pharmacy, amount_minor=200, key="demo-tip")
-        record_expense(actor=alice, amount_minor=2500, memo="Server hosting", key="demo-hosting")
+        record_expense(actor=alice, amount_minor=2500, memo=_("Server hosting"), key="demo-hosting")
     _storm(dan, groceries, at(4, 11))
     close_period(actor=alice)
     result.created.append("last week's work and its closed pay period")
@@ -413,7 +456,7 @@ def _user(login: DemoLogin, result: DemoResult) -> User:
             username=login.username,
             password=DEMO_PASSWORD,
             email=f"{login.username}@example.org",
-            display_name=login.display_name,
+            display_name=_(login.display_name),
         )
         result.created.append(f"user {login.username}")
     return user
@@ -424,10 +467,10 @@ def _cooperative(alice: User, result: DemoResult) -> None:
     cooperative = get_cooperative()
     if cooperative is None:
         member_actions.found_cooperative(
-            name=COOPERATIVE_NAME,
+            name=_(COOPERATIVE_NAME),
             currency="EUR",
             languages=["en", "zh-hans"],
-            bylaws=(
+            bylaws=_(
                 "One member, one vote. Stewards are elected for a year. Declining work is "
                 "never held against a worker. The surplus returns to the members who "
                 "did the work. A quarter of every fee goes into the solidarity fund, which "
@@ -440,10 +483,19 @@ def _cooperative(alice: User, result: DemoResult) -> None:
             founder=alice,
         )
         result.created.append("cooperative")
-    elif cooperative.name != COOPERATIVE_NAME:
+    elif cooperative.name not in _demo_names():
         raise DemoConflictError(
             f"This database already runs the co-op {cooperative.name!r}, which is not the demo."
         )
+
+
+def _demo_names() -> set[str]:
+    """The demo co-op's name in every language it may have been loaded in."""
+    names = {COOPERATIVE_NAME}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            names.add(_(COOPERATIVE_NAME))
+    return names
 
 
 def _has_membership(user: User) -> bool:
@@ -459,10 +511,10 @@ def _member(steward: User, user: User, role: Role, skills: list[str], result: De
     application = applications_of(user).filter(status=ApplicationStatus.PENDING).first()
     if application is None:
         application = member_actions.submit_application(
-            actor=user, role=role, motivation="I live here and want to work here.", skills=skills
+            actor=user, role=role, motivation=_("I live here and want to work here."), skills=skills
         )
     member_actions.admit_application(
-        actor=steward, application_id=application.pk, note="Welcome aboard."
+        actor=steward, application_id=application.pk, note=_("Welcome aboard.")
     )
     result.created.append(f"membership of {user.username}")
 
@@ -473,17 +525,17 @@ def _pending_application(user: User, result: DemoResult) -> None:
     member_actions.submit_application(
         actor=user,
         role=Role.WORKER,
-        motivation="I translate between English and Chinese and have a cargo bike.",
+        motivation=_("I translate between English and Chinese and have a cargo bike."),
         skills=["bike", "translation"],
     )
     result.created.append("erin's application")
 
 
 def _project(client: User, demo: DemoProject, result: DemoResult) -> Project:
-    project = projects_of_client(client).filter(title=demo.title).first()
+    project = projects_of_client(client).filter(title=_(demo.title)).first()
     if project is None:
         project = work_actions.create_project(
-            actor=client, title=demo.title, purpose=demo.purpose, outcome=demo.outcome
+            actor=client, title=_(demo.title), purpose=_(demo.purpose), outcome=_(demo.outcome)
         )
         result.created.append(f"project {demo.title!r}")
     return project
@@ -494,8 +546,8 @@ def _task(demo: DemoTask, project: Project, users: dict[str, User]) -> None:
     task = work_actions.post_task(
         actor=dan,
         project_id=project.pk,
-        title=demo.title,
-        description=demo.description,
+        title=_(demo.title),
+        description=_(demo.description) if demo.description else "",
         kind="remote" if demo.dropoff is None else "located",
         pickup=None if demo.dropoff is None else MARKET,
         dropoff=demo.dropoff,
@@ -517,6 +569,6 @@ def _task(demo: DemoTask, project: Project, users: dict[str, User]) -> None:
         elif step == "complete":
             work_actions.complete_task(actor=dan, task_id=task.pk)
         elif step == "dispute":
-            work_actions.dispute_task(actor=dan, task_id=task.pk, reason=demo.dispute_reason)
+            work_actions.dispute_task(actor=dan, task_id=task.pk, reason=_(demo.dispute_reason))
         else:
             raise ValueError(f"Unknown demo step {step!r}.")
