@@ -28,10 +28,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 
 # --- the two set-up commands ----------------------------------------------------------
 
+# `make run DEMO_LANGUAGE=zh-hans` loads the demo's own words in Chinese (a new var/).
+DEMO_LANGUAGE ?= en
+
 run: $(VENV)/.installed-run
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_demo --language $(DEMO_LANGUAGE)
 	PY=$(PY) PORT=$(PORT) scripts/serve-demo.sh
 
 test: $(VENV)/.installed-dev system-deps

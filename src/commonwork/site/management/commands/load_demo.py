@@ -24,6 +24,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="The language of the demo's own words (titles, names, reasons).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Load the demo even with DEBUG off (its log-ins share one public password).",
@@ -36,7 +42,7 @@ class Command(BaseCommand):
                 "published password. Pass --force to load the demo anyway."
             )
         try:
-            result = load_demo()
+            result = load_demo(options["language"])
         except DemoConflictError as exc:
             raise CommandError(str(exc)) from exc
         if result.changed:
