@@ -225,7 +225,7 @@ def test_the_demo_has_cover_in_its_bylaws_a_paid_and_an_open_claim_and_a_storm()
     )
     assert Claim.objects.get(cover="sickness").status == ClaimStatus.FILED
     held = DispatchDecision.objects.get(kind=DecisionKind.UNASSIGNED, reason=solver.WEATHER_ALERT)
-    assert "storm gusts (Severe)" in explain(held)[0]
+    assert "storm gusts, severe, until" in explain(held)[0]
     assert check_books().problems == []
 
 

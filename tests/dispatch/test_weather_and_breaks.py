@@ -161,7 +161,7 @@ def test_a_storm_holds_outdoor_tasks_and_the_worker_and_client_are_told(
     assert offered.task_id == remote.pk  # the remote task is not held back
     held = DispatchDecision.objects.get(round=done, kind=DecisionKind.UNASSIGNED)
     assert (held.task_id, held.reason) == (outdoor.pk, solver.WEATHER_ALERT)
-    assert "storm gusts (Severe)" in explain(held)[0]
+    assert "storm gusts, severe, until" in explain(held)[0]
 
 
 @pytest.mark.django_db

@@ -117,8 +117,10 @@ def test_nothing_pairs_voters_with_their_secret_ballots(alice: Any, make_member:
         paired = dict(zip(voter_order, ballot_order, strict=True))
         right = sum(paired[v] == truth[v] for v in paired)
         assert right < len(voters) // 2, (voter_order, ballot_order)
-    # No ballot column holds anything of a voter, and no audit entry names a ballot.
-    assert set(ballots[0]) == {"id", "proposal_id", "receipt_digest", "choice", "answer"}
+    # No ballot column holds anything of a voter (a reason is only the words a voter chose
+    # to give, shown without a name), and no audit entry names a ballot.
+    assert set(ballots[0]) == {"id", "proposal_id", "receipt_digest", "choice", "answer", "reason"}
+    assert {row["reason"] for row in ballots} == {""}
     ids = {str(b) for b in truth.values()}
     assert not [e for e in AuditEntry.objects.all() if ids & set(str(e.data).split())]
 

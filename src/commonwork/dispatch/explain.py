@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonwork.dispatch import solver
 from commonwork.dispatch.models import DecisionKind, DispatchDecision, WeatherAlert
@@ -137,12 +140,31 @@ def explain_unassigned(decision: DispatchDecision) -> list[str]:
                 "Held back from dispatch: a weather alert is in force at the pickup (%(alert)s), "
                 "and the co-op's rules keep outdoor tasks off the road while it lasts."
             )
-            % {"alert": str(alert) if alert else data.get("alert", "")}
+            % {"alert": alert_words(alert) if alert else data.get("alert", "")}
         ]
     return [
         _("No available worker within reach could take it: %(reason)s.")
         % {"reason": _constraint(code, about_me=False)}
     ]
+
+
+SEVERITY_WORDS = {
+    "Minor": gettext_lazy("minor"),
+    "Moderate": gettext_lazy("moderate"),
+    "Severe": gettext_lazy("severe"),
+    "Extreme": gettext_lazy("extreme"),
+    "Unknown": gettext_lazy("of unknown severity"),
+}
+
+
+def alert_words(alert: WeatherAlert) -> str:
+    """An alert as a reader says it: its event (in the weather service's words), how
+    severe, and until when, in the reader's language."""
+    return _("%(event)s, %(severity)s, until %(until)s") % {
+        "event": alert.event,
+        "severity": SEVERITY_WORDS.get(alert.severity, alert.severity),
+        "until": date_format(timezone.localtime(alert.expires), "SHORT_DATETIME_FORMAT"),
+    }
 
 
 def explain_idle(decision: DispatchDecision) -> list[str]:

@@ -42,6 +42,33 @@ BY_KIND = {
     "voting_hours": N_("Voting time for a %(kind)s"),
     "threshold": N_("Yes votes needed for a %(kind)s"),
 }
+COVER_DESCRIPTIONS = {
+    "basis": N_("Whether and how the solidarity fund pays for %(what)s."),
+    "share": N_("For %(what)s on basis 1: the share of the member's average weekly pay paid."),
+    "sum": N_("For %(what)s: the sum paid a week (basis 2) or the most paid for costs (basis 3)."),
+    "qualifying_hours": N_(
+        "Engaged hours a member needs in the qualifying weeks to be covered for %(what)s."
+    ),
+    "qualifying_weeks": N_(
+        "The weeks before the claim in which the qualifying hours for %(what)s count."
+    ),
+    "max_weeks": N_("The longest a claim for %(what)s is paid."),
+    "waiting_days": N_("Days at the start of %(what)s that are not paid."),
+}
+BY_KIND_DESCRIPTIONS = {
+    "threshold": N_(
+        "Share of the yes and no votes a %(kind)s needs to pass (and more yes than no)."
+    ),
+    "notice_hours": N_(
+        "Least time between publishing a %(kind)s and its vote opening, so every member can "
+        "read it and take part in the discussion."
+    ),
+    "voting_hours": N_("Least time the vote on a %(kind)s stays open."),
+    "live_results": N_(
+        "Whether the votes and their reasons on a %(kind)s show while voting is open (1), or "
+        "only once it closes (0), so early votes do not sway later ones."
+    ),
+}
 LABELS = {
     "availability_confirm_minutes": N_("Availability ends after this long without activity"),
     "break_after_minutes": N_("Longest engaged time without a break"),
@@ -147,6 +174,18 @@ def label(name: str, translate: Translate = _same) -> str:
     if head in BY_KIND and tail in KIND_WORDS:
         return translate(BY_KIND[head]) % {"kind": translate(KIND_WORDS[tail])}
     return name
+
+
+def description(name: str, english: str, translate: Translate = _same) -> str:
+    """What the rule does, in the reader's language (`english`: the registry's text)."""
+    head, _, tail = name.partition(".")
+    if head == "cover" and "." in tail:
+        kind, field = tail.split(".", 1)
+        if kind in COVER_WORDS and field in COVER_DESCRIPTIONS:
+            return translate(COVER_DESCRIPTIONS[field]) % {"what": translate(COVER_WORDS[kind])}
+    if head in BY_KIND_DESCRIPTIONS and tail in KIND_WORDS:
+        return translate(BY_KIND_DESCRIPTIONS[head]) % {"kind": translate(KIND_WORDS[tail])}
+    return translate(english)
 
 
 def unit(text: str, translate: Translate = _same) -> str:

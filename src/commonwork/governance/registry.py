@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Literal
 
 from commonwork.core.marks import N_
+from commonwork.governance.labels import BY_KIND_DESCRIPTIONS, COVER_DESCRIPTIONS
 
 Kind = Literal["int", "decimal"]
 Value = int | Fraction
@@ -155,7 +156,7 @@ def _cover_specs(
             basis,
             ("0", "3"),
             "protection.rules",
-            f"Whether and how the solidarity fund pays for {what}.",
+            COVER_DESCRIPTIONS["basis"] % {"what": what},
         ),
         _spec(
             f"{name}.share",
@@ -164,7 +165,7 @@ def _cover_specs(
             share,
             ("0", "1"),
             "protection.rules",
-            f"For {what} on basis 1: the share of the member's average weekly pay paid.",
+            COVER_DESCRIPTIONS["share"] % {"what": what},
         ),
         _spec(
             f"{name}.sum",
@@ -173,7 +174,7 @@ def _cover_specs(
             sum_minor,
             ("0", "10000000"),
             "protection.rules",
-            f"For {what}: the sum paid a week (basis 2) or the most paid for costs (basis 3).",
+            COVER_DESCRIPTIONS["sum"] % {"what": what},
         ),
         _spec(
             f"{name}.qualifying_hours",
@@ -182,7 +183,7 @@ def _cover_specs(
             hours,
             ("0", "2000"),
             "protection.rules",
-            f"Engaged hours a member needs in the qualifying weeks to be covered for {what}.",
+            COVER_DESCRIPTIONS["qualifying_hours"] % {"what": what},
         ),
         _spec(
             f"{name}.qualifying_weeks",
@@ -191,7 +192,7 @@ def _cover_specs(
             weeks,
             ("1", "52"),
             "protection.rules",
-            f"The weeks before the claim in which the qualifying hours for {what} count.",
+            COVER_DESCRIPTIONS["qualifying_weeks"] % {"what": what},
         ),
         _spec(
             f"{name}.max_weeks",
@@ -200,7 +201,7 @@ def _cover_specs(
             longest,
             ("1", "104"),
             "protection.rules",
-            f"The longest a claim for {what} is paid.",
+            COVER_DESCRIPTIONS["max_weeks"] % {"what": what},
         ),
         _spec(
             f"{name}.waiting_days",
@@ -209,7 +210,7 @@ def _cover_specs(
             waiting,
             ("0", "30"),
             "protection.rules",
-            f"Days at the start of {what} that are not paid.",
+            COVER_DESCRIPTIONS["waiting_days"] % {"what": what},
         ),
     ]
 
@@ -507,7 +508,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
                 default,
                 ("0.5", "1"),
                 "governance.actions",
-                f"Share of the yes and no votes a {label} needs to pass (and more yes than no).",
+                BY_KIND_DESCRIPTIONS["threshold"] % {"kind": label},
             )
             for kind, label, default in [
                 ("parameter_change", "parameter change", "0.5"),
@@ -525,8 +526,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
                 notice,
                 ("1", "2160"),
                 "governance.actions",
-                f"Least time between publishing a {label} and its vote opening, so every "
-                "member can read it and take part in the discussion.",
+                BY_KIND_DESCRIPTIONS["notice_hours"] % {"kind": label},
             )
             for kind, label, notice, _voting in DECISION_TIMES
         ],
@@ -538,7 +538,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
                 voting,
                 ("24", "2160"),
                 "governance.actions",
-                f"Least time the vote on a {label} stays open.",
+                BY_KIND_DESCRIPTIONS["voting_hours"] % {"kind": label},
             )
             for kind, label, _notice, voting in DECISION_TIMES
         ],
@@ -550,8 +550,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
                 "0",
                 ("0", "1"),
                 "governance.views",
-                f"Whether the votes and their reasons on a {label} show while voting is "
-                "open (1), or only once it closes (0), so early votes do not sway later ones.",
+                BY_KIND_DESCRIPTIONS["live_results"] % {"kind": label},
             )
             for kind, label, _notice, _voting in DECISION_TIMES
         ],

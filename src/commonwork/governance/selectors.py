@@ -114,7 +114,9 @@ def changes_table(proposal: Proposal) -> list[dict[str, str]]:
         {
             "name": name,
             "label": labels.label(name, gettext),
-            "description": PARAMETERS[name].description if name in PARAMETERS else "",
+            "description": labels.description(name, PARAMETERS[name].description, gettext)
+            if name in PARAMETERS
+            else "",
             "unit": labels.display_unit(PARAMETERS[name].unit, gettext, cooperative_currency())
             if name in PARAMETERS
             else "",

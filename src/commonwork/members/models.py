@@ -24,6 +24,10 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    def __str__(self) -> str:
+        # Pages name people as they chose to be called; the log-in name is theirs alone.
+        return self.public_name
+
 
 class Cooperative(models.Model):
     """The co-op this instance serves. One instance runs one co-op; peers federate."""

@@ -151,7 +151,7 @@ FLOOR_SENTENCE = N_(
 WEEK_SENTENCE = N_("Under %(rules)s, %(share)s of worker-weeks were longer than 48 hours.")
 INTRO = N_(
     "The same demand and the same workers under each rule set, simulated minute by minute; "
-    "the formulas are in docs/policylab.md."
+    "its formulas are published with the platform's documentation."
 )
 
 

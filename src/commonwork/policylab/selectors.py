@@ -28,7 +28,7 @@ def summary_rows(run: LabRun) -> list[dict[str, Any]]:
     return [
         {
             "key": key,
-            "label": label,
+            "label": gettext(label),  # here: the template tag would double the % in it
             "values": [
                 format_value(run.summaries[n].get(key), unit, currency, gettext) for n in names
             ],

@@ -73,9 +73,8 @@ def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404
     template = "policylab/run_body.html" if request.htmx else "policylab/run.html"  # type: ignore[attr-defined]
-    return render(
-        request, template, {"run": run, "rows": summary_rows(run), "names": list(run.summaries)}
-    )
+    context = {"run": run, "rows": summary_rows(run), "names": list(run.summaries)}
+    return render(request, template, context)
 
 
 @login_required

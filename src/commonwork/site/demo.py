@@ -75,9 +75,11 @@ LOGINS = (
 )
 
 # Members admitted by Alice: username -> (role, skills).
+# Skills are the members' own words: the demo's are in the language it is loaded in.
+BIKE, TRANSLATION = N_("bike"), N_("translation")
 MEMBERS: dict[str, tuple[Role, list[str]]] = {
-    "bob": (Role.WORKER, ["bike"]),
-    "carol": (Role.WORKER, ["bike", "translation"]),
+    "bob": (Role.WORKER, [BIKE]),
+    "carol": (Role.WORKER, [BIKE, TRANSLATION]),
     "dan": (Role.CLIENT, []),
 }
 
@@ -217,7 +219,7 @@ def _load_demo() -> DemoResult:
     alice = users["alice"]
     _cooperative(alice, result)
     for username, (role, skills) in MEMBERS.items():
-        _member(alice, users[username], role, skills, result)
+        _member(alice, users[username], role, [_(skill) for skill in skills], result)
     _pending_application(users["erin"], result)
     if current_tariff() is None:
         founded_on = demo_founding_day(clock.now().date())
@@ -318,19 +320,25 @@ def _cover_in_the_bylaws(alice: User) -> None:
 
 
 def storm_warning(starts: dt.datetime, hours: int) -> str:
-    """A CAP 1.2 warning as a weather service sends it: severe gusts around the market."""
+    """A CAP 1.2 warning as a weather service sends it: severe gusts around the market,
+    in the demo's language."""
     ends = starts + dt.timedelta(hours=hours)
+    event, headline, area = (
+        _("storm gusts"),
+        _("Severe storm gusts over the riverside"),
+        _("Riverside"),
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>demo-storm-{starts:%Y%m%d%H%M}</identifier>
   <sender>weather-service@example.org</sender><sent>{starts.isoformat()}</sent>
   <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
   <info><language>{translation.get_language()}</language><category>Met</category>
-    <event>{_("storm gusts")}</event><urgency>Immediate</urgency>
+    <event>{event}</event><urgency>Immediate</urgency>
     <severity>Severe</severity><certainty>Observed</certainty>
     <onset>{starts.isoformat()}</onset><expires>{ends.isoformat()}</expires>
-    <headline>{_("Severe storm gusts over the riverside")}</headline>
-    <area><areaDesc>{_("Riverside")}</areaDesc><circle>{MARKET[0]},{MARKET[1]} 3</circle></area>
+    <headline>{headline}</headline>
+    <area><areaDesc>{area}</areaDesc><circle>{MARKET[0]},{MARKET[1]} 3</circle></area>
   </info>
 </alert>"""
 
@@ -351,7 +359,7 @@ def _storm(dan: User, groceries: Project, starts: dt.datetime) -> None:
             region="riverside",
             estimated_minutes=30,
             deadline=starts + dt.timedelta(hours=2, minutes=30),
-            skills=["bike"],
+            skills=[_(BIKE)],
         )
         run_round(region="riverside")
     with clock.set_to(starts + dt.timedelta(hours=2)):
@@ -425,7 +433,7 @@ def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -
                 region="riverside",
                 estimated_minutes=minutes,
                 deadline=start + dt.timedelta(hours=3),
-                skills=["bike"],
+                skills=[_(BIKE)],
             )
             work_actions.take_task(actor=worker, task_id=task.pk)
         with clock.set_to(start):
@@ -526,7 +534,7 @@ def _pending_application(user: User, result: DemoResult) -> None:
         actor=user,
         role=Role.WORKER,
         motivation=_("I translate between English and Chinese and have a cargo bike."),
-        skills=["bike", "translation"],
+        skills=[_("bike"), _("translation")],
     )
     result.created.append("erin's application")
 
@@ -554,7 +562,7 @@ def _task(demo: DemoTask, project: Project, users: dict[str, User]) -> None:
         region="" if demo.dropoff is None else "riverside",
         estimated_minutes=demo.minutes,
         deadline=clock.now() + dt.timedelta(hours=demo.hours_to_deadline),
-        skills=demo.skills,
+        skills=[_(skill) for skill in demo.skills],
     )
     worker = users[demo.worker] if demo.worker else None
     for step in demo.steps:

@@ -146,7 +146,7 @@ def founding_members(
                     person.username,
                     _(person.name),
                     Role.WORKER,
-                    list(person.skills),
+                    [_(skill) for skill in person.skills],
                     password,
                 )
             )
@@ -278,7 +278,7 @@ def _delivery(
             region="riverside",
             estimated_minutes=minutes,
             deadline=at + dt.timedelta(hours=3),
-            skills=["bike"],
+            skills=[_("bike")],
         )
         work_actions.take_task(actor=worker, task_id=task.pk)
     with clock.set_to(at):
@@ -312,7 +312,7 @@ def _translation(library: tuple[User, Project], translator: User, at: dt.datetim
             kind="remote",
             estimated_minutes=45,
             deadline=at + dt.timedelta(hours=8),
-            skills=["translation"],
+            skills=[_("translation")],
         )
         work_actions.take_task(actor=translator, task_id=task.pk)
     with clock.set_to(at):

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from commonwork.governance.parameters import read_parameter
 from commonwork.work.models import Task
@@ -32,6 +32,7 @@ def map_settings() -> dict[str, Any]:
     """The tile server (none: a plain background) and the governed service area."""
     return {
         "landmarks": landmarks(),
+        "words": {"zoom_in": gettext("Zoom in"), "zoom_out": gettext("Zoom out")},
         "tiles": settings.COMMONWORK_MAP_TILES,
         "attribution": settings.COMMONWORK_MAP_ATTRIBUTION,
         "centre": f"{read_parameter('service_area_lat')},{read_parameter('service_area_lon')}",

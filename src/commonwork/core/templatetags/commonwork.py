@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from fractions import Fraction
@@ -87,3 +88,19 @@ def segments(parts: Iterable[Any]) -> list[tuple[str, str, str]]:
         pieces.append((str(key), f"{x:.2f}", f"{width:.2f}"))
         x += width
     return pieces
+
+
+@register.filter
+def after_colon(text: str) -> str:
+    """What follows a stored memo's "Task 12: " prefix: the part in the client's words
+    (the prefix is said again in the reader's language by the template)."""
+    _head, sep, tail = str(text).partition(": ")
+    return tail if sep else ""
+
+
+@register.filter
+def to_json(value: object) -> str:
+    """JSON for a data-* attribute (autoescaping makes it safe there): data for the page's
+    scripts without a <script> element, which the Content-Security-Policy would want a
+    nonce on."""
+    return json.dumps(value, ensure_ascii=False)

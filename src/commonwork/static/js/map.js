@@ -6,25 +6,35 @@
 (function () {
   "use strict";
 
-  function readJSON(id) {
-    const node = id && document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
+  // The pages hand their data over in data-* attributes as JSON.
+  function readJSON(text) {
+    try { return text ? JSON.parse(text) : null; } catch (error) { return null; }
   }
 
   function baseMap(element, centre) {
-    const map = L.map(element, { scrollWheelZoom: false, attributionControl: true });
+    const words = readJSON(element.dataset.words) || {};
+    const map = L.map(element, { scrollWheelZoom: false, zoomControl: false, attributionControl: false });
+    // The controls speak the page's language (Leaflet's own titles are English).
+    L.control.zoom({ zoomInTitle: words.zoom_in, zoomOutTitle: words.zoom_out }).addTo(map);
+    L.control.attribution({ prefix: '<a href="https://leafletjs.com" translate="no">Leaflet</a>' }).addTo(map);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, {
         maxZoom: 19,
-        attribution: element.dataset.attribution || "",
+        attribution: '<span translate="no">' + (element.dataset.attribution || "") + "</span>",
       }).addTo(map);
     } else {
       element.classList.add("map-plain");
       // No tiles: the known places, faintly, so the pins have something to be near.
-      (readJSON("map-landmarks") || []).forEach(function (place) {
-        L.circleMarker([place.lat, place.lon], { radius: 2, className: "landmark", interactive: false })
-          .bindTooltip(place.name, { permanent: true, direction: "right", className: "landmark-label" })
-          .addTo(map);
+      // Their names are the city's, in no reader's language (translate="no").
+      (readJSON(element.dataset.landmarks) || []).forEach(function (place) {
+        const name = document.createElement("span");
+        name.textContent = place.name;
+        name.setAttribute("translate", "no");
+        L.marker([place.lat, place.lon], {
+          icon: L.divIcon({ className: "landmark", html: name, iconSize: null, iconAnchor: [0, 6] }),
+          interactive: false,
+          keyboard: false,
+        }).addTo(map);
       });
     }
     map.setView(centre, 13);

@@ -32,4 +32,6 @@ class Command(makemessages.Command):
         # Pure modules (no Django) mark their sentences with N_ (vault.registry).
         "--keyword=N_",
         "--keyword=NP_:1,2",
+        # governance.registry: what each governed rule does, the spec's seventh argument.
+        "--keyword=_spec:7",
     ]
