@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 # `make run PORT=8080` serves on another port.
 PORT ?= 8000
 
-.PHONY: run test lint bench messages clean system-deps
+.PHONY: run test lint bench messages screenshots clean system-deps
 
 # --- the virtualenv -----------------------------------------------------------------
 
@@ -53,6 +53,10 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev system-deps
 	PYTHON=$(PY) scripts/bench.sh
+
+# Retake the user guide's pictures (docs/screenshots/) from the demo, in the browser.
+screenshots: $(VENV)/.installed-dev system-deps
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -p no:cacheprovider -q tests/e2e/test_user_guide_screenshots.py
 
 # Extract and compile the Simplified Chinese translations of src/commonwork.
 messages: $(VENV)/.installed-dev

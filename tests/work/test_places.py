@@ -170,3 +170,13 @@ def test_a_remote_task_takes_no_address(make_task: Any) -> None:
     with pytest.raises(DomainError) as refused:
         make_task(kind="remote", pickup=None, dropoff=None, pickup_address="Alexanderplatz")
     assert refused.value.field == "kind"
+
+
+def test_the_maps_centre_is_in_decimal_degrees(
+    client: Any, project: Any, service_area: None
+) -> None:
+    from tests.conftest import log_in
+
+    assert log_in(client, "dan")
+    page = client.get("/client/").content.decode()
+    assert 'data-centre="52.516300,13.401000"' in page

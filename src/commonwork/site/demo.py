@@ -104,6 +104,7 @@ NEWSLETTER = DemoProject(
 
 # Around the river market; (latitude, longitude).
 MARKET = (52.5163, 13.4010)
+MARKET_ADDRESS = "Werderscher Markt, 10117 Berlin-Mitte"  # as the gazetteer names it
 
 
 @dataclass(frozen=True)
@@ -355,6 +356,7 @@ def _storm(dan: User, groceries: Project, starts: dt.datetime) -> None:
             title=_("Flowers for the market stall"),
             kind="located",
             pickup=MARKET,
+            pickup_address=MARKET_ADDRESS,
             dropoff=(MARKET[0] + 0.008, MARKET[1] + 0.01),
             region="riverside",
             estimated_minutes=30,
@@ -429,6 +431,7 @@ def _last_week(users: dict[str, User], groceries: Project, result: DemoResult) -
                 title=title,
                 kind="located",
                 pickup=MARKET,
+                pickup_address=MARKET_ADDRESS,
                 dropoff=(MARKET[0] + 0.01, MARKET[1] + 0.012),
                 region="riverside",
                 estimated_minutes=minutes,
@@ -558,6 +561,7 @@ def _task(demo: DemoTask, project: Project, users: dict[str, User]) -> None:
         description=_(demo.description) if demo.description else "",
         kind="remote" if demo.dropoff is None else "located",
         pickup=None if demo.dropoff is None else MARKET,
+        pickup_address="" if demo.dropoff is None else MARKET_ADDRESS,
         dropoff=demo.dropoff,
         region="" if demo.dropoff is None else "riverside",
         estimated_minutes=demo.minutes,

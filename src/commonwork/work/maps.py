@@ -35,7 +35,9 @@ def map_settings() -> dict[str, Any]:
         "words": {"zoom_in": gettext("Zoom in"), "zoom_out": gettext("Zoom out")},
         "tiles": settings.COMMONWORK_MAP_TILES,
         "attribution": settings.COMMONWORK_MAP_ATTRIBUTION,
-        "centre": f"{read_parameter('service_area_lat')},{read_parameter('service_area_lon')}",
+        # Decimal degrees: the registry holds exact fractions (525163/10000).
+        "centre": f"{float(read_parameter('service_area_lat')):.6f},"
+        f"{float(read_parameter('service_area_lon')):.6f}",
         "radius_km": f"{float(read_parameter('service_area_radius_km')):g}",
     }
 

@@ -410,7 +410,10 @@ def _client_context(
         "task_form": task_form
         or TaskForm(
             projects=choices,
-            initial={"deadline": default_deadline.replace(second=0, microsecond=0)},
+            initial={
+                "deadline": default_deadline.replace(second=0, microsecond=0),
+                "kind": "located",  # a courier co-op's usual task; remote is one tap away
+            },
         ),
     }
 

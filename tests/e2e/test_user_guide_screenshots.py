@@ -1,0 +1,75 @@
+"""The user guide's pictures, taken from the demo co-op by the browser: on a phone and on
+a desktop, in English and in Chinese. They always land in test-artifacts/; with
+UPDATE_SCREENSHOTS=1 (`make screenshots`) they also replace docs/screenshots/, which
+docs/user-guide.md shows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from commonwork.governance.models import Proposal
+from commonwork.site.demo import DEMO_PASSWORD, load_demo
+from commonwork.work.models import Offer, OfferStatus, Task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+def _session(browser: Any, base: str, username: str, size: dict[str, Any]) -> Any:
+    context = browser.new_context(**size, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{base}/login/")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def test_the_user_guide_pictures(live_server: Any, browser: Any, artifacts: Path) -> None:
+    load_demo()
+    base = live_server.url
+    offer = Offer.objects.get(status=OfferStatus.PENDING)
+    delivered = Task.objects.filter(status="delivered").first()
+    election = Proposal.objects.get(kind="election")
+    shots: dict[str, tuple[str, str, dict[str, Any], str | None]] = {
+        # name: (who, path, size, what must show first)
+        "phone-worker-offer-en": ("carol", "/work/", PHONE, f"accept-offer-{offer.pk}"),
+        "phone-worker-offer-zh": ("carol", "/zh-hans/work/", PHONE, f"accept-offer-{offer.pk}"),
+        "phone-offered-task-en": ("carol", f"/tasks/{offer.task_id}/", PHONE, None),
+        "phone-why-en": ("bob", "/work/why/", PHONE, None),
+        "desktop-post-task-en": ("dan", "/client/", DESKTOP, "map-picker"),
+        "desktop-delivered-task-en": ("dan", f"/tasks/{delivered.pk}/", DESKTOP, None)
+        if delivered
+        else ("dan", "/client/", DESKTOP, None),
+        "desktop-election-zh": ("alice", f"/zh-hans/proposals/{election.pk}/", DESKTOP,
+                                "timeline"),
+        "phone-limits-en": ("bob", "/work/preferences/", PHONE, "areas-map"),
+    }
+    taken = []
+    for name, (who, path, size, ready) in shots.items():
+        page = _session(browser, base, who, size)
+        try:
+            page.goto(f"{base}{path}")
+            if ready:
+                expect(page.get_by_test_id(ready)).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            target = artifacts / f"guide-{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            taken.append(target)
+        finally:
+            page.context.close()
+    assert all(path.stat().st_size > 10_000 for path in taken)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        for path in taken:
+            shutil.copy(path, DOCS / path.name.removeprefix("guide-"))
