@@ -51,8 +51,7 @@ def test_the_user_guide_pictures(live_server: Any, browser: Any, artifacts: Path
         "desktop-delivered-task-en": ("dan", f"/tasks/{delivered.pk}/", DESKTOP, None)
         if delivered
         else ("dan", "/client/", DESKTOP, None),
-        "desktop-election-zh": ("alice", f"/zh-hans/proposals/{election.pk}/", DESKTOP,
-                                "timeline"),
+        "desktop-election-zh": ("alice", f"/zh-hans/proposals/{election.pk}/", DESKTOP, "timeline"),
         "phone-limits-en": ("bob", "/work/preferences/", PHONE, "areas-map"),
     }
     taken = []
