@@ -54,7 +54,7 @@ def test_the_user_guide_pictures(live_server: Any, browser: Any, artifacts: Path
         "desktop-election-zh": ("alice", f"/zh-hans/proposals/{election.pk}/", DESKTOP, "timeline"),
         "phone-limits-en": ("bob", "/work/preferences/", PHONE, "areas-map"),
     }
-    taken = []
+    taken: list[Path] = []
     for name, (who, path, size, ready) in shots.items():
         page = _session(browser, base, who, size)
         try:
@@ -67,8 +67,8 @@ def test_the_user_guide_pictures(live_server: Any, browser: Any, artifacts: Path
             taken.append(target)
         finally:
             page.context.close()
-    assert all(path.stat().st_size > 10_000 for path in taken)
+    assert all(shot.stat().st_size > 10_000 for shot in taken)
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOCS.mkdir(exist_ok=True)
-        for path in taken:
-            shutil.copy(path, DOCS / path.name.removeprefix("guide-"))
+        for shot in taken:
+            shutil.copy(shot, DOCS / shot.name.removeprefix("guide-"))
