@@ -149,3 +149,18 @@ def _timeline(proposal: Proposal) -> list[dict[str, Any]]:
     from commonwork.governance.selectors import timeline
 
     return timeline(Proposal.objects.get(pk=proposal.pk))
+
+
+def test_a_refused_vote_comes_back_on_the_page_with_the_reason_kept(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    proposal = _fee_cut(bob)
+    client = Client()
+    assert log_in(client, "carol")
+    answer = client.post(f"/proposals/{proposal.pk}/vote/", {"choice": "no", "reason": "x" * 1001})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert 'data-testid="refusal"' in page
+    assert "at most 1000 characters" in page
+    assert "x" * 1001 in page  # what was typed is still there
+    assert not proposal.ballots.exists()

@@ -308,8 +308,26 @@ def vote(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
                 request, _("Your vote is recorded. You can change it until voting closes.")
             )
     except DomainError as error:
-        return render_refusal(request, error)
+        return _back_to_proposal(request, proposal_id, error, "vote")
     return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+def _back_to_proposal(
+    request: AuthenticatedRequest, proposal_id: int, error: DomainError, form: str
+) -> HttpResponse:
+    """The proposal's page again, with the refusal beside the form that was sent and what
+    was typed in it kept; nothing was changed. A proposal the member may not see gets the
+    plain refusal."""
+    try:
+        proposal = selectors.proposal_for(request.user, proposal_id)
+    except DomainError:
+        return render_refusal(request, error)
+    context = _detail_context(request, proposal) | {
+        "error": error,
+        "error_form": form,
+        "typed": request.POST,
+    }
+    return render(request, "governance/proposal_detail.html", context, status=error.status)
 
 
 @login_required
@@ -320,7 +338,7 @@ def candidate_statement(request: AuthenticatedRequest, proposal_id: int) -> Http
             actor=request.user, proposal_id=proposal_id, body=request.POST.get("body", "")
         )
     except DomainError as error:
-        return render_refusal(request, error)
+        return _back_to_proposal(request, proposal_id, error, "statement")
     messages.success(request, _("Your statement is published beside your name."))
     return redirect("proposal_detail", proposal_id=proposal_id)
 
@@ -333,7 +351,7 @@ def outcome_statement(request: AuthenticatedRequest, proposal_id: int) -> HttpRe
             actor=request.user, proposal_id=proposal_id, body=request.POST.get("body", "")
         )
     except DomainError as error:
-        return render_refusal(request, error)
+        return _back_to_proposal(request, proposal_id, error, "outcome")
     messages.success(request, _("The outcome is published with the result."))
     return redirect("proposal_detail", proposal_id=proposal_id)
 
