@@ -184,3 +184,25 @@ def task_deadline() -> Any:
     from commonwork.core import clock
 
     return clock.now() + dt.timedelta(hours=2)
+
+
+def test_the_worker_app_keeps_working_when_the_signal_drops(
+    live_server: Any, phone_page: Any, bob: Any, open_task: Task
+) -> None:
+    page = phone_page
+    _log_in(page, live_server.url, "bob")
+    page.goto(f"{live_server.url}/work/")
+    # The service worker installs and takes over the page.
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    manifest = page.locator("link[rel=manifest]").get_attribute("href")
+    assert manifest == "/manifest.webmanifest"
+    for path in ("/work/", f"/tasks/{open_task.pk}/"):
+        page.goto(f"{live_server.url}{path}")  # seen once with a signal: kept
+    page.context.set_offline(True)
+    try:
+        page.goto(f"{live_server.url}/tasks/{open_task.pk}/")
+        expect(page.locator("h1")).to_contain_text(open_task.title)
+        page.goto(f"{live_server.url}/work/")
+        expect(page.get_by_test_id("availability-state")).to_be_visible()
+    finally:
+        page.context.set_offline(False)
