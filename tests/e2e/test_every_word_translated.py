@@ -14,7 +14,8 @@ from django.urls import resolve
 from commonwork.site.demo import DEMO_PASSWORD, load_demo
 from tests.e2e.pages import PAGE_NAMES, demo_pages
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# What the pages show does not depend on the database: checked once, in the SQLite pass.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
 
 # Not words of a language: brands, units, standards and codes a Chinese page keeps.
 ALLOWED = {

@@ -12,7 +12,13 @@ from django.urls import resolve
 from commonwork.site.demo import DEMO_PASSWORD, load_demo
 from tests.e2e.pages import PAGE_NAMES, demo_pages
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# What the pages show does not depend on the database: checked once, in the SQLite pass.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
+
+
+UNSTACKED = """() => Array.from(document.querySelectorAll("table:has(thead)")).filter(
+  t => !t.classList.contains("stacked") || t.querySelector("tbody td:not([data-label])")
+).length"""
 
 
 def _too_wide(page: Any) -> int:
@@ -40,6 +46,8 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
     wide: list[tuple[str, int]] = []
+    tables = 0
+    unstacked: list[str] = []
     try:
         for user, paths in pages.items():
             context.clear_cookies()
@@ -49,6 +57,12 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(
                 page.goto(f"{live_server.url}{prefix}{path}")
                 if (overflow := _too_wide(page)) > 0:
                     wide.append((f"{user} {prefix}{path}", overflow))
+                tables += page.locator("table:has(thead)").count()
+                if page.evaluate(UNSTACKED):
+                    unstacked.append(f"{user} {prefix}{path}")
     finally:
         context.close()
     assert wide == [], "\n".join(f"{where}: {px} px too wide" for where, px in wide)
+    # Tables with column heads became stacked cards, each cell labelled with its column.
+    assert tables > 10
+    assert unstacked == []

@@ -17,7 +17,8 @@ from commonwork.governance.models import Proposal
 from commonwork.site.demo import DEMO_PASSWORD, load_demo
 from commonwork.work.models import Offer, OfferStatus, Task
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# What the pages show does not depend on the database: checked once, in the SQLite pass.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}

@@ -45,6 +45,16 @@ READER_LABELS: dict[str, str] = {
 }
 
 
+# The background jobs that read members' data, as the access log names them to the member.
+JOB_LABELS: dict[str, str] = {
+    "dispatch": N_("dispatch"),
+    "payroll": N_("payroll"),
+    "retention": N_("retention"),
+    "sos": N_("the SOS call"),
+    "equity_report": N_("the equity report"),
+}
+
+
 @dataclass(frozen=True)
 class Category:
     key: str

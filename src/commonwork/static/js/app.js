@@ -7,3 +7,21 @@ if ("serviceWorker" in navigator) {
     });
   });
 }
+
+// Tables with column heads become stacked cards on a phone (site.css): each cell carries
+// its column's name.
+function labelTableCells(root) {
+  root.querySelectorAll("table").forEach(function (table) {
+    const heads = table.querySelectorAll("thead th");
+    if (!heads.length || table.classList.contains("stacked")) return;
+    const names = Array.from(heads, function (th) { return th.textContent.trim(); });
+    table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
+      Array.from(row.children).forEach(function (cell, index) {
+        if (index < names.length && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[index]);
+      });
+    });
+    table.classList.add("stacked");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelTableCells(document); });
+document.addEventListener("htmx:afterSettle", function (event) { labelTableCells(event.target); });

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from commonwork.vault.registry import CATEGORIES, READER_LABELS
+from commonwork.vault.registry import CATEGORIES, JOB_LABELS, READER_LABELS
 
 register = template.Library()
 
@@ -19,3 +19,8 @@ def category_label(key: str) -> str:
 @register.filter
 def reader_label(kind: str) -> str:
     return gettext(READER_LABELS[kind]) if kind in READER_LABELS else kind
+
+
+@register.filter
+def job_label(job: str) -> str:
+    return gettext(JOB_LABELS[job]) if job in JOB_LABELS else job
