@@ -206,3 +206,39 @@ def test_the_worker_app_keeps_working_when_the_signal_drops(
         expect(page.get_by_test_id("availability-state")).to_be_visible()
     finally:
         page.context.set_offline(False)
+
+
+def test_the_why_page_draws_the_round_as_it_concerned_the_worker(
+    live_server: Any,
+    phone_page: Any,
+    bob: Any,
+    carol: Any,
+    dan: Any,
+    project: Any,
+    berlin: None,
+    artifacts: Path,
+) -> None:
+    for worker, spot in ((bob, MARKET), (carol, (MARKET[0] + 0.02, MARKET[1]))):
+        actions.set_availability(actor=worker, available=True)
+        actions.report_location(actor=worker, lat=spot[0], lon=spot[1])
+    task = actions.post_task(
+        actor=dan,
+        project_id=project.pk,
+        title="Soup for the day centre",
+        kind="located",
+        pickup_address="Werderscher Markt",
+        dropoff_address="Moritzplatz",
+        estimated_minutes=20,
+        deadline=task_deadline(),
+    )
+    run_round()
+    assert task.offers.get().worker_id == bob.pk  # the nearer one
+    _log_in(phone_page, live_server.url, "bob")
+    phone_page.goto(f"{live_server.url}/work/why/")
+    sketch = phone_page.get_by_test_id("round-sketch").first
+    expect(sketch).to_be_visible()
+    assert sketch.locator("svg circle").count() >= 3  # the task, Bob, the next best, radius
+    box = sketch.bounding_box()
+    assert box is not None
+    assert box["width"] <= 390
+    phone_page.screenshot(path=str(artifacts / "phone-why-picture-en.png"), full_page=True)

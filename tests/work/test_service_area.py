@@ -40,3 +40,26 @@ def test_a_description_has_a_limit_and_says_it(make_task: Any) -> None:
     with pytest.raises(DomainError) as refused:
         make_task(description="x" * 50_000)
     assert refused.value.params["limit"] == 2000
+
+
+def test_the_database_keeps_the_text_limits_too(make_task: Any, dan: Any) -> None:
+    """A write that skipped the actions' checks still cannot store an over-long text."""
+    from django.db import IntegrityError, transaction
+
+    from commonwork.work.models import Task
+
+    task = make_task()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(description="x" * 2001)
+    Task.objects.filter(pk=task.pk).update(description="x" * 2000)
+
+
+def test_a_dispute_reason_has_a_limit_and_says_it(open_task: Any, bob: Any, dan: Any) -> None:
+    from commonwork.work import actions
+
+    actions.take_task(actor=bob, task_id=open_task.pk)
+    actions.start_task(actor=bob, task_id=open_task.pk)
+    actions.deliver_task(actor=bob, task_id=open_task.pk)
+    with pytest.raises(DomainError) as refused:
+        actions.dispute_task(actor=dan, task_id=open_task.pk, reason="x" * 2001)
+    assert refused.value.params["limit"] == 2000

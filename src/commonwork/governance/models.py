@@ -4,6 +4,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 
@@ -132,7 +134,11 @@ class Proposal(models.Model):
             models.CheckConstraint(
                 condition=models.Q(voting_closes_at__gt=models.F("voting_opens_at")),
                 name="proposal_window_not_empty",
-            )
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("outcome_statement"), 2000),
+                name="proposal_outcome_at_most_2000",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +180,9 @@ class Ballot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "voter"], name="one_ballot_each"),
             models.CheckConstraint(condition=_KNOWN_CHOICE, name="ballot_choice_known"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("reason"), 1000), name="ballot_reason_at_most_1000"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,6 +307,10 @@ class SecretBallot(models.Model):
                 fields=["proposal", "receipt_digest"], name="one_secret_ballot_per_receipt"
             ),
             models.CheckConstraint(condition=_KNOWN_CHOICE, name="secret_ballot_choice_known"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("reason"), 1000),
+                name="secret_ballot_reason_at_most_1000",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -318,7 +331,11 @@ class CandidateStatement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "candidate"], name="one_statement_per_candidate"
-            )
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), 1000),
+                name="statement_at_most_1000",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,6 +142,10 @@ class Application(models.Model):
                 fields=["applicant"],
                 condition=Q(status="pending"),
                 name="application_one_pending_per_applicant",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("motivation"), 2000),
+                name="application_motivation_at_most_2000",
             ),
         ]
 

@@ -177,7 +177,7 @@ class HistoryEntryOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(min_length=1, max_length=5000)
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class CancelIn(Schema):

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from commonwork.work.lifecycle import TaskStatus
@@ -142,6 +144,11 @@ class Task(models.Model):
                 name="task_worker_matches_status",
             ),
             models.CheckConstraint(condition=Q(estimated_minutes__gte=1), name="task_takes_time"),
+            # The limits the forms and actions say, kept by the database too.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), 2000),
+                name="task_description_at_most_2000",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,6 +272,10 @@ class Dispute(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["task"], condition=Q(status="open"), name="dispute_one_open_per_task"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("reason"), 2000),
+                name="dispute_reason_at_most_2000",
             ),
         ]
 

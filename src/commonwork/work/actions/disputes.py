@@ -19,6 +19,9 @@ from commonwork.work.models import (
 )
 
 
+MAX_REASON = 2_000  # the database's limit too (work.Dispute)
+
+
 @transaction.atomic
 def dispute_task(*, actor: User, task_id: int, reason: str) -> Dispute:
     """The client disputes a delivery, saying why; a steward will resolve it."""
@@ -26,6 +29,13 @@ def dispute_task(*, actor: User, task_id: int, reason: str) -> Dispute:
     _require_client_of(actor, task)
     if not reason.strip():
         raise WorkError("invalid", "Say what is wrong with the delivery.", field="reason")
+    if len(reason.strip()) > MAX_REASON:
+        raise WorkError(
+            "invalid",
+            "A reason is at most {limit} characters.",
+            field="reason",
+            params={"limit": MAX_REASON},
+        )
     _move(actor=actor, task=task, transition=Transition.DISPUTE, data={"reason": reason.strip()})
     dispute = Dispute.objects.create(
         task=task, opened_by=actor, reason=reason.strip(), opened_at=clock.now()
