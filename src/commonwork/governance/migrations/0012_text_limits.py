@@ -7,28 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0011_reasons_statements_outcomes'),
-        ('members', '0005_text_limits'),
+        ("governance", "0011_reasons_statements_outcomes"),
+        ("members", "0005_text_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 1000), name='ballot_reason_at_most_1000'),
+            model_name="ballot",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 1000
+                ),
+                name="ballot_reason_at_most_1000",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='candidatestatement',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 1000), name='statement_at_most_1000'),
+            model_name="candidatestatement",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("body"), 1000
+                ),
+                name="statement_at_most_1000",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('outcome_statement'), 2000), name='proposal_outcome_at_most_2000'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("outcome_statement"), 2000
+                ),
+                name="proposal_outcome_at_most_2000",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secretballot',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 1000), name='secret_ballot_reason_at_most_1000'),
+            model_name="secretballot",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 1000
+                ),
+                name="secret_ballot_reason_at_most_1000",
+            ),
         ),
     ]

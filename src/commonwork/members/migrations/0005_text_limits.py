@@ -6,14 +6,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_username_key'),
+        ("members", "0004_username_key"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('motivation'), 2000), name='application_motivation_at_most_2000'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("motivation"), 2000
+                ),
+                name="application_motivation_at_most_2000",
+            ),
         ),
     ]

@@ -18,7 +18,6 @@ from commonwork.work.models import (
     DisputeStatus,
 )
 
-
 MAX_REASON = 2_000  # the database's limit too (work.Dispute)
 
 
