@@ -360,6 +360,7 @@ def task_cancel(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
         actions.cancel_task(actor=request.user, task_id=task_id, reason=reason)
     except DomainError as error:
         return _render_task(request, task_id, status=error.status, error=error)
+    messages.success(request, _("The task is cancelled; nobody will be offered it."))
     return redirect("task_detail", task_id=task_id)
 
 
