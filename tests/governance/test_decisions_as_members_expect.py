@@ -164,3 +164,16 @@ def test_a_refused_vote_comes_back_on_the_page_with_the_reason_kept(
     assert "at most 1000 characters" in page
     assert "x" * 1001 in page  # what was typed is still there
     assert not proposal.ballots.exists()
+
+
+def test_a_passed_rule_change_shows_its_new_value_on_the_results(
+    alice: Any, bob: Any, carol: Any
+) -> None:
+    proposal = _fee_cut(bob)
+    for voter in (alice, bob, carol):
+        proposals.cast_ballot(actor=voter, proposal_id=proposal.pk, choice="yes")
+    _close(proposal)
+    page = Client().get("/results/").content.decode()
+    change = page.split('data-testid="result-change">')[1].split("</p>")[0]
+    assert "8 → <strong>6</strong>" in change
+    assert "% of the price" in change

@@ -162,6 +162,10 @@ def closed_results(viewer: Reader) -> list[dict[str, Any]]:
                 ],
                 "turnout_bar": [("solidarity", 100 * cast / electorate)],
                 "winners": winner_labels(proposal),
+                # What a passed rule change set: the value before and the one in force.
+                "changes": changes_table(proposal)
+                if proposal.status == ProposalStatus.PASSED
+                else [],
             }
         )
     return rows
