@@ -253,6 +253,16 @@ def record_feed_failure(source: str, error: str) -> None:
     )
 
 
+def record_round_failure(region: str, error: BaseException) -> None:
+    """A region's round failed (and rolled back): the audit log says so, for the stewards'
+    console and the operator; the other regions' rounds went ahead."""
+    audit.record(
+        actor=None,
+        action="dispatch.round_failed",
+        data={"region": region[:40], "error": f"{type(error).__name__}: {error}"[:500]},
+    )
+
+
 def pay_hardship_supplement(event: TaskCompleted) -> None:
     """Under the supplement weather rule, a located task started while a binding alert was
     in force at its pickup earns its worker the governed supplement, a share of its price,

@@ -42,8 +42,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
-SOLVER_VERSION = "commonwork-dispatch/1"
-UNITS_PER_KM = 1_000_000
+SOLVER_VERSION = "commonwork-dispatch/2"
+# Costs are whole metres. With the tie-break folded in (see _scale) every weight is an
+# integer below 2**53, so the solve and its optimality proof are exact in floating point
+# and in int64: no "negative cycle" of rounding noise can appear.
+UNITS_PER_KM = 1_000
 # Above this many (task, worker) pairs within the radius, located tasks keep only their
 # nearest workers: a city's dense centre would otherwise give tens of millions of pairs.
 MAX_FULL_PAIRS = 2_000_000
@@ -414,11 +417,14 @@ def _inside_areas(
     return inside
 
 
-def candidate_pairs(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params) -> _Pairs:
+def candidate_pairs(
+    tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params, *, prune: bool = True
+) -> _Pairs:
     """All pairs within reach, each marked feasible or with the first constraint it breaks.
 
     Pairs farther than the radius are not generated at all (the grid never looks there);
-    a task with none within the radius is explained as such.
+    a task with none within the radius is explained as such. A large round keeps only each
+    task's nearest workers (`prune`), completed by the dual-price check in `solve`.
     """
     located_t = np.array([i for i, t in enumerate(tasks) if t.x_km is not None], np.int64)
     remote_t = np.array([i for i, t in enumerate(tasks) if t.x_km is None], np.int64)
@@ -429,7 +435,8 @@ def candidate_pairs(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params
     wx = np.array([workers[i].x_km for i in placed_w], np.float64)
     wy = np.array([workers[i].y_km for i in placed_w], np.float64)
     if (
-        len(located_t)
+        prune
+        and len(located_t)
         and len(placed_w)
         and _full_pair_count(tx, ty, wx, wy, params) > MAX_FULL_PAIRS
     ):
@@ -526,12 +533,15 @@ def solve(round_input: RoundInput) -> RoundResult:
     pairs = candidate_pairs(tasks, workers, params)
     fairness = np.array(fairness_scores(workers))
     penalty_units = _to_units(params.unassigned_penalty)
-    tie = _tie(n_tasks, n_workers)
+    scale = _scale(n_tasks, n_workers)
+    checks = 0
     while True:
         distance_cost = params.weight_distance * pairs.distance
         fairness_cost = params.weight_fairness * fairness[pairs.worker]
         cost = distance_cost + fairness_cost
-        priced = _priced(pairs.distance, pairs.worker, pairs.broken, fairness, rested, params, tie)
+        priced = _priced(
+            pairs.distance, pairs.worker, pairs.broken, fairness, rested, params, scale
+        )
         usable = priced.usable
         edge = np.flatnonzero(usable)
         # Rows: tasks. Columns: workers, then one "leave it unassigned" column per task.
@@ -540,20 +550,30 @@ def solve(round_input: RoundInput) -> RoundResult:
         weights = np.concatenate(
             [
                 priced.weight[edge],
-                np.full(n_tasks, penalty_units + 1.0 + (n_workers + 1) * tie),
+                np.full(n_tasks, (penalty_units + 1) * scale + n_workers + 1, np.int64),
             ]
         )
-        graph = csr_matrix((weights, (rows, cols)), shape=(n_tasks, n_workers + n_tasks))
+        graph = csr_matrix(
+            (weights.astype(np.float64), (rows, cols)), shape=(n_tasks, n_workers + n_tasks)
+        )
         matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
         column_of_task = np.empty(n_tasks, dtype=np.int64)
         column_of_task[matched_rows] = matched_cols
         if not pairs.pruned:
             break
-        missing = _pairs_pricing_out(
-            tasks, workers, params, pairs, fairness, rested, rows, cols, weights, column_of_task
-        )
-        if len(missing[0]) == 0:
+        checks += 1
+        try:
+            missing = _pairs_pricing_out(
+                tasks, workers, params, pairs, fairness, rested, rows, cols, weights, column_of_task
+            )
+        except DispatchInputError:
+            missing = None  # no proof (cannot happen with integer weights): see below
+        if missing is not None and len(missing[0]) == 0:
             break  # proven optimal over every pair, not only the nearest ones
+        if missing is None or checks >= MAX_PRICE_CHECKS:
+            # Never fail a round for want of a proof: solve the whole graph instead.
+            pairs = candidate_pairs(tasks, workers, params, prune=False)
+            continue
         pairs = _with_pairs(pairs, *missing, constraint_marks(tasks, workers, params, *missing))
     worker_of_task = np.where(column_of_task < n_workers, column_of_task, -1)
 
@@ -571,14 +591,16 @@ def solve(round_input: RoundInput) -> RoundResult:
     )
 
 
-def _tie(n_tasks: int, n_workers: int) -> float:
-    """A tie-break below one unit over the whole round, so lower worker ids win ties."""
-    return 1.0 / ((n_workers + 1) * (n_tasks + 1))
+def _scale(n_tasks: int, n_workers: int) -> int:
+    """What a unit of cost is worth in the graph's integer weights. Each pair adds its
+    worker's rank (1..n_workers+1) below it, so lower worker ids win ties; summed over
+    every task the ranks stay below one unit, so they never outweigh a real difference."""
+    return (n_workers + 1) * (n_tasks + 1)
 
 
 @dataclass(frozen=True)
 class _Priced:
-    weight: NDArray[np.float64]  # the assignment graph's edge weight of each pair
+    weight: NDArray[np.int64]  # the assignment graph's edge weight of each pair
     usable: NDArray[np.bool_]  # feasible, rested, and cheaper than leaving the task
 
 
@@ -589,16 +611,16 @@ def _priced(
     fairness: NDArray[np.float64],
     rested: NDArray[np.bool_],
     params: Params,
-    tie: float,
+    scale: int,
 ) -> _Priced:
     """Each pair's weight in the graph, the one definition the solve and the dual-price
     check share (the check proves nothing if it prices pairs differently): the cost in
-    integer units, shifted by +1 so no edge weighs 0 (a sparse zero is no edge), plus the
-    tie-break."""
+    whole units, shifted by +1 so no edge weighs 0 (a sparse zero is no edge), times the
+    scale, plus the worker's rank as the tie-break. All integers."""
     cost = params.weight_distance * distance + params.weight_fairness * fairness[worker]
-    units = np.rint(cost * UNITS_PER_KM)
+    units = np.rint(cost * UNITS_PER_KM).astype(np.int64)
     usable = (broken == 0) & rested[worker] & (units <= _to_units(params.unassigned_penalty))
-    return _Priced(units + 1.0 + (worker + 1) * tie, usable)
+    return _Priced((units + 1) * scale + worker + 1, usable)
 
 
 def _with_pairs(
@@ -620,10 +642,10 @@ def _with_pairs(
 def column_prices(
     rows: NDArray[np.int64],
     cols: NDArray[np.int64],
-    weights: NDArray[np.float64],
+    weights: NDArray[np.int64],
     column_of_task: NDArray[np.int64],
     n_columns: int,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Dual prices (u per task, v per column) proving an optimal assignment optimal:
     u_t + v_c ≤ weight(t, c) on every edge, with equality on the matched ones, v ≤ 0,
     and v = 0 on unmatched columns.
@@ -635,13 +657,14 @@ def column_prices(
     are the longest chain of reassignments (about ten in the benchmark cities).
     """
     n_tasks = len(column_of_task)
+    weights = np.asarray(weights, np.int64)  # exact: no rounding noise in the proof
     matched = cols == column_of_task[rows]
-    matched_weight = np.empty(n_tasks)
+    matched_weight = np.empty(n_tasks, np.int64)
     matched_weight[rows[matched]] = weights[matched]
     tail = column_of_task[rows[~matched]]
     head = cols[~matched]
     length = weights[~matched] - matched_weight[rows[~matched]]
-    v = np.zeros(n_columns)
+    v = np.zeros(n_columns, np.int64)
     for _round in range(n_columns + 1):
         relaxed = v.copy()
         np.minimum.at(relaxed, head, v[tail] + length)
@@ -651,9 +674,9 @@ def column_prices(
     raise DispatchInputError("the assignment is not optimal: a negative cycle remains")
 
 
-# Below this reduced cost (in units, against weights near 10⁷) a pair would improve the
-# round; above it the difference is floating-point noise from summing prices.
-PRICE_TOLERANCE = 1e-6
+# A pruned round re-solves at most this many times with the pairs its prices bring back;
+# past it, the whole graph is solved (slower, never wrong).
+MAX_PRICE_CHECKS = 8
 # When some pair prices out, pairs within this share of the unassigned penalty of doing so
 # are added too.
 PRICE_MARGIN = 0.02
@@ -668,7 +691,7 @@ def _pairs_pricing_out(
     rested: NDArray[np.bool_],
     rows: NDArray[np.int64],
     cols: NDArray[np.int64],
-    weights: NDArray[np.float64],
+    weights: NDArray[np.int64],
     column_of_task: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """The pairs left out by pruning whose reduced cost is negative under the pruned
@@ -677,9 +700,10 @@ def _pairs_pricing_out(
     feasible for the whole problem, and primal and dual objectives are equal).
 
     Only workers nearer than r_t can price out for task t: a pair's weight is at least
-    (weight_distance × d + weight_fairness × min fairness) × units + ½ and v ≤ 0, so it
-    beats u_t only when d < (u_t − ½ − weight_fairness × min fairness × units) ÷
-    (weight_distance × units). In the benchmark cities that leaves a handful of tasks.
+    ((weight_distance × d + weight_fairness × min fairness) × units − ½ + 1) × scale and
+    v ≤ 0, so it beats u_t only when d < (u_t ÷ scale − ½ − weight_fairness × min
+    fairness × units) ÷ (weight_distance × units); the reach below keeps a unit to spare.
+    In the benchmark cities that leaves a handful of tasks. All in integers: exact.
     """
     n_tasks, n_workers = len(tasks), len(workers)
     u, v = column_prices(rows, cols, weights, column_of_task, n_workers + n_tasks)
@@ -688,10 +712,11 @@ def _pairs_pricing_out(
     empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64))
     if len(located) == 0 or len(placed) == 0:
         return empty
-    floor = params.weight_fairness * float(fairness.min()) * UNITS_PER_KM + 0.5
+    scale = _scale(n_tasks, n_workers)
+    floor = params.weight_fairness * float(fairness.min()) * UNITS_PER_KM
     if params.weight_distance > 0:
         margin = PRICE_MARGIN * _to_units(params.unassigned_penalty)
-        reach = (u[located] + margin - floor) / (params.weight_distance * UNITS_PER_KM)
+        reach = (u[located] / scale + margin - floor + 1) / (params.weight_distance * UNITS_PER_KM)
         reach = np.minimum(reach, params.radius_km)
     else:
         reach = np.full(len(located), params.radius_km)
@@ -715,14 +740,14 @@ def _pairs_pricing_out(
     wy = np.array([workers[i].y_km or 0.0 for i in range(n_workers)])
     distance = np.hypot(tx[ti] - wx[wi], ty[ti] - wy[wi])
     broken = constraint_marks(tasks, workers, params, ti, wi, distance)
-    priced = _priced(distance, wi, broken, fairness, rested, params, _tie(n_tasks, n_workers))
+    priced = _priced(distance, wi, broken, fairness, rested, params, scale)
     reduced = priced.weight - u[ti] - v[wi]
     eligible = priced.usable
-    if not np.any(eligible & (reduced < -PRICE_TOLERANCE)):
+    if not np.any(eligible & (reduced < 0)):
         return empty
     # Some pair improves the round: add it, and with it every pair nearly priced out, so
     # the prices of the next solve do not uncover yet another few (fewer re-solves).
-    adding = eligible & (reduced < PRICE_MARGIN * _to_units(params.unassigned_penalty))
+    adding = eligible & (reduced < PRICE_MARGIN * _to_units(params.unassigned_penalty) * scale)
     return ti[adding], wi[adding], distance[adding]
 
 

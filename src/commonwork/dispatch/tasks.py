@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
 
 from commonwork.core import clock
-from commonwork.dispatch.actions import record_feed_failure, record_weather_alerts, run_round
+from commonwork.dispatch.actions import (
+    record_feed_failure,
+    record_round_failure,
+    record_weather_alerts,
+    run_round,
+)
 from commonwork.dispatch.alerts import configured_source
 from commonwork.dispatch.live import regions_with_open_tasks
 from commonwork.dispatch.weather import AlertFeedError
+
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -22,9 +31,18 @@ def dispatch_regions() -> int:
     """The scheduled job: a round for each region with open tasks, in name order, then a
     city-wide round ("") for tasks without a region and whatever the regional rounds
     could not place. The rounds run one after another, each in its own transaction, so
-    each sees the offers the previous ones made (a worker is never offered two tasks)."""
-    regions = [*regions_with_open_tasks(clock.now()), ""]
-    return sum(run_round(region=region, reuse_unchanged=True).offered_count for region in regions)
+    each sees the offers the previous ones made (a worker is never offered two tasks).
+
+    One region's failing round stops no other: it rolls back, is logged and written to
+    the audit log (dispatch.round_failed), and runs again at the next tick."""
+    offered = 0
+    for region in [*regions_with_open_tasks(clock.now()), ""]:
+        try:
+            offered += run_round(region=region, reuse_unchanged=True).offered_count
+        except Exception as error:
+            log.exception("the dispatch round of region %r failed", region)
+            record_round_failure(region, error)
+    return offered
 
 
 @task()
