@@ -42,7 +42,7 @@ def cities(draw: st.DrawFn) -> RoundInput:
 
 
 def _assigned_cost(result: Any) -> float:
-    return round(result.total_cost, 6)
+    return round(float(result.total_cost), 6)
 
 
 @pytest.mark.parametrize("neighbours", [1, 2])

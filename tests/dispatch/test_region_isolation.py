@@ -9,6 +9,7 @@ import pytest
 
 from commonwork.core.models import AuditEntry
 from commonwork.dispatch import tasks as dispatch_tasks
+from commonwork.dispatch.actions import run_round as run_round_for_real
 from commonwork.work import actions
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_a_failing_region_does_not_stop_the_others(
         actions.report_location(actor=worker, lat=52.5200, lon=13.4050)
     broken = make_task(region="alpha")
     fine = make_task(region="beta")
-    real = dispatch_tasks.run_round
+    real = run_round_for_real
 
     def run_round(*, region: str = "", reuse_unchanged: bool = False) -> Any:
         if region == "alpha":

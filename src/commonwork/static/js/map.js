@@ -191,7 +191,7 @@
     serviceArea(map, element);
     const bounds = [];
     points.forEach(function (p) {
-      L.marker([p.lat, p.lon], { icon: pin(p.kind, p.letter), title: p.label, keyboard: false })
+      L.marker([p.lat, p.lon], { icon: pin(p.kind, p.letter), keyboard: false })
         .addTo(map);
       bounds.push([p.lat, p.lon]);
     });
