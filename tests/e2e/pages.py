@@ -7,6 +7,8 @@ cannot escape the checks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from commonwork.dispatch.models import DispatchRound
@@ -208,3 +210,14 @@ def demo_pages() -> dict[str | None, list[str]]:
 
 def rounds_exist() -> bool:
     return DispatchRound.objects.exists()
+
+
+def log_in_as_demo(page: Any, base: str, username: str, prefix: str = "") -> None:
+    """Log a demo member in through the log-in page (the demo's published password)."""
+    from commonwork.site.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}{prefix}/login/")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state("networkidle")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.urls import resolve
 
-from commonwork.site.demo import DEMO_PASSWORD, load_demo
-from tests.e2e.pages import PAGE_NAMES, demo_pages
+from commonwork.site.demo import load_demo
+from tests.e2e.pages import PAGE_NAMES, demo_pages, log_in_as_demo
 
 # What the pages show does not depend on the database: checked once, in the SQLite pass.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
@@ -66,14 +66,6 @@ READ = """() => {
 }"""
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/zh-hans/login/")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("networkidle")
-
-
 def test_no_english_is_left_on_any_chinese_page(live_server: Any, browser: Any) -> None:
     load_demo("zh-hans")
     allowed = ALLOWED
@@ -87,7 +79,7 @@ def test_no_english_is_left_on_any_chinese_page(live_server: Any, browser: Any) 
         for user, paths in pages.items():
             context.clear_cookies()
             if user is not None:
-                _log_in(page, live_server.url, user)
+                log_in_as_demo(page, live_server.url, user, "/zh-hans")
             for path in paths:
                 page.goto(f"{live_server.url}/zh-hans{path}")
                 words = set(ENGLISH.findall(page.evaluate(READ))) - allowed

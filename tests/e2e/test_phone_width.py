@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.urls import resolve
 
-from commonwork.site.demo import DEMO_PASSWORD, load_demo
-from tests.e2e.pages import PAGE_NAMES, demo_pages
+from commonwork.site.demo import load_demo
+from tests.e2e.pages import PAGE_NAMES, demo_pages, log_in_as_demo
 
 # What the pages show does not depend on the database: checked once, in the SQLite pass.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
@@ -25,14 +25,6 @@ def _too_wide(page: Any) -> int:
     return int(
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     )
-
-
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize(("prefix", "language"), [("", "en"), ("/zh-hans", "zh-hans")])
@@ -52,7 +44,7 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(
         for user, paths in pages.items():
             context.clear_cookies()
             if user is not None:
-                _log_in(page, live_server.url, user)
+                log_in_as_demo(page, live_server.url, user)
             for path in paths:
                 page.goto(f"{live_server.url}{prefix}{path}")
                 if (overflow := _too_wide(page)) > 0:

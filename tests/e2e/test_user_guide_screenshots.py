@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from commonwork.governance.models import Proposal
-from commonwork.site.demo import DEMO_PASSWORD, load_demo
+from commonwork.site.demo import load_demo
 from commonwork.work.models import Offer, OfferStatus, Task
+from tests.e2e.pages import log_in_as_demo
 
 # What the pages show does not depend on the database: checked once, in the SQLite pass.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
@@ -28,11 +29,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 def _session(browser: Any, base: str, username: str, size: dict[str, Any]) -> Any:
     context = browser.new_context(**size, locale="en-GB")
     page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("networkidle")
+    log_in_as_demo(page, base, username)
     return page
 
 
