@@ -51,6 +51,7 @@ def test_the_user_guide_pictures(live_server: Any, browser: Any, artifacts: Path
         else ("dan", "/client/", DESKTOP, None),
         "desktop-election-zh": ("alice", f"/zh-hans/proposals/{election.pk}/", DESKTOP, "timeline"),
         "phone-limits-en": ("bob", "/work/preferences/", PHONE, "areas-map"),
+        "phone-money-en": ("bob", "/money/", PHONE, "pay-chart"),
     }
     taken: list[Path] = []
     for name, (who, path, size, ready) in shots.items():

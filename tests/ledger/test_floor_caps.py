@@ -85,3 +85,23 @@ def test_counted_time_never_passes_a_cap_and_nothing_is_lost(
         available=available, on_task=on_task, window=window, caps=None
     )
     assert (uncapped, none_beyond) == (total, 0)
+
+
+def test_the_pay_chart_has_an_axis_values_and_a_legend(
+    alice: Any, bob: Any, complete_task: Any
+) -> None:
+    from django.test import Client
+
+    from tests.conftest import log_in
+
+    complete_task(bob, start=at(FOUNDED, 10))
+    with clock.set_to(at(FOUNDED + dt.timedelta(days=7), 1)):
+        close_period(actor=alice)
+        client = Client()
+        assert log_in(client, "bob")
+        page = client.get("/money/").content.decode()
+    chart = page.split('data-testid="pay-chart"')[1].split("</svg>")[0]
+    assert chart.count('class="tick"') == 3  # zero, half and the top, in money
+    assert "0.00 EUR" in chart
+    assert 'data-testid="pay-value"' in chart
+    assert "the pay floor" in chart

@@ -93,17 +93,39 @@ class PayBar:
         return 100 - self.floor_height
 
 
+@dataclass(frozen=True)
+class Tick:
+    """A value on the chart's vertical axis, at its height in the chart's units."""
+
+    y: float
+    minor: int
+
+
+def _chart_weeks(statements: list[Statement]) -> tuple[list[Statement], int]:
+    """The weeks the chart shows (oldest first) and the value its top stands for."""
+    weeks = [s for s in reversed(statements) if s.figures.get("effective_hourly_minor")]
+    top = max(
+        (
+            max(int(s.figures["effective_hourly_minor"]), int(s.figures["floor_per_hour_minor"]))
+            for s in weeks
+        ),
+        default=1,
+    )
+    return weeks, max(top, 1)
+
+
+def pay_chart_ticks(statements: list[Statement]) -> list[Tick]:
+    """The vertical axis: zero, half the top and the top, in money per hour."""
+    weeks, top = _chart_weeks(statements)
+    if not weeks:
+        return []
+    return [Tick(100 - 100 * share, round(top * share)) for share in (0.0, 0.5, 1.0)]
+
+
 def pay_chart(statements: list[Statement], *, bar_width: int = 40) -> list[PayBar]:
     """Effective hourly pay per week against the floor that applied, oldest first,
     scaled so the tallest value is 100."""
-    weeks = [s for s in reversed(statements) if s.figures.get("effective_hourly_minor")]
-    if not weeks:
-        return []
-    top = max(
-        max(int(s.figures["effective_hourly_minor"]), int(s.figures["floor_per_hour_minor"]))
-        for s in weeks
-    )
-    top = max(top, 1)
+    weeks, top = _chart_weeks(statements)
     return [
         PayBar(
             label=s.period.starts_on.strftime("%m-%d"),

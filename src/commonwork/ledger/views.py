@@ -44,7 +44,8 @@ def _money_context(
     return {
         "statements": statements,
         "chart": chart,
-        "chart_width": 50 * len(chart) + 10,
+        "chart_ticks": selectors.pay_chart_ticks(statements),
+        "chart_width": max(50 * len(chart) + 10, 200),  # room for the legend
         "invoices": selectors.invoices_of(request.user)[:26],
         "owed_minor": selectors.balance_of_member(request.user),
         "payout_account": account,
