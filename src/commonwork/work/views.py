@@ -493,6 +493,17 @@ def steward_disputes_panel(request: HttpRequest, membership: Membership) -> Pane
 # --- the worker's phone: location, offers, limits, pushes -------------------------------
 
 
+def _point_in(data: Any) -> tuple[float, float] | None:
+    """The `lat` and `lon` a page's script sent, as numbers on the globe, or None."""
+    try:
+        lat, lon = float(data.get("lat", "")), float(data.get("lon", ""))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses NaN
+        return None
+    return lat, lon
+
+
 def _json_error(
     code: str, message: str, status: int = 400, *, field: str | None = None
 ) -> JsonResponse:
@@ -505,14 +516,11 @@ def _json_error(
 def share_location(request: AuthenticatedRequest) -> HttpResponse:
     """The phone's position while available (static/js/worker.js sends it at most every
     `location_share_seconds`). Refused when not available: nobody is tracked off shift."""
+    point = _point_in(request.POST)
+    if point is None:
+        return _json_error("invalid", _("Give lat and lon as numbers."))
     try:
-        lat, lon = float(request.POST.get("lat", "")), float(request.POST.get("lon", ""))
-    except ValueError:
-        return JsonResponse(
-            {"code": "invalid", "message": _("Give lat and lon as numbers.")}, status=400
-        )
-    try:
-        actions.report_location(actor=request.user, lat=lat, lon=lon)
+        actions.report_location(actor=request.user, lat=point[0], lon=point[1])
     except DomainError as error:
         return _json_error(error.code, error.localized(), error.status, field=error.field)
     return JsonResponse({"recorded": True, "every_seconds": selectors.location_share_seconds()})
@@ -614,18 +622,11 @@ def places_search(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def places_reverse(request: AuthenticatedRequest) -> HttpResponse:
     """The named place at a dropped pin, if any (else null: the pin alone counts)."""
+    point = _point_in(request.GET)
+    if point is None:
+        return _json_error("invalid", _("Give lat and lon as numbers."))
     try:
-        lat, lon = float(request.GET.get("lat", "")), float(request.GET.get("lon", ""))
-    except ValueError:
-        return JsonResponse(
-            {"code": "invalid", "message": _("Give lat and lon as numbers.")}, status=400
-        )
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return JsonResponse(
-            {"code": "invalid", "message": _("Give lat and lon as numbers.")}, status=400
-        )
-    try:
-        place = places.geocoder().reverse(lat, lon)
+        place = places.geocoder().reverse(*point)
     except places.GeocoderUnavailableError:
         return JsonResponse(None, safe=False, status=503)
     return JsonResponse(None if place is None else _place_json(place), safe=False)

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import NotFound
+from commonwork.core.marks import N_
 from commonwork.governance.actions._shared import _lock
 from commonwork.governance.actions.notices import notify
 from commonwork.governance.errors import GovernanceError
@@ -442,6 +443,14 @@ MAX_STATEMENT = 1000
 MAX_OUTCOME = 2000
 
 
+def _words(body: str, limit: int, message: str) -> str:
+    """A member's text, trimmed, refused when empty or past `limit` (said in `message`)."""
+    body = body.strip()
+    if not body or len(body) > limit:
+        raise GovernanceError("invalid", message, field="body", params={"limit": limit})
+    return body
+
+
 @transaction.atomic
 def write_candidate_statement(*, actor: User, proposal_id: int, body: str) -> CandidateStatement:
     """A candidate in an election says why members might elect them, until the close;
@@ -454,14 +463,7 @@ def write_candidate_statement(*, actor: User, proposal_id: int, body: str) -> Ca
         raise GovernanceError("forbidden", "Only a candidate in this election writes a statement.")
     if proposal.closed_at is not None:
         raise GovernanceError("illegal_transition", "The election is closed.")
-    body = body.strip()
-    if not body or len(body) > MAX_STATEMENT:
-        raise GovernanceError(
-            "invalid",
-            "A statement has 1 to {limit} characters.",
-            field="body",
-            params={"limit": MAX_STATEMENT},
-        )
+    body = _words(body, MAX_STATEMENT, N_("A statement has 1 to {limit} characters."))
     statement, _created = CandidateStatement.objects.update_or_create(
         proposal=proposal, candidate=actor, defaults={"body": body, "written_at": clock.now()}
     )
@@ -480,14 +482,7 @@ def write_outcome_statement(*, actor: User, proposal_id: int, body: str) -> Prop
         raise GovernanceError(
             "illegal_transition", "The outcome is written once voting has closed."
         )
-    body = body.strip()
-    if not body or len(body) > MAX_OUTCOME:
-        raise GovernanceError(
-            "invalid",
-            "An outcome has 1 to {limit} characters.",
-            field="body",
-            params={"limit": MAX_OUTCOME},
-        )
+    body = _words(body, MAX_OUTCOME, N_("An outcome has 1 to {limit} characters."))
     proposal.outcome_statement = body
     proposal.outcome_written_at = clock.now()
     proposal.save(update_fields=["outcome_statement", "outcome_written_at"])
