@@ -358,16 +358,24 @@ def decisions(*, alice: User, workers: list[User], founded: dt.datetime) -> None
         )
     with clock.set_to(election.voting_opens_at + dt.timedelta(minutes=1)):
         governance.open_voting(proposal_id=election.pk)
-    rng = random.Random(SEED + 1)  # noqa: S311 - as above
-    keys = [str(alice.pk), str(marta.pk), str(ivan.pk)]
+    a, m, i = str(alice.pk), str(marta.pk), str(ivan.pk)
+    # Most want continuity and a rider on the council: Alice and Marta are elected.
+    orders = ([a, m, i], [m, a, i], [a, i, m], [m, i, a], [i, a, m])
+    reasons = (
+        _("Alice knows the books; Marta knows the road."),
+        _("We need a rider among the stewards."),
+        "",
+        "",
+        _("Ivan would keep the accounts open."),
+    )
     with clock.set_to(election.voting_opens_at + dt.timedelta(hours=3)):
-        for voter in [alice, *workers[:14]]:
-            order = keys[:]
-            rng.shuffle(order)
-            if voter in (marta, lena):
-                order = [str(marta.pk), str(alice.pk), str(ivan.pk)]
+        for index, voter in enumerate([alice, *workers[:14]]):
             governance.cast_ballot(
-                actor=voter, proposal_id=election.pk, choice="answer", answer=order
+                actor=voter,
+                proposal_id=election.pk,
+                choice="answer",
+                answer=orders[index % len(orders)],
+                reason=reasons[index % len(reasons)],
             )
     with clock.set_to(election.voting_closes_at + dt.timedelta(minutes=1)):
         governance.close_voting(proposal_id=election.pk)
