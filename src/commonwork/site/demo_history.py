@@ -361,7 +361,7 @@ def decisions(*, alice: User, workers: list[User], founded: dt.datetime) -> None
     a, m, i = str(alice.pk), str(marta.pk), str(ivan.pk)
     # Most want continuity and a rider on the council: Alice and Marta are elected.
     orders = ([a, m, i], [m, a, i], [a, i, m], [m, i, a], [i, a, m])
-    reasons = (
+    election_reasons = (
         _("Alice knows the books; Marta knows the road."),
         _("We need a rider among the stewards."),
         "",
@@ -375,7 +375,7 @@ def decisions(*, alice: User, workers: list[User], founded: dt.datetime) -> None
                 proposal_id=election.pk,
                 choice="answer",
                 answer=orders[index % len(orders)],
-                reason=reasons[index % len(reasons)],
+                reason=election_reasons[index % len(election_reasons)],
             )
     with clock.set_to(election.voting_closes_at + dt.timedelta(minutes=1)):
         governance.close_voting(proposal_id=election.pk)
