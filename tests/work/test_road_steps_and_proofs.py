@@ -162,3 +162,30 @@ def test_the_delivery_form_keeps_the_task_when_the_code_is_wrong(under_way: Task
     assert answer.status_code == 302
     under_way.refresh_from_db()
     assert under_way.status == "delivered"
+
+
+def test_the_steps_left_follow_the_road() -> None:
+    from commonwork.work.lifecycle import Step, steps_left
+
+    assert steps_left(False, False) == [Step.ARRIVED, Step.PICKED_UP]
+    assert steps_left(True, False) == [Step.PICKED_UP]
+    assert steps_left(True, True) == []
+
+
+def test_the_task_page_follows_the_worker_only_while_under_way(
+    under_way: Task, bob: Any, dan: Any, make_member: Any
+) -> None:
+    """What the client's map polls: the status, and the worker's position while the task
+    is in progress (read through the vault's gate); nothing of it for anyone else."""
+    actions.report_location(actor=bob, lat=52.521, lon=13.404)
+    client = Client()
+    assert log_in(client, "dan")
+    live = client.get(f"/tasks/{under_way.pk}/live/").json()
+    assert live["status"] == "in_progress"
+    assert live["worker"] == [52.521, 13.404]
+    stranger = make_member("eve", "client")
+    other = Client()
+    other.force_login(stranger)
+    assert other.get(f"/tasks/{under_way.pk}/live/").status_code == 404
+    actions.deliver_task(actor=bob, task_id=under_way.pk)
+    assert client.get(f"/tasks/{under_way.pk}/live/").json()["worker"] is None

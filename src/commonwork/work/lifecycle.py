@@ -43,6 +43,21 @@ class Transition(StrEnum):
     HAND_BACK = "hand_back"
 
 
+class Step(StrEnum):
+    """The worker's steps on the road, noted on a located task in progress (not states:
+    the task stays in progress): at the pickup, then picked up."""
+
+    ARRIVED = "arrived"
+    PICKED_UP = "picked_up"
+
+
+def steps_left(arrived: bool, picked_up: bool) -> list[Step]:
+    """The steps a worker may still say, in order (picking up implies arriving)."""
+    if picked_up:
+        return []
+    return [Step.PICKED_UP] if arrived else [Step.ARRIVED, Step.PICKED_UP]
+
+
 TERMINAL = frozenset({TaskStatus.COMPLETED, TaskStatus.CANCELLED})
 
 TRANSITIONS: dict[Transition, tuple[frozenset[TaskStatus], TaskStatus]] = {

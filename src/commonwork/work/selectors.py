@@ -205,6 +205,21 @@ def actions_for(actor: User, task: Task) -> list[str]:
     return [t.value for t in Transition if t in possible & mine]
 
 
+def road_steps_for(actor: User, task: Task) -> list[str]:
+    """The road steps this actor may say on this task now: only its worker, only on a
+    located task in progress (work.lifecycle.steps_left)."""
+    from commonwork.work.lifecycle import steps_left
+
+    if task.worker_id != actor.pk or task.kind != TaskKind.LOCATED:
+        return []
+    if task.status != TaskStatus.IN_PROGRESS:
+        return []
+    return [
+        step.value
+        for step in steps_left(task.arrived_at is not None, task.picked_up_at is not None)
+    ]
+
+
 def worker_visible(actor: User, task: Task) -> bool:
     """Whether `actor` may know who does this task: the worker and stewards always; the
     task's client only while this very task is in hand; nobody else. Anyone but the

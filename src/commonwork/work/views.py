@@ -183,7 +183,7 @@ def _task_context(request: AuthenticatedRequest, task: Task) -> dict[str, Any]:
         "open_dropoff": maps.open_in_maps(task.dropoff_lat, task.dropoff_lon),
         "proofs": selectors.delivery_proofs_for(request.user, task),
         "deliver_form": DeliverForm(),
-        "steps": _steps_for(request.user, task),
+        "steps": selectors.road_steps_for(request.user, task),
         "show_code": task.project.client_id == request.user.pk and bool(task.recipient_code),
         "panels": panels,
         "task": task,
@@ -228,16 +228,7 @@ def task_transition(request: AuthenticatedRequest, task_id: int, transition: str
     return redirect(_back_or(request, reverse("task_detail", args=[task_id])))
 
 
-def _steps_for(actor: User, task: Task) -> list[str]:
-    """The road steps the worker may say now: arrived at the pickup, then picked up."""
-    if task.worker_id != actor.pk or task.kind != "located" or task.status != "in_progress":
-        return []
-    if task.arrived_at is None:
-        return [actions.Step.ARRIVED, actions.Step.PICKED_UP]
-    return [] if task.picked_up_at is not None else [actions.Step.PICKED_UP]
-
-
-STEP_MESSAGES = {
+STEP_MESSAGES: dict[str, Any] = {
     actions.Step.ARRIVED: gettext_lazy("Arrival at the pickup noted: the client sees it."),
     actions.Step.PICKED_UP: gettext_lazy("Picked up: the client sees it. Now to the drop-off."),
 }

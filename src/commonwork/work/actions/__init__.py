@@ -40,7 +40,6 @@ from commonwork.work.actions.push import (
 from commonwork.work.actions.tasks import (
     MAX_PROOF_BYTES,
     SIMPLE_TRANSITIONS,
-    Step,
     cancel_task,
     complete_task,
     deliver_task,
@@ -52,6 +51,7 @@ from commonwork.work.actions.tasks import (
     start_task,
     take_task,
 )
+from commonwork.work.lifecycle import Step
 
 __all__ = [
     "MAX_ESTIMATED_MINUTES",

@@ -24,7 +24,13 @@ from commonwork.work import places
 from commonwork.work.actions._shared import MAX_ESTIMATED_MINUTES, TaskAction
 from commonwork.work.errors import WorkError
 from commonwork.work.hooks import TaskCompleted, task_completed
-from commonwork.work.lifecycle import IllegalTransitionError, TaskStatus, Transition, next_status
+from commonwork.work.lifecycle import (
+    IllegalTransitionError,
+    Step,
+    TaskStatus,
+    Transition,
+    next_status,
+)
 from commonwork.work.models import (
     AvailabilityPeriod,
     DeliveryProof,
@@ -382,13 +388,6 @@ def start_task(*, actor: User, task_id: int) -> Task:
         transition=Transition.START,
         guard=lambda task: _require_worker_of(actor, task),
     )
-
-
-class Step:
-    """The worker's steps on the road, recorded on a located task in progress."""
-
-    ARRIVED = "arrived"
-    PICKED_UP = "picked_up"
 
 
 @transaction.atomic
