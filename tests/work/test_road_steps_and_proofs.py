@@ -189,3 +189,16 @@ def test_the_task_page_follows_the_worker_only_while_under_way(
     assert other.get(f"/tasks/{under_way.pk}/live/").status_code == 404
     actions.deliver_task(actor=bob, task_id=under_way.pk)
     assert client.get(f"/tasks/{under_way.pk}/live/").json()["worker"] is None
+
+
+def test_a_photo_over_the_limit_is_refused_before_it_is_read(under_way: Task) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    worker = Client()
+    assert log_in(worker, "bob")
+    big = SimpleUploadedFile("door.png", PNG + b"\x00" * 5_000_000, content_type="image/png")
+    answer = worker.post(f"/tasks/{under_way.pk}/deliver/", {"photo": big})
+    assert answer.status_code == 400
+    assert "at most 5 MB" in answer.content.decode()
+    under_way.refresh_from_db()
+    assert under_way.status == "in_progress"

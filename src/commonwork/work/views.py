@@ -255,10 +255,9 @@ def task_deliver(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_task(request, task_id, status=400, deliver_form=form)
     upload = form.cleaned_data.get("photo")
-    if upload is not None and upload.size > actions.MAX_PROOF_BYTES:
-        form.add_error("photo", _("A proof photo is at most 5 MB."))
-        return _render_task(request, task_id, status=400, deliver_form=form)
     try:
+        if upload is not None:
+            actions.check_proof_size(upload.size)  # before reading it into memory
         actions.deliver_task(
             actor=request.user,
             task_id=task_id,

@@ -423,6 +423,18 @@ def record_step(*, actor: User, task_id: int, step: str) -> Task:
 MAX_PROOF_BYTES = 5_000_000
 
 
+def check_proof_size(size: int) -> None:
+    """Refuse a proof photo over the limit (the page checks an upload's size before
+    reading it, with this same refusal)."""
+    if size > MAX_PROOF_BYTES:
+        raise WorkError(
+            "invalid",
+            "A proof photo is at most {limit} MB.",
+            field="photo",
+            params={"limit": MAX_PROOF_BYTES // 1_000_000},
+        )
+
+
 def image_type(data: bytes) -> str | None:
     """The picture's type from its first bytes (JPEG, PNG or WebP), whatever it is called."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -442,13 +454,7 @@ def _prove(task: Task, actor: User, *, code: str, photo: bytes | None) -> str | 
             raise WorkError(
                 "invalid", "A proof photo is a JPEG, PNG or WebP picture.", field="photo"
             )
-        if len(photo) > MAX_PROOF_BYTES:
-            raise WorkError(
-                "invalid",
-                "A proof photo is at most {limit} MB.",
-                field="photo",
-                params={"limit": MAX_PROOF_BYTES // 1_000_000},
-            )
+        check_proof_size(len(photo))
         DeliveryProof.objects.create(
             task=task,
             worker=actor,
