@@ -41,6 +41,7 @@ EXPECTED: dict[str, set[str]] = {
         "identity",
         "claims",
         "equity",
+        "delivery_proofs",
     },
     "job without a declared purpose": set(),
 }

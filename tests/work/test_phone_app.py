@@ -170,6 +170,11 @@ def test_an_offer_is_pushed_encrypted_to_the_workers_browser(
     assert message["offer"] == offer.pk
     assert message["title"] == open_task.title
     assert "bob" not in json.dumps(message)  # nothing personal in the push
+    # Reading the browser's address is in Bob's access log, under the bylaws' purpose.
+    from commonwork.vault.models import AccessLogEntry
+
+    read = AccessLogEntry.objects.get(subject=bob, category="delivery_proofs")
+    assert (read.actor_label, read.basis) == ("push", "bylaws:offer_push")
 
 
 def test_a_subscription_the_push_service_forgot_is_dropped(

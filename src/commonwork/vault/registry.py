@@ -52,6 +52,7 @@ JOB_LABELS: dict[str, str] = {
     "retention": N_("retention"),
     "sos": N_("the SOS call"),
     "equity_report": N_("the equity report"),
+    "push": N_("the offer push"),
 }
 
 
@@ -245,6 +246,15 @@ PURPOSES: dict[str, Purpose] = {
             N_(
                 "The equity report reads the groups members chose to declare, with their "
                 "hours, offers and pay, and publishes only noisy group totals."
+            ),
+        ),
+        Purpose(
+            "offer_push",
+            "job",
+            frozenset({"delivery_proofs"}),
+            N_(
+                "To ring a worker's phone with an offer, the push job reads the address their "
+                "browser gave for it; nothing else, and only where the worker switched it on."
             ),
         ),
         Purpose(

@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from pywebpush import WebPushException, webpush
 
+from commonwork.vault import gate
 from commonwork.work.actions.push import forget_push_subscription
 from commonwork.work.models import Offer, PushSubscription
 
@@ -42,9 +43,19 @@ def send_offer(offer_id: int) -> int:
     offer = Offer.objects.select_related("task").filter(pk=offer_id).first()
     if offer is None:
         return 0
+    subscriptions = list(PushSubscription.objects.filter(worker_id=offer.worker_id))
+    if not subscriptions:
+        return 0
+    # The browser's address is the worker's data: read under the bylaws, and logged.
+    gate.job_reads(
+        job="push",
+        purpose="offer_push",
+        subject_ids=[offer.worker_id],
+        categories=["delivery_proofs"],
+    )
     payload = json.dumps(offer_message(offer))
     sent = 0
-    for subscription in PushSubscription.objects.filter(worker_id=offer.worker_id):
+    for subscription in subscriptions:
         try:
             webpush(
                 subscription_info={
