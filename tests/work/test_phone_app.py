@@ -177,6 +177,35 @@ def test_an_offer_is_pushed_encrypted_to_the_workers_browser(
     assert (read.actor_label, read.basis) == ("push", "bylaws:offer_push")
 
 
+def test_making_an_offer_pushes_it_once_the_offer_is_committed(
+    push_service: str,
+    vapid: None,
+    bob: Any,
+    alice: Any,
+    open_task: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    browser_key = ec.generate_private_key(ec.SECP256R1())
+    PushSubscription.objects.create(
+        worker=bob,
+        endpoint=push_service,
+        p256dh=_b64(
+            browser_key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        ),
+        auth=_b64(b"sixteen byte key"),
+        created_at=open_task.created_at,
+    )
+    actions.set_availability(actor=bob, available=True)
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        actions.offer_task(actor=alice, task_id=open_task.pk, worker_id=bob.pk)
+    assert _PushService.received == []  # nothing leaves before the offer commits
+    for callback in waiting:
+        callback()  # the commit: the background job sends it
+    assert len(_PushService.received) == 1
+
+
 def test_a_subscription_the_push_service_forgot_is_dropped(
     push_service: str, vapid: None, bob: Any, alice: Any, open_task: Any
 ) -> None:
