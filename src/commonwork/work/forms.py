@@ -12,6 +12,12 @@ from commonwork.work.models import DisputeOutcome, TaskKind
 
 
 class ProjectForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: it shares the client's page with the task form, whose title field
+        # would otherwise have the same id (and the labels would name both).
+        kwargs.setdefault("auto_id", "project_%s")
+        super().__init__(*args, **kwargs)
+
     title = forms.CharField(label=_("Project title"), max_length=120)
     purpose = forms.CharField(
         label=_("Purpose (every worker on it sees this)"),
