@@ -72,18 +72,10 @@ def instance(n_tasks: int, n_workers: int, seed: int = 2026) -> RoundInput:
 
 
 def candidate_graph(round_input: RoundInput) -> Graph:
-    tasks = sorted(round_input.tasks, key=lambda t: t.id)
-    workers = sorted(round_input.workers, key=lambda w: w.id)
-    params = round_input.params
-    pairs = solver.candidate_pairs(tasks, workers, params)
-    fairness = np.array(solver.fairness_scores(workers))
-    cost = params.weight_distance * pairs.distance + params.weight_fairness * fairness[pairs.worker]
-    units = np.rint(cost * solver.UNITS_PER_KM).astype(np.int64)
-    penalty = round(params.unassigned_penalty * solver.UNITS_PER_KM)
-    keep = (pairs.broken == 0) & (units <= penalty)
-    return Graph(
-        pairs.task[keep], pairs.worker[keep], units[keep], penalty, len(tasks), len(workers)
-    )
+    """The usable pairs the round starts from (every one within the radius, or each task's
+    cheapest in a dense cell), as the engine weighs them."""
+    task, worker, units, penalty, n_workers = solver.assignment_graph(round_input)
+    return Graph(task, worker, units, penalty, len(round_input.tasks), n_workers)
 
 
 def ortools_solve(graph: Graph) -> int:

@@ -392,27 +392,67 @@ def test_the_nearest_worker_alone_would_leave_a_task_out_and_the_prices_bring_it
         mock.patch.object(solver, "MAX_FULL_PAIRS", 0),
         mock.patch.object(solver, "NEAREST_CANDIDATES", 1),
     ):
-        pairs = solver.candidate_pairs(
-            list(round_input.tasks), list(round_input.workers), round_input.params
-        )
+        _tasks, graph_workers, _units, _penalty, _n = solver.assignment_graph(round_input)
         result = solve(round_input)
-    assert pairs.pruned
-    assert set(pairs.worker.tolist()) == {0}  # worker 2 was pruned away
+    assert set(graph_workers.tolist()) == {0}  # worker 2 was pruned away
     assert {(a.task_id, a.worker_id) for a in result.assignments} == {(1, 1), (2, 2)}
     assert result.unassigned == ()
 
 
-def test_dual_prices_prove_an_assignment_and_refuse_a_suboptimal_one() -> None:
-    import numpy as np
+def _km(task: TaskIn, worker: WorkerIn) -> float:
+    import math
 
-    from commonwork.dispatch.solver import column_prices
+    assert task.x_km is not None
+    assert task.y_km is not None
+    assert worker.x_km is not None
+    assert worker.y_km is not None
+    return math.hypot(task.x_km - worker.x_km, task.y_km - worker.y_km)
 
-    # Two tasks, two workers: task 0 costs 1 or 3, task 1 costs 2 or 10.
-    rows = np.array([0, 0, 1, 1])
-    cols = np.array([0, 1, 0, 1])
-    weights = np.array([1.0, 3.0, 2.0, 10.0])
-    u, v = column_prices(rows, cols, weights, np.array([1, 0]), 2)  # optimal: 3 + 2
-    assert np.all(u[rows] + v[cols] <= weights + 1e-9)
-    assert u.sum() + v.sum() == pytest.approx(5.0)
-    with pytest.raises(DispatchInputError):
-        column_prices(rows, cols, weights, np.array([0, 1]), 2)  # 1 + 10 is not optimal
+
+def test_the_prices_a_round_returns_prove_it_optimal_over_every_pair() -> None:
+    from commonwork.dispatch import solver
+
+    round_input = RoundInput(
+        tasks=tuple(TaskIn(i, (i * 0.37) % 2, (i * 0.61) % 2, 10) for i in range(1, 9)),
+        workers=tuple(WorkerIn(100 + i, (i * 0.53) % 2, (i * 0.29) % 2) for i in range(6)),
+        params=Params(radius_km=1.0, weight_fairness=0.0, unassigned_penalty=1.0),
+    )
+    result = solve(round_input)
+    prices = result.prices
+    assert prices is not None
+    n, m = len(prices.task_ids), len(prices.worker_ids)
+    scale = (m + 1) * (n + 1)
+    leave = (1_000 + 1) * scale + m + 1
+    assigned = {a.task_id: a.worker_id for a in result.assignments}
+    u = []
+    for t, task_id in enumerate(prices.task_ids.tolist()):
+        task = next(x for x in round_input.tasks if x.id == task_id)
+        w = int(prices.worker_of_task[t])
+        if w < 0:
+            assert task_id not in assigned
+            u.append(leave - int(prices.leave_price[t]))
+            continue
+        worker = round_input.workers[w]
+        assert assigned[task_id] == worker.id
+        units = round(_km(task, worker) * 1_000)
+        u.append((units + 1) * scale + w + 1 - int(prices.worker_price[w]))
+    # Dual feasible on every pair within the radius and every "leave it" column ...
+    for t, task in enumerate(sorted(round_input.tasks, key=lambda x: x.id)):
+        assert u[t] + int(prices.leave_price[t]) <= leave
+        for w, worker in enumerate(round_input.workers):
+            d = _km(task, worker)
+            if d <= 1.0 and round(d * 1_000) <= 1_000:
+                assert u[t] + int(prices.worker_price[w]) <= (round(d * 1_000) + 1) * scale + w + 1
+    # ... with prices only on workers who got a task: so no assignment costs less.
+    taken = set(prices.worker_of_task.tolist())
+    assert all(p <= 0 for p in prices.worker_price.tolist())
+    assert all(p == 0 for w, p in enumerate(prices.worker_price.tolist()) if w not in taken)
+    assert sum(u) + int(prices.worker_price.sum()) + int(prices.leave_price.sum()) == sum(
+        (leave if w < 0 else 0) for w in prices.worker_of_task.tolist()
+    ) + sum(
+        (round(a.distance_km * 1_000) + 1) * scale
+        + [x.id for x in round_input.workers].index(a.worker_id)
+        + 1
+        for a in result.assignments
+    )
+    assert solver.UNITS_PER_KM == 1_000

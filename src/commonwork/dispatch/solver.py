@@ -26,23 +26,23 @@ ties, and the input is put in id order first, so the same input gives the same o
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
 import math
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
-from statistics import median
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-from scipy.spatial import cKDTree
 
-SOLVER_VERSION = "commonwork-dispatch/2"
+from commonwork.dispatch import kernels
+
+SOLVER_VERSION = "commonwork-dispatch/3"
 # Costs are whole metres. With the tie-break folded in (see _scale) every weight is an
 # integer below 2**53, so the solve and its optimality proof are exact in floating point
 # and in int64: no "negative cycle" of rounding noise can appear.
@@ -186,8 +186,11 @@ class RoundResult:
     idle: tuple[Idle, ...]
     total_cost: float
     candidate_pairs: int
-    # Always proven: a pruned graph is completed by the dual-price check (column_prices).
+    # Always proven: a pruned graph is completed by the dual-price check (kernels).
     exact: bool = True
+    # The solve's matching and prices, for the next solve's warm start (not part of the
+    # result's meaning: left out of comparisons and of the digest).
+    prices: Prices | None = field(default=None, compare=False, repr=False)
 
 
 # --- input checks -----------------------------------------------------------------------
@@ -197,13 +200,16 @@ def _finite(value: float | None) -> bool:
     return value is None or math.isfinite(value)
 
 
-def validate(round_input: RoundInput) -> None:
-    """Refuse malformed input with a message naming the culprit."""
-    params = round_input.params
+def _validate_params(params: Params) -> None:
     for name in ("radius_km", "weight_distance", "weight_fairness", "unassigned_penalty"):
         value = getattr(params, name)
         if not math.isfinite(value) or value < 0:
             raise DispatchInputError(f"Parameter {name} must be a non-negative number.")
+
+
+def validate(round_input: RoundInput) -> None:
+    """Refuse malformed input with a message naming the culprit."""
+    _validate_params(round_input.params)
     seen: set[int] = set()
     for task in round_input.tasks:
         if task.id in seen:
@@ -242,263 +248,210 @@ def validate(round_input: RoundInput) -> None:
 # --- fairness ---------------------------------------------------------------------------
 
 
-def fairness_scores(workers: Sequence[WorkerIn]) -> list[float]:
+def fairness_array(
+    earnings_minor: NDArray[np.float64], engaged_hours: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """max(0, h − M) / M per worker, h = earnings ÷ engaged hours, M = median h (module doc)."""
     # Under an hour of engaged time says little about hourly pay: such a worker counts as
     # having none yet (fairness 0, like a worker below the median).
-    hourly = [
-        w.earnings_week_minor / w.engaged_hours_week
-        if w.engaged_hours_week >= MIN_HOURS_FOR_FAIRNESS
-        else None
-        for w in workers
-    ]
-    known = [h for h in hourly if h is not None]
-    centre = median(known) if known else 0.0
+    known = engaged_hours >= MIN_HOURS_FOR_FAIRNESS
+    hourly = np.divide(earnings_minor, engaged_hours, out=np.zeros(len(known)), where=known)
+    centre = float(np.median(hourly[known])) if known.any() else 0.0
     if centre <= 0:
-        return [0.0 for _ in workers]
-    return [0.0 if h is None else max(0.0, h - centre) / centre for h in hourly]
+        return np.zeros(len(known))
+    fairness: NDArray[np.float64] = np.where(known, np.maximum(0.0, hourly - centre) / centre, 0.0)
+    return fairness
 
 
-# --- candidates -------------------------------------------------------------------------
+def fairness_scores(workers: Sequence[WorkerIn]) -> list[float]:
+    """Each worker's fairness (fairness_array), in the order given."""
+    earnings = np.array([w.earnings_week_minor for w in workers], np.float64)
+    hours = np.array([w.engaged_hours_week for w in workers], np.float64)
+    scores: list[float] = fairness_array(earnings, hours).tolist()
+    return scores
 
 
-@dataclass
-class _Pairs:
-    task: NDArray[np.int64]  # index into the sorted tasks
-    worker: NDArray[np.int64]  # index into the sorted workers
-    distance: NDArray[np.float64]
-    broken: NDArray[np.int8]  # 0: feasible; else 1 + index in CONSTRAINT_ORDER
-    pruned: bool  # True: located tasks kept only their NEAREST_CANDIDATES nearest workers
+# --- the round as arrays ----------------------------------------------------------------
+
+# Codes the kernels return, as the reason strings above (kernels module doc).
+CODE_NAMES: tuple[str, ...] = ("", *CONSTRAINT_ORDER, REST, COST_ABOVE_PENALTY)
+# The most common reason wins; ties go to the first in alphabetical order.
+_ALPHABETICAL = np.array(sorted(range(1, len(CODE_NAMES)), key=lambda c: CODE_NAMES[c]))
 
 
-def _located_pairs(
-    tx: NDArray[np.float64],
-    ty: NDArray[np.float64],
-    t_index: NDArray[np.int64],
-    wx: NDArray[np.float64],
-    wy: NDArray[np.float64],
-    w_index: NDArray[np.int64],
-    reach: float,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Every (task, worker) within `reach` km, found through a grid of `reach`-sized cells."""
-    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64))
-    if len(t_index) == 0 or len(w_index) == 0:
-        return empty
-    cell = max(reach, 1e-3)
-    origin_x = min(tx.min(), wx.min())
-    origin_y = min(ty.min(), wy.min())
-    wcx = np.floor((wx - origin_x) / cell).astype(np.int64)
-    wcy = np.floor((wy - origin_y) / cell).astype(np.int64)
-    tcx = np.floor((tx - origin_x) / cell).astype(np.int64)
-    tcy = np.floor((ty - origin_y) / cell).astype(np.int64)
-    width = int(max(wcx.max(), tcx.max())) + 3
-    wkey = (wcx + 1) * width + (wcy + 1)
-    order = np.argsort(wkey, kind="stable")
-    sorted_keys = wkey[order]
-    tasks_out, workers_out = [], []
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            key = (tcx + 1 + dx) * width + (tcy + 1 + dy)
-            start = np.searchsorted(sorted_keys, key, side="left")
-            stop = np.searchsorted(sorted_keys, key, side="right")
-            counts = stop - start
-            total = int(counts.sum())
-            if total == 0:
-                continue
-            task_rep = np.repeat(np.arange(len(tx)), counts)
-            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-            worker_pos = order[np.repeat(start, counts) + offsets]
-            tasks_out.append(task_rep)
-            workers_out.append(worker_pos)
-    if not tasks_out:
-        return empty
-    ti = np.concatenate(tasks_out)
-    wi = np.concatenate(workers_out)
-    distance = np.hypot(tx[ti] - wx[wi], ty[ti] - wy[wi])
-    near = distance <= reach
-    return t_index[ti[near]], w_index[wi[near]], distance[near]
+@dataclass(frozen=True)
+class World:
+    """A round as the kernels see it (see their module doc), tasks and workers in id order."""
+
+    task_ids: NDArray[np.int64]
+    worker_ids: NDArray[np.int64]
+    tasks: kernels.Tasks
+    workers: kernels.Workers
+    rules: kernels.Rules
+    grid: kernels.Grid  # the workers'
+    task_grid: kernels.Grid
+    remote_tasks: NDArray[np.int64]
+    fairness: NDArray[np.float64]
 
 
-def _full_pair_count(
-    tx: NDArray[np.float64],
-    ty: NDArray[np.float64],
-    wx: NDArray[np.float64],
-    wy: NDArray[np.float64],
-    params: Params,
-) -> int:
-    tree = cKDTree(np.column_stack([wx, wy]))
-    counts = tree.query_ball_point(np.column_stack([tx, ty]), params.radius_km, return_length=True)
-    return int(np.sum(counts))
-
-
-def _nearest_pairs(
-    tx: NDArray[np.float64],
-    ty: NDArray[np.float64],
-    t_index: NDArray[np.int64],
-    wx: NDArray[np.float64],
-    wy: NDArray[np.float64],
-    w_index: NDArray[np.int64],
-    params: Params,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Each located task's NEAREST_CANDIDATES nearest workers within the radius.
-
-    Used only when the full candidate graph would exceed MAX_FULL_PAIRS; the result is then
-    marked not proven exact (see docs/dispatch.md for the measured gap).
-    """
-    k = min(NEAREST_CANDIDATES, len(wx))
-    tree = cKDTree(np.column_stack([wx, wy]))
-    distance, found = tree.query(
-        np.column_stack([tx, ty]), k=k, distance_upper_bound=params.radius_km
-    )
-    distance = distance.reshape(len(tx), k)
-    found = found.reshape(len(tx), k)
-    hit = np.isfinite(distance)
-    rows = np.repeat(np.arange(len(tx)), k).reshape(len(tx), k)
-    return t_index[rows[hit]], w_index[found[hit]], distance[hit]
-
-
-def _all_pairs(
-    t_index: NDArray[np.int64], w_index: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    ti = np.repeat(t_index, len(w_index))
-    wi = np.tile(w_index, len(t_index))
-    return ti, wi, np.zeros(len(ti))
-
-
-def _vocabulary_masks(
-    sets: Sequence[frozenset[str] | None], vocabulary: dict[str, int]
-) -> NDArray[np.uint64]:
+def _bits(sets: Sequence[frozenset[str] | None], vocabulary: dict[str, int]) -> NDArray[np.uint64]:
     """Each set as bit words over the vocabulary (None: all bits set); shape (n, words)."""
     words = max(1, (len(vocabulary) + 63) // 64)
     masks = np.zeros((len(sets), words), dtype=np.uint64)
+    masks[[row for row, items in enumerate(sets) if items is None]] = np.iinfo(np.uint64).max
     for row, items in enumerate(sets):
-        if items is None:
-            masks[row, :] = np.iinfo(np.uint64).max
-            continue
-        for item in items:
+        for item in items or ():
             bit = vocabulary.get(item)
             if bit is not None:
                 masks[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
     return masks
 
 
-def _contained(needed: NDArray[np.uint64], offered: NDArray[np.uint64]) -> NDArray[np.bool_]:
-    """Row-wise: every bit of `needed` is in `offered`."""
-    contained: NDArray[np.bool_] = np.all((needed & ~offered) == 0, axis=1)
-    return contained
+def _grid(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    fairness: NDArray[np.float64],
+    geometry: tuple[float, float, float, int, int],
+) -> kernels.Grid:
+    origin_x, origin_y, size, nx, ny = geometry
+    start, order = kernels.build_grid(x, y, origin_x, origin_y, size, nx, ny)
+    return (origin_x, origin_y, size, nx, ny, start, order, x[order], y[order], fairness[order])
 
 
-def _inside_areas(
-    tasks: Sequence[TaskIn],
-    workers: Sequence[WorkerIn],
-    ti: NDArray[np.int64],
-    wi: NDArray[np.int64],
-) -> NDArray[np.bool_]:
-    """Per pair: the task is remote, the worker has no areas, or the pickup is in one.
-
-    The pairs are grouped by worker once, so each worker with areas looks only at its
-    own pairs: O(pairs log pairs + their pairs × areas), not workers × pairs."""
-    inside = np.ones(len(ti), dtype=bool)
-    with_areas = [w for w, worker in enumerate(workers) if worker.areas is not None]
-    if not with_areas:
-        return inside
-    px = np.array([np.nan if t.x_km is None else t.x_km for t in tasks])
-    py = np.array([np.nan if t.y_km is None else t.y_km for t in tasks])
-    by_worker = np.argsort(wi, kind="stable")
-    starts = np.searchsorted(wi[by_worker], np.arange(len(workers) + 1))
-    for w in with_areas:
-        mine = by_worker[starts[w] : starts[w + 1]]
-        mine = mine[~np.isnan(px[ti[mine]])]
-        x, y = px[ti[mine]], py[ti[mine]]
-        hit = np.zeros(len(mine), dtype=bool)
-        for x0, y0, x1, y1 in workers[w].areas or ():
-            hit |= (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
-        inside[mine] = hit
-    return inside
+# A grid of cells over the round holding this many points each on average: small enough
+# that a search near a pickup reads few workers, large enough that few cells are empty.
+POINTS_PER_CELL = 4
+MAX_CELLS = 4_000_000
 
 
-def candidate_pairs(
-    tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params, *, prune: bool = True
-) -> _Pairs:
-    """All pairs within reach, each marked feasible or with the first constraint it breaks.
-
-    Pairs farther than the radius are not generated at all (the grid never looks there);
-    a task with none within the radius is explained as such. A large round keeps only each
-    task's nearest workers (`prune`), completed by the dual-price check in `solve`.
-    """
-    located_t = np.array([i for i, t in enumerate(tasks) if t.x_km is not None], np.int64)
-    remote_t = np.array([i for i, t in enumerate(tasks) if t.x_km is None], np.int64)
-    placed_w = np.array([i for i, w in enumerate(workers) if w.x_km is not None], np.int64)
-    all_w = np.arange(len(workers), dtype=np.int64)
-    tx = np.array([tasks[i].x_km for i in located_t], np.float64)
-    ty = np.array([tasks[i].y_km for i in located_t], np.float64)
-    wx = np.array([workers[i].x_km for i in placed_w], np.float64)
-    wy = np.array([workers[i].y_km for i in placed_w], np.float64)
-    if (
-        prune
-        and len(located_t)
-        and len(placed_w)
-        and _full_pair_count(tx, ty, wx, wy, params) > MAX_FULL_PAIRS
-    ):
-        lt, lw, ld = _nearest_pairs(tx, ty, located_t, wx, wy, placed_w, params)
-        pruned = True
-    else:
-        lt, lw, ld = _located_pairs(tx, ty, located_t, wx, wy, placed_w, params.radius_km)
-        pruned = False
-    rt, rw, rd = _all_pairs(remote_t, all_w)
-    ti = np.concatenate([lt, rt])
-    wi = np.concatenate([lw, rw])
-    distance = np.concatenate([ld, rd])
-
-    broken = constraint_marks(tasks, workers, params, ti, wi, distance)
-    return _Pairs(ti, wi, distance, broken, pruned)
+def _geometry(
+    xs: NDArray[np.float64], ys: NDArray[np.float64], radius: float, points: int
+) -> tuple[float, float, float, int, int]:
+    located = ~np.isnan(xs)
+    if not located.any():
+        return (0.0, 0.0, 1.0, 1, 1)
+    x0, x1 = float(xs[located].min()), float(xs[located].max())
+    y0, y1 = float(ys[located].min()), float(ys[located].max())
+    area = max((x1 - x0) * (y1 - y0), 1e-6)
+    size = max(math.sqrt(area * POINTS_PER_CELL / max(points, 1)), radius / 64, 1e-3)
+    while (int((x1 - x0) / size) + 1) * (int((y1 - y0) / size) + 1) > MAX_CELLS:
+        size *= 2
+    return (x0, y0, size, int((x1 - x0) / size) + 1, int((y1 - y0) / size) + 1)
 
 
-def constraint_marks(
-    tasks: Sequence[TaskIn],
-    workers: Sequence[WorkerIn],
-    params: Params,
-    ti: NDArray[np.int64],
-    wi: NDArray[np.int64],
-    distance: NDArray[np.float64],
-) -> NDArray[np.int8]:
-    """Per pair: 0 when feasible, else 1 + the index in CONSTRAINT_ORDER of the first
-    hard constraint it breaks (the radius is enforced by how pairs are generated)."""
-    broken = np.zeros(len(ti), dtype=np.int8)
-
-    def mark(failing: NDArray[np.bool_], code: str) -> None:
-        broken[(broken == 0) & failing] = CONSTRAINT_ORDER.index(code) + 1
-
-    # A task the weather holds back is refused to everyone, whatever else holds.
-    held = np.array([bool(t.weather_alert) for t in tasks], dtype=bool)
-    mark(held[ti], WEATHER_ALERT)
-
-    max_distance = np.array(
-        [math.inf if w.max_distance_km is None else w.max_distance_km for w in workers]
+def world(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params) -> World:
+    """The round's arrays (tasks and workers already in id order). Refuses what `validate`
+    refuses, screening the arrays first: its loop over every object costs more than a
+    city's round, so it only runs to name the culprit."""
+    n, m = len(tasks), len(workers)
+    _validate_params(params)
+    t_xs, t_ys = [t.x_km for t in tasks], [t.y_km for t in tasks]
+    w_xs, w_ys = [w.x_km for w in workers], [w.y_km for w in workers]
+    max_distances = [w.max_distance_km for w in workers]
+    t_x, t_y = np.array(t_xs, np.float64), np.array(t_ys, np.float64)  # None: NaN, remote
+    w_x, w_y = np.array(w_xs, np.float64), np.array(w_ys, np.float64)  # None: NaN, unplaced
+    max_distance = np.array(max_distances, np.float64)  # None: NaN, which nothing exceeds
+    t_hours = np.array([t.est_minutes for t in tasks], np.float64) / 60
+    task_ids = np.array([t.id for t in tasks], np.int64)
+    worker_ids = np.array([w.id for w in workers], np.int64)
+    earnings = np.array([w.earnings_week_minor for w in workers], np.float64)
+    engaged = np.array([w.engaged_hours_week for w in workers], np.float64)
+    today = np.array([w.hours_today for w in workers], np.float64)
+    week = np.array([w.hours_week for w in workers], np.float64)
+    stretch = np.array([w.continuous_hours for w in workers], np.float64)
+    rest = np.array([w.rest_hours for w in workers], np.float64)
+    numbers = np.concatenate([engaged, today, week, stretch, rest])
+    located = ~np.isnan(t_x)
+    placed = ~np.isnan(w_x)
+    looks_valid = (
+        not (np.any(np.diff(task_ids) == 0) or np.any(np.diff(worker_ids) == 0))
+        and t_xs.count(None) == t_ys.count(None) == n - int(located.sum())
+        and w_xs.count(None) == w_ys.count(None) == m - int(placed.sum())
+        and bool(np.array_equal(located, ~np.isnan(t_y)))
+        and bool(np.array_equal(placed, ~np.isnan(w_y)))
+        and bool(np.isfinite(t_x[located]).all() and np.isfinite(t_y[located]).all())
+        and bool(np.isfinite(w_x[placed]).all() and np.isfinite(w_y[placed]).all())
+        and bool((t_hours > 0).all())
+        and bool(np.isfinite(numbers).all() and (numbers >= 0).all() and (earnings >= 0).all())
+        and max_distances.count(None) == int(np.isnan(max_distance).sum())
+        and bool((max_distance[~np.isnan(max_distance)] >= 0).all())
+        and bool(np.isfinite(max_distance[~np.isnan(max_distance)]).all())
     )
-    mark(distance > max_distance[wi], OUTSIDE_WORKER_DISTANCE)
-
+    if not looks_valid:
+        validate(RoundInput(tuple(tasks), tuple(workers), params))
     skills = {s: i for i, s in enumerate(sorted({s for t in tasks for s in t.skills}))}
-    needed = _vocabulary_masks([t.skills for t in tasks], skills)
-    offered = _vocabulary_masks([w.skills for w in workers], skills)
-    mark(~_contained(needed[ti], offered[wi]), SKILLS)
-
     kinds = {k: i for i, k in enumerate(sorted({t.kind for t in tasks}))}
-    task_kind = _vocabulary_masks([frozenset({t.kind}) for t in tasks], kinds)
-    worker_kinds = _vocabulary_masks([w.kinds for w in workers], kinds)
-    mark(~_contained(task_kind[ti], worker_kinds[wi]), KIND_PREFERENCE)
+    with_areas = [w for w, worker in enumerate(workers) if worker.areas is not None]
+    area_counts = np.zeros(m + 1, np.int64)
+    boxes: list[tuple[float, float, float, float]] = []
+    for w in with_areas:
+        area_counts[w + 1] = len(workers[w].areas or ())
+        boxes.extend(workers[w].areas or ())
+    has_areas = np.zeros(m, np.bool_)
+    has_areas[with_areas] = True
+    fairness = fairness_array(earnings, engaged)
+    task_arrays: kernels.Tasks = (
+        t_x,
+        t_y,
+        t_hours,
+        _bits([t.skills for t in tasks], skills),
+        np.array([kinds[t.kind] for t in tasks], np.int64),
+        np.array([bool(t.weather_alert) for t in tasks], np.bool_),
+    )
+    worker_arrays: kernels.Workers = (
+        w_x,
+        w_y,
+        max_distance,
+        _bits([w.skills for w in workers], skills),
+        _bits([w.kinds for w in workers], kinds),
+        has_areas,
+        np.cumsum(area_counts),
+        np.array(boxes, np.float64).reshape(-1),
+        today,
+        week,
+        stretch,
+        rest >= params.min_rest_hours,
+        fairness,
+    )
+    rules: kernels.Rules = (
+        params.radius_km,
+        _to_units(params.unassigned_penalty),
+        params.weight_distance,
+        params.weight_fairness,
+        UNITS_PER_KM,
+        _scale(n, m),
+        float(fairness.min()) if m else 0.0,
+        params.max_hours_per_day,
+        params.max_hours_per_week,
+        params.max_continuous_hours,
+    )
+    # Both grids cover every point of the round, each with cells sized to its own points.
+    all_x, all_y = np.concatenate([t_x, w_x]), np.concatenate([t_y, w_y])
+    worker_geometry = _geometry(all_x, all_y, params.radius_km, int(placed.sum()))
+    task_geometry = _geometry(all_x, all_y, params.radius_km, int(located.sum()))
+    return World(
+        task_ids,
+        worker_ids,
+        task_arrays,
+        worker_arrays,
+        rules,
+        _grid(w_x, w_y, fairness, worker_geometry),
+        _grid(t_x, t_y, np.zeros(n), task_geometry),
+        np.flatnonzero(np.isnan(t_x)).astype(np.int64),
+        fairness,
+    )
 
-    mark(~_inside_areas(tasks, workers, ti, wi), AREA_PREFERENCE)
 
-    task_hours = np.array([t.est_minutes / 60 for t in tasks])
-    today = np.array([w.hours_today for w in workers])
-    week = np.array([w.hours_week for w in workers])
-    # A tiny tolerance so that exactly reaching a cap is allowed despite float sums.
-    mark(today[wi] + task_hours[ti] > params.max_hours_per_day + 1e-9, DAILY_CAP)
-    mark(week[wi] + task_hours[ti] > params.max_hours_per_week + 1e-9, WEEKLY_CAP)
-    stretch = np.array([w.continuous_hours for w in workers])
-    mark(stretch[wi] + task_hours[ti] > params.max_continuous_hours + 1e-9, BREAK_DUE)
-    return broken
+def _pairs_in_radius(round_world: World) -> float:
+    """About how many (task, worker) pairs lie within the radius: every remote task pairs
+    with every worker; located ones as if workers were spread evenly over the round."""
+    t_x, w_x = round_world.tasks[0], round_world.workers[0]
+    n_remote = len(round_world.remote_tasks)
+    placed = int(np.count_nonzero(~np.isnan(w_x)))
+    size, nx, ny = round_world.grid[2:5]
+    area = max(nx * size * ny * size, 1e-6)
+    share = min(1.0, math.pi * round_world.rules[0] ** 2 / area)
+    return n_remote * len(w_x) + (len(t_x) - n_remote) * placed * share
 
 
 # --- the solve --------------------------------------------------------------------------
@@ -508,14 +461,112 @@ def _to_units(value: float) -> int:
     return round(value * UNITS_PER_KM)
 
 
-def solve(round_input: RoundInput) -> RoundResult:
-    """The optimal round for this input (see the module docstring for the objective)."""
-    validate(round_input)
+def _scale(n_tasks: int, n_workers: int) -> int:
+    """What a unit of cost is worth in the graph's integer weights. Each pair adds its
+    worker's rank (1..n_workers+1) below it, so lower worker ids win ties; summed over
+    every task the ranks stay below one unit, so they never outweigh a real difference."""
+    return (n_workers + 1) * (n_tasks + 1)
+
+
+@dataclass(frozen=True)
+class Prices:
+    """The solve's matching and dual prices, the warm start of the next solve: v per
+    worker, v of each task's "leave it" column, and each task's worker (−1: left)."""
+
+    task_ids: NDArray[np.int64]
+    worker_ids: NDArray[np.int64]
+    worker_price: NDArray[np.int64]
+    leave_price: NDArray[np.int64]
+    worker_of_task: NDArray[np.int64]
+    scale: int
+
+
+@dataclass
+class _State:
+    """The assignment graph by row (kernels.cheapest_pairs) and the solve's state on it."""
+
+    start: NDArray[np.int64]
+    cols: NDArray[np.int64]
+    weights: NDArray[np.int64]
+    bound: NDArray[np.int64]
+    v: NDArray[np.int64]
+    col_of_row: NDArray[np.int64]
+    row_of_col: NDArray[np.int64]
+    matched_weight: NDArray[np.int64]
+
+    def solve(self) -> None:
+        """Restore the invariants on what was carried over, then match every free row."""
+        kernels.restore_invariants(
+            self.start,
+            self.cols,
+            self.weights,
+            self.v,
+            self.col_of_row,
+            self.row_of_col,
+            self.matched_weight,
+        )
+        kernels.augment(
+            self.start,
+            self.cols,
+            self.weights,
+            self.v,
+            self.col_of_row,
+            self.row_of_col,
+            self.matched_weight,
+        )
+
+
+def _cold_or_warm(
+    graph: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    task_ids: NDArray[np.int64],
+    worker_ids: NDArray[np.int64],
+    scale: int,
+    warm: Prices | None,
+) -> _State:
+    """The solve's starting point: nothing matched at price 0, or the last solve's matching
+    and prices for the tasks and workers still here (rescaled to this round's weights)."""
+    n, m = len(task_ids), len(worker_ids)
+    v = np.zeros(m + n, np.int64)
+    col_of_row = np.full(n, -1, np.int64)
+    row_of_col = np.full(m + n, -1, np.int64)
+    if warm is not None and len(warm.task_ids) and len(warm.worker_ids):
+        ratio = scale / warm.scale
+        w_pos = np.minimum(np.searchsorted(warm.worker_ids, worker_ids), len(warm.worker_ids) - 1)
+        w_kept = warm.worker_ids[w_pos] == worker_ids
+        v[:m][w_kept] = np.rint(warm.worker_price[w_pos[w_kept]] * ratio)
+        t_pos = np.minimum(np.searchsorted(warm.task_ids, task_ids), len(warm.task_ids) - 1)
+        t_kept = np.flatnonzero(warm.task_ids[t_pos] == task_ids)
+        v[m + t_kept] = np.rint(warm.leave_price[t_pos[t_kept]] * ratio)
+        old_worker = warm.worker_of_task[t_pos[t_kept]]
+        left = old_worker < 0
+        col_of_row[t_kept[left]] = m + t_kept[left]
+        old_ids = warm.worker_ids[old_worker[~left]]
+        new_pos = np.minimum(np.searchsorted(worker_ids, old_ids), m - 1)
+        here = worker_ids[new_pos] == old_ids
+        col_of_row[t_kept[~left][here]] = new_pos[here]
+        matched = np.flatnonzero(col_of_row >= 0)
+        row_of_col[col_of_row[matched]] = matched
+    return _State(*graph, v, col_of_row, row_of_col, np.zeros(n, np.int64))
+
+
+# A pruned round re-solves at most this many times with the pairs its prices bring back;
+# past it, the whole graph is solved (slower, never wrong).
+MAX_PRICE_CHECKS = 8
+# When some pair prices out, pairs within this share of the unassigned penalty of doing so
+# are added too, so the next solve's prices do not uncover yet another few.
+PRICE_MARGIN = 0.02
+
+
+def solve(round_input: RoundInput, warm: Prices | None = None) -> RoundResult:
+    """The optimal round for this input (see the module docstring for the objective).
+    `warm`: the prices of an earlier solve (its result's `prices`), to start from."""
     params = round_input.params
+    _validate_params(params)
     tasks = sorted(round_input.tasks, key=lambda t: t.id)
     workers = sorted(round_input.workers, key=lambda w: w.id)
     n_tasks, n_workers = len(tasks), len(workers)
     if n_tasks == 0 or n_workers == 0:
+        validate(round_input)
         return RoundResult(
             assignments=(),
             unassigned=tuple(
@@ -528,384 +579,213 @@ def solve(round_input: RoundInput) -> RoundResult:
             total_cost=float(n_tasks * params.unassigned_penalty),
             candidate_pairs=0,
         )
-
-    rested = np.array([w.rest_hours >= params.min_rest_hours for w in workers])
-    pairs = candidate_pairs(tasks, workers, params)
-    fairness = np.array(fairness_scores(workers))
-    penalty_units = _to_units(params.unassigned_penalty)
-    scale = _scale(n_tasks, n_workers)
+    round_world = world(tasks, workers, params)
+    pruned = _pairs_in_radius(round_world) > MAX_FULL_PAIRS
+    state = _cold_or_warm(
+        _graph(round_world, NEAREST_CANDIDATES if pruned else 0),
+        round_world.task_ids,
+        round_world.worker_ids,
+        round_world.rules[5],
+        warm,
+    )
+    state.solve()
     checks = 0
-    while True:
-        distance_cost = params.weight_distance * pairs.distance
-        fairness_cost = params.weight_fairness * fairness[pairs.worker]
-        cost = distance_cost + fairness_cost
-        priced = _priced(
-            pairs.distance, pairs.worker, pairs.broken, fairness, rested, params, scale
+    margin = int(PRICE_MARGIN * round_world.rules[1] * round_world.rules[5])
+    while pruned:
+        # The proof: is any pair the graph left out cheaper under the prices?
+        ti, wi, weight, negative = kernels.improving_pairs(
+            margin,
+            state.start,
+            state.cols,
+            state.bound,
+            state.v,
+            state.col_of_row,
+            state.matched_weight,
+            round_world.tasks,
+            round_world.workers,
+            round_world.rules,
+            round_world.grid,
         )
-        usable = priced.usable
-        edge = np.flatnonzero(usable)
-        # Rows: tasks. Columns: workers, then one "leave it unassigned" column per task.
-        rows = np.concatenate([pairs.task[edge], np.arange(n_tasks)])
-        cols = np.concatenate([pairs.worker[edge], n_workers + np.arange(n_tasks)])
-        weights = np.concatenate(
-            [
-                priced.weight[edge],
-                np.full(n_tasks, (penalty_units + 1) * scale + n_workers + 1, np.int64),
-            ]
-        )
-        graph = csr_matrix(
-            (weights.astype(np.float64), (rows, cols)), shape=(n_tasks, n_workers + n_tasks)
-        )
-        matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
-        column_of_task = np.empty(n_tasks, dtype=np.int64)
-        column_of_task[matched_rows] = matched_cols
-        if not pairs.pruned:
-            break
+        if negative == 0:
+            break  # proven optimal over every pair within the radius
         checks += 1
-        try:
-            missing = _pairs_pricing_out(
-                tasks, workers, params, pairs, fairness, rested, rows, cols, weights, column_of_task
-            )
-        except DispatchInputError:
-            missing = None  # no proof (cannot happen with integer weights): see below
-        if missing is not None and len(missing[0]) == 0:
-            break  # proven optimal over every pair, not only the nearest ones
-        if missing is None or checks >= MAX_PRICE_CHECKS:
+        if checks > MAX_PRICE_CHECKS:
             # Never fail a round for want of a proof: solve the whole graph instead.
-            pairs = candidate_pairs(tasks, workers, params, prune=False)
-            continue
-        pairs = _with_pairs(pairs, *missing, constraint_marks(tasks, workers, params, *missing))
-    worker_of_task = np.where(column_of_task < n_workers, column_of_task, -1)
+            state.start, state.cols, state.weights, state.bound = _graph(round_world, 0)
+            pruned = False
+        else:
+            state.start, state.cols, state.weights = kernels.merge_pairs(
+                state.start, state.cols, state.weights, ti, wi, weight
+            )
+        state.solve()
+    with _no_collection_pauses():
+        result = _explain(tasks, workers, params, round_world, state)
+    prices = Prices(
+        round_world.task_ids,
+        round_world.worker_ids,
+        state.v[:n_workers].copy(),
+        state.v[n_workers:].copy(),
+        np.where(state.col_of_row < n_workers, state.col_of_row, -1),
+        round_world.rules[5],
+    )
+    return replace(result, prices=prices)
 
-    return _explain(
-        tasks,
-        workers,
-        params,
-        pairs,
-        usable,
-        cost,
-        distance_cost,
-        fairness_cost,
-        rested,
-        worker_of_task,
+
+def _graph(
+    round_world: World, k: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    return kernels.cheapest_pairs(
+        k, round_world.tasks, round_world.workers, round_world.rules, round_world.grid
     )
 
 
-def _scale(n_tasks: int, n_workers: int) -> int:
-    """What a unit of cost is worth in the graph's integer weights. Each pair adds its
-    worker's rank (1..n_workers+1) below it, so lower worker ids win ties; summed over
-    every task the ranks stay below one unit, so they never outweigh a real difference."""
-    return (n_workers + 1) * (n_tasks + 1)
+def assignment_graph(
+    round_input: RoundInput,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, int]:
+    """The usable pairs a solve starts from (every one within the radius, or each task's
+    NEAREST_CANDIDATES cheapest in a large round), in integer cost units: (task, worker,
+    units, penalty units, workers). For comparing other solvers on the same graph."""
+    tasks = sorted(round_input.tasks, key=lambda t: t.id)
+    workers = sorted(round_input.workers, key=lambda w: w.id)
+    round_world = world(tasks, workers, round_input.params)
+    pruned = _pairs_in_radius(round_world) > MAX_FULL_PAIRS
+    start, cols, weights, _bound = _graph(round_world, NEAREST_CANDIDATES if pruned else 0)
+    rows = np.repeat(np.arange(len(tasks)), np.diff(start))
+    real = cols < len(workers)
+    scale = round_world.rules[5]
+    units = weights[real] // scale - 1
+    return rows[real], cols[real], units, round_world.rules[1], len(workers)
 
 
-@dataclass(frozen=True)
-class _Priced:
-    weight: NDArray[np.int64]  # the assignment graph's edge weight of each pair
-    usable: NDArray[np.bool_]  # feasible, rested, and cheaper than leaving the task
-
-
-def _priced(
-    distance: NDArray[np.float64],
-    worker: NDArray[np.int64],
-    broken: NDArray[np.int8],
-    fairness: NDArray[np.float64],
-    rested: NDArray[np.bool_],
-    params: Params,
-    scale: int,
-) -> _Priced:
-    """Each pair's weight in the graph, the one definition the solve and the dual-price
-    check share (the check proves nothing if it prices pairs differently): the cost in
-    whole units, shifted by +1 so no edge weighs 0 (a sparse zero is no edge), times the
-    scale, plus the worker's rank as the tie-break. All integers."""
-    cost = params.weight_distance * distance + params.weight_fairness * fairness[worker]
-    units = np.rint(cost * UNITS_PER_KM).astype(np.int64)
-    usable = (broken == 0) & rested[worker] & (units <= _to_units(params.unassigned_penalty))
-    return _Priced((units + 1) * scale + worker + 1, usable)
-
-
-def _with_pairs(
-    pairs: _Pairs,
-    ti: NDArray[np.int64],
-    wi: NDArray[np.int64],
-    distance: NDArray[np.float64],
-    broken: NDArray[np.int8],
-) -> _Pairs:
-    return _Pairs(
-        np.concatenate([pairs.task, ti]),
-        np.concatenate([pairs.worker, wi]),
-        np.concatenate([pairs.distance, distance]),
-        np.concatenate([pairs.broken, broken]),
-        pairs.pruned,
-    )
-
-
-def column_prices(
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    weights: NDArray[np.int64],
-    column_of_task: NDArray[np.int64],
-    n_columns: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Dual prices (u per task, v per column) proving an optimal assignment optimal:
-    u_t + v_c ≤ weight(t, c) on every edge, with equality on the matched ones, v ≤ 0,
-    and v = 0 on unmatched columns.
-
-    With u_t = weight(t, m(t)) − v_m(t), the constraints on the other edges read
-    v_c ≤ v_m(t) + weight(t, c) − weight(t, m(t)): shortest-path distances from a source
-    joined to every column at 0 satisfy them. They are found by Bellman-Ford rounds over
-    all arcs at once; an optimal assignment has no negative cycle, and the rounds needed
-    are the longest chain of reassignments (about ten in the benchmark cities).
-    """
-    n_tasks = len(column_of_task)
-    weights = np.asarray(weights, np.int64)  # exact: no rounding noise in the proof
-    matched = cols == column_of_task[rows]
-    matched_weight = np.empty(n_tasks, np.int64)
-    matched_weight[rows[matched]] = weights[matched]
-    tail = column_of_task[rows[~matched]]
-    head = cols[~matched]
-    length = weights[~matched] - matched_weight[rows[~matched]]
-    v = np.zeros(n_columns, np.int64)
-    for _round in range(n_columns + 1):
-        relaxed = v.copy()
-        np.minimum.at(relaxed, head, v[tail] + length)
-        if np.array_equal(relaxed, v):
-            return matched_weight - v[column_of_task], v
-        v = relaxed
-    raise DispatchInputError("the assignment is not optimal: a negative cycle remains")
-
-
-# A pruned round re-solves at most this many times with the pairs its prices bring back;
-# past it, the whole graph is solved (slower, never wrong).
-MAX_PRICE_CHECKS = 8
-# When some pair prices out, pairs within this share of the unassigned penalty of doing so
-# are added too.
-PRICE_MARGIN = 0.02
-
-
-def _pairs_pricing_out(
-    tasks: Sequence[TaskIn],
-    workers: Sequence[WorkerIn],
-    params: Params,
-    pairs: _Pairs,
-    fairness: NDArray[np.float64],
-    rested: NDArray[np.bool_],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    weights: NDArray[np.int64],
-    column_of_task: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """The pairs left out by pruning whose reduced cost is negative under the pruned
-    solve's dual prices: the pairs that could still improve it. None: the pruned optimum
-    is the optimum over every pair within the radius (LP duality: the prices stay
-    feasible for the whole problem, and primal and dual objectives are equal).
-
-    Only workers nearer than r_t can price out for task t: a pair's weight is at least
-    ((weight_distance × d + weight_fairness × min fairness) × units − ½ + 1) × scale and
-    v ≤ 0, so it beats u_t only when d < (u_t ÷ scale − ½ − weight_fairness × min
-    fairness × units) ÷ (weight_distance × units); the reach below keeps a unit to spare.
-    In the benchmark cities that leaves a handful of tasks. All in integers: exact.
-    """
-    n_tasks, n_workers = len(tasks), len(workers)
-    u, v = column_prices(rows, cols, weights, column_of_task, n_workers + n_tasks)
-    located = np.array([i for i, t in enumerate(tasks) if t.x_km is not None], np.int64)
-    placed = np.array([i for i, w in enumerate(workers) if w.x_km is not None], np.int64)
-    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64))
-    if len(located) == 0 or len(placed) == 0:
-        return empty
-    scale = _scale(n_tasks, n_workers)
-    floor = params.weight_fairness * float(fairness.min()) * UNITS_PER_KM
-    if params.weight_distance > 0:
-        margin = PRICE_MARGIN * _to_units(params.unassigned_penalty)
-        reach = (u[located] / scale + margin - floor + 1) / (params.weight_distance * UNITS_PER_KM)
-        reach = np.minimum(reach, params.radius_km)
-    else:
-        reach = np.full(len(located), params.radius_km)
-    asking = reach > 0
-    located, reach = located[asking], reach[asking]
-    tree = cKDTree(np.array([[workers[i].x_km, workers[i].y_km] for i in placed]))
-    points = np.array([[tasks[i].x_km, tasks[i].y_km] for i in located])
-    found = tree.query_ball_point(points, reach) if len(located) else []
-    counts = np.array([len(hits) for hits in found], np.int64)
-    if counts.sum() == 0:
-        return empty
-    ti = np.repeat(located, counts)
-    wi = placed[np.concatenate([np.asarray(hits, np.int64) for hits in found])]
-    # Only pairs not in the graph yet.
-    known = np.unique(pairs.task * n_workers + pairs.worker)
-    new = ~np.isin(ti * n_workers + wi, known, assume_unique=False)
-    ti, wi = ti[new], wi[new]
-    tx = np.array([tasks[i].x_km or 0.0 for i in range(n_tasks)])
-    ty = np.array([tasks[i].y_km or 0.0 for i in range(n_tasks)])
-    wx = np.array([workers[i].x_km or 0.0 for i in range(n_workers)])
-    wy = np.array([workers[i].y_km or 0.0 for i in range(n_workers)])
-    distance = np.hypot(tx[ti] - wx[wi], ty[ti] - wy[wi])
-    broken = constraint_marks(tasks, workers, params, ti, wi, distance)
-    priced = _priced(distance, wi, broken, fairness, rested, params, scale)
-    reduced = priced.weight - u[ti] - v[wi]
-    eligible = priced.usable
-    if not np.any(eligible & (reduced < 0)):
-        return empty
-    # Some pair improves the round: add it, and with it every pair nearly priced out, so
-    # the prices of the next solve do not uncover yet another few (fewer re-solves).
-    adding = eligible & (reduced < PRICE_MARGIN * _to_units(params.unassigned_penalty) * scale)
-    return ti[adding], wi[adding], distance[adding]
+@contextmanager
+def _no_collection_pauses() -> Iterator[None]:
+    """Python's cycle collector off while a round's tens of thousands of result objects
+    are made (they hold no cycles): each pass would walk every object the process holds,
+    which doubled the time of a city's round in the benchmark."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _explain(
     tasks: Sequence[TaskIn],
     workers: Sequence[WorkerIn],
     params: Params,
-    pairs: _Pairs,
-    usable: NDArray[np.bool_],
-    cost: NDArray[np.float64],
-    distance_cost: NDArray[np.float64],
-    fairness_cost: NDArray[np.float64],
-    rested: NDArray[np.bool_],
-    worker_of_task: NDArray[np.int64],
+    round_world: World,
+    state: _State,
 ) -> RoundResult:
+    """The assignments and every reason, from the kernels' scans over all pairs."""
     n_tasks, n_workers = len(tasks), len(workers)
-    task_of_worker = np.full(n_workers, -1, dtype=np.int64)
+    worker_of_task = np.where(state.col_of_row < n_workers, state.col_of_row, -1)
+    task_of_worker = np.full(n_workers, -1, np.int64)
     assigned_rows = np.flatnonzero(worker_of_task >= 0)
     task_of_worker[worker_of_task[assigned_rows]] = assigned_rows
+    pickup, alt, alt_code, alt_distance, in_reach, counts = kernels.explain_tasks(
+        worker_of_task, round_world.tasks, round_world.workers, round_world.rules, round_world.grid
+    )
+    # The costs as the pages show them, in floating point like the objective.
+    fairness_cost = params.weight_fairness * round_world.fairness
+    distance_cost = params.weight_distance * pickup
+    chosen_fairness = fairness_cost[np.maximum(worker_of_task, 0)]
+    cost = distance_cost + chosen_fairness
+    other = np.maximum(alt, 0)
+    difference = params.weight_distance * alt_distance + fairness_cost[other] - cost
+    common = _ALPHABETICAL[np.argmax(counts[:, _ALPHABETICAL], axis=1)]
 
-    # Group the pairs by task once: each task's pairs in (cost, worker id) order.
-    order = np.lexsort((pairs.worker, cost, pairs.task))
-    by_task_start = np.searchsorted(pairs.task[order], np.arange(n_tasks + 1))
-    chosen = pairs.worker == worker_of_task[pairs.task]
-
+    worker_ids = round_world.worker_ids.tolist()
     assignments: list[Assignment] = []
-    unassigned: list[Unassigned] = []
-    total = 0.0
-    for t in range(n_tasks):
-        span = order[by_task_start[t] : by_task_start[t + 1]]
-        w = int(worker_of_task[t])
-        if w >= 0:
-            here = span[chosen[span]][0]
-            alternative = _best_alternative(
-                span, here, pairs, usable, cost, rested, task_of_worker, workers
-            )
-            assignments.append(
-                Assignment(
-                    task_id=tasks[t].id,
-                    worker_id=workers[w].id,
-                    cost=float(cost[here]),
-                    distance_km=float(pairs.distance[here]),
-                    distance_cost=float(distance_cost[here]),
-                    fairness_cost=float(fairness_cost[here]),
-                    alternative=alternative,
-                )
-            )
-            total += float(cost[here])
-            continue
-        total += params.unassigned_penalty
-        if tasks[t].weather_alert:
-            # Held back for everyone, whoever was near: the alert is the reason.
-            unassigned.append(
-                Unassigned(tasks[t].id, WEATHER_ALERT, {"alert": tasks[t].weather_alert})
-            )
-            continue
-        unassigned.append(_why_unassigned(tasks[t].id, span, pairs, usable, cost, rested, params))
+    for t, w, d, d_cost, f_cost, c, a, a_code, diff in zip(
+        assigned_rows.tolist(),
+        worker_of_task[assigned_rows].tolist(),
+        pickup[assigned_rows].tolist(),
+        distance_cost[assigned_rows].tolist(),
+        chosen_fairness[assigned_rows].tolist(),
+        cost[assigned_rows].tolist(),
+        alt[assigned_rows].tolist(),
+        alt_code[assigned_rows].tolist(),
+        difference[assigned_rows].tolist(),
+        strict=True,
+    ):
+        alternative = None
+        if a >= 0 and a_code:
+            alternative = Alternative(worker_ids[a], CODE_NAMES[a_code])
+        elif a >= 0:
+            reason = ASSIGNED_ELSEWHERE if task_of_worker[a] >= 0 else COST_HIGHER
+            alternative = Alternative(worker_ids[a], reason, round(diff, 6))
+        assignments.append(
+            Assignment(tasks[t].id, worker_ids[w], c, d, d_cost, f_cost, alternative)
+        )
 
-    idle: list[Idle] = []
-    by_worker = np.argsort(pairs.worker, kind="stable")
-    by_worker_start = np.searchsorted(pairs.worker[by_worker], np.arange(n_workers + 1))
-    for w in range(n_workers):
-        if task_of_worker[w] >= 0:
-            continue
-        span = by_worker[by_worker_start[w] : by_worker_start[w + 1]]
-        if len(span) == 0 and workers[w].x_km is None and rested[w]:
-            idle.append(Idle(workers[w].id, LOCATION_UNKNOWN))
-            continue
-        idle.append(_why_idle(workers[w].id, span, pairs, usable, rested[w], n_tasks))
+    unassigned: list[Unassigned] = []
+    for t in np.flatnonzero(worker_of_task < 0).tolist():
+        task = tasks[t]
+        if task.weather_alert:
+            # Held back for everyone, whoever was near: the alert is the reason.
+            unassigned.append(Unassigned(task.id, WEATHER_ALERT, {"alert": task.weather_alert}))
+        elif in_reach[t] == 0:
+            radius: dict[str, float | int | str] = {"radius_km": params.radius_km}
+            unassigned.append(Unassigned(task.id, NO_WORKER_IN_RADIUS, radius))
+        elif counts[t, 0]:
+            usable: dict[str, float | int | str] = {"candidates": int(counts[t, 0])}
+            unassigned.append(Unassigned(task.id, WORKERS_TAKEN, usable))
+        else:
+            reach: dict[str, float | int | str] = {"workers_in_reach": int(in_reach[t])}
+            unassigned.append(Unassigned(task.id, CODE_NAMES[int(common[t])], reach))
+    # Summed in task order, as the objective reads.
+    total = float(
+        sum(
+            cost[t] if worker_of_task[t] >= 0 else params.unassigned_penalty for t in range(n_tasks)
+        )
+    )
     return RoundResult(
         assignments=tuple(assignments),
         unassigned=tuple(unassigned),
-        idle=tuple(idle),
+        idle=_idle(round_world, task_of_worker),
         total_cost=total,
-        candidate_pairs=int(usable.sum()),
+        candidate_pairs=len(state.cols) - n_tasks,
         exact=True,
     )
 
 
-def _best_alternative(
-    span: NDArray[np.int64],
-    here: int,
-    pairs: _Pairs,
-    usable: NDArray[np.bool_],
-    cost: NDArray[np.float64],
-    rested: NDArray[np.bool_],
-    task_of_worker: NDArray[np.int64],
-    workers: Sequence[WorkerIn],
-) -> Alternative | None:
-    """The next-best worker for this task and why they did not get it."""
-    others = span[span != here]
-    feasible = others[usable[others]]
-    closer_blocked = others[~usable[others] & (pairs.distance[others] < pairs.distance[here])]
-    if len(closer_blocked):
-        nearest = closer_blocked[np.argmin(pairs.distance[closer_blocked])]
-        return Alternative(
-            worker_id=workers[int(pairs.worker[nearest])].id,
-            reason=_pair_reason(int(nearest), pairs, rested, cost, None),
+def _idle(round_world: World, task_of_worker: NDArray[np.int64]) -> tuple[Idle, ...]:
+    """Why each worker without a task got none."""
+    in_reach, any_usable, counts = kernels.explain_workers(
+        task_of_worker,
+        round_world.remote_tasks,
+        round_world.tasks,
+        round_world.workers,
+        round_world.rules,
+        round_world.task_grid,
+    )
+    idle_rows = np.flatnonzero(task_of_worker < 0)
+    rested = round_world.workers[11][idle_rows]
+    placed = ~np.isnan(round_world.workers[0][idle_rows])
+    common = _ALPHABETICAL[np.argmax(counts[idle_rows][:, _ALPHABETICAL], axis=1)]
+    # One code per idle worker, chosen for all at once; then one object each.
+    codes = np.where(
+        ~rested,
+        -1,
+        np.where(
+            in_reach[idle_rows] == 0,
+            np.where(placed, -2, -3),
+            np.where(any_usable[idle_rows], -4, common),
+        ),
+    )
+    named = {-1: REST, -2: NO_TASK_IN_REACH, -3: LOCATION_UNKNOWN, -4: TASKS_WENT_TO_OTHERS}
+    names = [named.get(code) or CODE_NAMES[code] for code in range(-4, len(CODE_NAMES))]
+    return tuple(
+        Idle(worker_id, names[code + 4], {"tasks_in_reach": reach} if code > 0 else {})
+        for worker_id, code, reach in zip(
+            round_world.worker_ids[idle_rows].tolist(),
+            codes.tolist(),
+            in_reach[idle_rows].tolist(),
+            strict=True,
         )
-    if len(feasible) == 0:
-        return None
-    best = int(feasible[0])  # the span is in cost order
-    worker = int(pairs.worker[best])
-    difference = float(cost[best] - cost[here])
-    reason = ASSIGNED_ELSEWHERE if task_of_worker[worker] >= 0 else COST_HIGHER
-    return Alternative(workers[worker].id, reason, round(difference, 6))
-
-
-def _pair_reason(
-    index: int,
-    pairs: _Pairs,
-    rested: NDArray[np.bool_],
-    cost: NDArray[np.float64],
-    penalty: float | None,
-) -> str:
-    broken = int(pairs.broken[index])
-    if broken:
-        return CONSTRAINT_ORDER[broken - 1]
-    if not rested[pairs.worker[index]]:
-        return REST
-    return COST_ABOVE_PENALTY
-
-
-def _why_unassigned(
-    task_id: int,
-    span: NDArray[np.int64],
-    pairs: _Pairs,
-    usable: NDArray[np.bool_],
-    cost: NDArray[np.float64],
-    rested: NDArray[np.bool_],
-    params: Params,
-) -> Unassigned:
-    if len(span) == 0:
-        return Unassigned(task_id, NO_WORKER_IN_RADIUS, {"radius_km": params.radius_km})
-    if usable[span].any():
-        return Unassigned(task_id, WORKERS_TAKEN, {"candidates": int(usable[span].sum())})
-    reasons = [_pair_reason(int(i), pairs, rested, cost, params.unassigned_penalty) for i in span]
-    common = max(sorted(set(reasons)), key=reasons.count)
-    return Unassigned(task_id, common, {"workers_in_reach": len(span)})
-
-
-def _why_idle(
-    worker_id: int,
-    span: NDArray[np.int64],
-    pairs: _Pairs,
-    usable: NDArray[np.bool_],
-    is_rested: bool,
-    n_tasks: int,
-) -> Idle:
-    if not is_rested:
-        return Idle(worker_id, REST)
-    if len(span) == 0:
-        return Idle(worker_id, NO_TASK_IN_REACH)
-    if usable[span].any():
-        return Idle(worker_id, TASKS_WENT_TO_OTHERS, {"candidates": int(usable[span].sum())})
-    codes = [CONSTRAINT_ORDER[b - 1] if b else COST_ABOVE_PENALTY for b in pairs.broken[span]]
-    common = max(sorted(set(codes)), key=codes.count)
-    return Idle(worker_id, common, {"tasks_in_reach": len(span)})
+    )
 
 
 # --- snapshots and replay ---------------------------------------------------------------
@@ -953,7 +833,8 @@ def decode_round(blob: bytes) -> RoundInput:
 
 def result_digest(result: RoundResult) -> str:
     """sha256 of the result's canonical JSON, costs rounded to micro-units."""
-    payload = asdict(result)
+    payload = asdict(replace(result, prices=None))
+    del payload["prices"]
     payload["total_cost"] = _to_units(result.total_cost)
     for assignment in payload["assignments"]:
         for key in ("cost", "distance_km", "distance_cost", "fairness_cost"):
