@@ -8,7 +8,6 @@ total cost must be the optimum of the whole problem (SciPy's dense assignment wi
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np
@@ -97,7 +96,9 @@ class Reference:
             return 0.0
         if w.x_km is None or w.y_km is None or t.y_km is None:
             return None
-        d = math.hypot(t.x_km - w.x_km, t.y_km - w.y_km)
+        # The C library's hypot, as NumPy and the solver compute it (Python's math.hypot
+        # rounds differently in the last bit, which decides ties between corners).
+        d = float(np.hypot(t.x_km - w.x_km, t.y_km - w.y_km))
         return d if d <= self.p.radius_km else None
 
     def units(self, d: float, w: int) -> int:

@@ -400,13 +400,14 @@ def test_the_nearest_worker_alone_would_leave_a_task_out_and_the_prices_bring_it
 
 
 def _km(task: TaskIn, worker: WorkerIn) -> float:
-    import math
+    """The solver's distance: the C library's hypot (NumPy's), not Python's."""
+    import numpy as np
 
     assert task.x_km is not None
     assert task.y_km is not None
     assert worker.x_km is not None
     assert worker.y_km is not None
-    return math.hypot(task.x_km - worker.x_km, task.y_km - worker.y_km)
+    return float(np.hypot(task.x_km - worker.x_km, task.y_km - worker.y_km))
 
 
 def test_the_prices_a_round_returns_prove_it_optimal_over_every_pair() -> None:
