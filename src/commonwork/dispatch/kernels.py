@@ -248,6 +248,8 @@ def cheapest_pairs(
     n, m = t_x.shape[0], w_x.shape[0]
     radius, penalty_units, size = rules[0], rules[1], grid[2]
     grid_start, grid_order = grid[5], grid[6]
+    grid_x, grid_y, grid_f = grid[7], grid[8], grid[9]
+    nx, ny = grid[3], grid[4]
     leave_weight = pair_weight(penalty_units, m, rules)
     has_areas, area_start, boxes = workers[5], workers[6], workers[7]
     near2 = _squared(radius)
@@ -276,28 +278,28 @@ def cheapest_pairs(
                 beaten = found == capacity and rho >= 1
                 if beaten and (rho - 1) * size > distance_bound(best_w[found - 1], rules):
                     break  # no worker this far out can beat the k-th best
-                if rho > max(grid[3], grid[4]):
+                if rho > max(nx, ny):
                     break  # past every cell
                 for i in range(-rho, rho + 1):
                     gx = cx + i
-                    if gx < 0 or gx >= grid[3]:
+                    if gx < 0 or gx >= nx:
                         continue
                     # The ring: whole columns at its two sides, two cells in between.
                     step = 1 if i == -rho or i == rho else 2 * rho
                     for j in range(-rho, rho + 1, step):
                         gy = cy + j
-                        if gy < 0 or gy >= grid[4]:
+                        if gy < 0 or gy >= ny:
                             continue
-                        c = gx * grid[4] + gy
+                        c = gx * ny + gy
                         for p in range(grid_start[c], grid_start[c + 1]):
-                            dx, dy = t_x[t] - grid[7][p], t_y[t] - grid[8][p]
+                            dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
                             if dx * dx + dy * dy > near2:
                                 continue
                             w = grid_order[p]
                             d = np.hypot(dx, dy)
                             if d > radius:
                                 continue
-                            units = pair_units(d, grid[9][p], rules)
+                            units = pair_units(d, grid_f[p], rules)
                             weight = pair_weight(units, w, rules)
                             if found == capacity and weight >= best_w[found - 1]:
                                 continue
@@ -627,6 +629,8 @@ def improving_pairs(
     w_x = workers[0]
     n, m = t_x.shape[0], w_x.shape[0]
     grid_start, grid_order = grid[5], grid[6]
+    grid_x, grid_y = grid[7], grid[8]
+    ny = grid[4]
     mark = np.full(m, -1, np.int64)
     has_areas, area_start, boxes = workers[5], workers[6], workers[7]
     out_t = np.empty(64, np.int64)
@@ -672,9 +676,9 @@ def improving_pairs(
             )
         for cx in range(x0, x1 + 1):
             for cy in range(y0, y1 + 1):
-                c = cx * grid[4] + cy
+                c = cx * ny + cy
                 for p in range(grid_start[c], grid_start[c + 1]):
-                    dx, dy = t_x[t] - grid[7][p], t_y[t] - grid[8][p]
+                    dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
                     if dx * dx + dy * dy > near2:
                         continue
                     w = grid_order[p]
@@ -767,6 +771,8 @@ def explain_tasks(
     n, m = t_x.shape[0], w_x.shape[0]
     radius, size = rules[0], grid[2]
     grid_start, grid_order = grid[5], grid[6]
+    grid_x, grid_y, grid_f = grid[7], grid[8], grid[9]
+    nx, ny = grid[3], grid[4]
     pickup = np.zeros(n, np.float64)
     alt = np.full(n, -1, np.int64)
     alt_code = np.zeros(n, np.int64)
@@ -790,9 +796,9 @@ def explain_tasks(
             near2 = _squared(radius)
             for cx in range(x0, x1 + 1):
                 for cy in range(y0, y1 + 1):
-                    c = cx * grid[4] + cy
+                    c = cx * ny + cy
                     for p in range(grid_start[c], grid_start[c + 1]):
-                        dx, dy = t_x[t] - grid[7][p], t_y[t] - grid[8][p]
+                        dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
                         if dx * dx + dy * dy > near2:
                             continue
                         w = grid_order[p]
@@ -813,9 +819,9 @@ def explain_tasks(
             near2 = _squared(d_a)
             for cx in range(x0, x1 + 1):
                 for cy in range(y0, y1 + 1):
-                    c = cx * grid[4] + cy
+                    c = cx * ny + cy
                     for p in range(grid_start[c], grid_start[c + 1]):
-                        dx, dy = t_x[t] - grid[7][p], t_y[t] - grid[8][p]
+                        dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
                         if dx * dx + dy * dy > near2:
                             continue
                         w = grid_order[p]
@@ -849,21 +855,21 @@ def explain_tasks(
             while (rho - 1) * size <= radius:
                 if best >= 0 and rho >= 1 and (rho - 1) * size > distance_bound(best_weight, rules):
                     break
-                if rho > max(grid[3], grid[4]):
+                if rho > max(nx, ny):
                     break  # past every cell
                 for i in range(-rho, rho + 1):
                     gx = cx + i
-                    if gx < 0 or gx >= grid[3]:
+                    if gx < 0 or gx >= nx:
                         continue
                     # The ring: whole columns at its two sides, two cells in between.
                     step = 1 if i == -rho or i == rho else 2 * rho
                     for j in range(-rho, rho + 1, step):
                         gy = cy + j
-                        if gy < 0 or gy >= grid[4]:
+                        if gy < 0 or gy >= ny:
                             continue
-                        c = gx * grid[4] + gy
+                        c = gx * ny + gy
                         for p in range(grid_start[c], grid_start[c + 1]):
-                            dx, dy = t_x[t] - grid[7][p], t_y[t] - grid[8][p]
+                            dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
                             if dx * dx + dy * dy > near2:
                                 continue
                             w = grid_order[p]
@@ -872,7 +878,7 @@ def explain_tasks(
                             d = np.hypot(dx, dy)
                             if d > radius:
                                 continue
-                            weight = pair_weight(pair_units(d, grid[9][p], rules), w, rules)
+                            weight = pair_weight(pair_units(d, grid_f[p], rules), w, rules)
                             if weight < best_weight:
                                 code = pair_code(t, w, d, tasks, workers, rules)
                                 if has_areas[w]:
@@ -902,6 +908,8 @@ def explain_workers(
     radius, size = rules[0], task_grid[2]
     near2 = _squared(radius)
     grid_start, grid_order = task_grid[5], task_grid[6]
+    grid_x, grid_y = task_grid[7], task_grid[8]
+    nx, ny = task_grid[3], task_grid[4]
     in_reach = np.zeros(m, np.int64)
     any_usable = np.zeros(m, np.bool_)
     counts = np.zeros((m, N_CODES), np.int64)
@@ -925,21 +933,21 @@ def explain_workers(
         cx, cy = home_cell(w_x[w], w_y[w], task_grid)
         rho = 0
         while (rho - 1) * size <= radius and not any_usable[w]:
-            if rho > max(task_grid[3], task_grid[4]):
+            if rho > max(nx, ny):
                 break  # past every cell
             for i in range(-rho, rho + 1):
                 gx = cx + i
-                if gx < 0 or gx >= task_grid[3]:
+                if gx < 0 or gx >= nx:
                     continue
                 # The ring: whole columns at its two sides, two cells in between.
                 step = 1 if i == -rho or i == rho else 2 * rho
                 for j in range(-rho, rho + 1, step):
                     gy = cy + j
-                    if gy < 0 or gy >= task_grid[4]:
+                    if gy < 0 or gy >= ny:
                         continue
-                    c = gx * task_grid[4] + gy
+                    c = gx * ny + gy
                     for p in range(grid_start[c], grid_start[c + 1]):
-                        dx, dy = task_grid[7][p] - w_x[w], task_grid[8][p] - w_y[w]
+                        dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
                         if dx * dx + dy * dy > near2:
                             continue
                         t = grid_order[p]
