@@ -13,6 +13,39 @@ from bench.run import Measurement
 from commonwork.policylab.config import rules_from, scenario_from
 from commonwork.policylab.library import RULE_SETS, SCENARIOS
 from commonwork.policylab.simulate import simulate
+from commonwork.policylab.sweep import cluster, execute, grid
+
+SWEEP_WORKERS = 2
+
+
+def _sweep(*, quick: bool) -> Measurement:
+    """A sweep of fee × floor × seeds on a LocalCluster of two worker processes (its start
+    counted) against the same runs one after another; the two tables must be equal."""
+    runs = grid(
+        base_rules=RULE_SETS["cooperative"],
+        axes={"fee_rate": [0.08, 0.10, 0.12], "floor_per_hour_minor": [1400, 1600]},
+        scenario=SCENARIOS["small-day"],
+        seeds=[1, 2] if quick else [1, 2, 3, 4],
+    )
+    started = time.perf_counter()
+    serial = execute(runs)
+    serial_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    with cluster(workers=SWEEP_WORKERS) as client:
+        parallel = execute(runs, client=client)
+    parallel_seconds = time.perf_counter() - started
+    same = repr(serial) == repr(parallel)  # NaN-aware: repr(nan) == "nan"
+    print(f"Policy lab sweep: {len(runs)} runs, tables identical serially and in parallel: {same}.")
+    if not same:
+        raise AssertionError("the sweep's table differs between serial and parallel runs")
+    return Measurement(
+        f"policy lab sweep, {len(runs)} runs on {SWEEP_WORKERS} local Dask workers",
+        "the same runs serially",
+        len(runs),
+        parallel_seconds,
+        serial_seconds,
+    )
+
 
 GOAL_SECONDS = 60.0
 
@@ -44,6 +77,7 @@ def run(*, quick: bool) -> list[Measurement]:
                     f"policy lab city-day, {name}", "the 60 s goal", 1, seconds, GOAL_SECONDS
                 )
             )
+    measurements.append(_sweep(quick=quick))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Policy lab: peak resident memory of the benchmark process {peak_mb:,.0f} MB.\n")
     return measurements
