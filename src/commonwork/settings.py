@@ -46,6 +46,8 @@ COMMONWORK_GAZETTEER = env("COMMONWORK_GAZETTEER") or ""
 # Map tiles ("https://tile.example.org/{z}/{x}/{y}.png"); without them the maps draw
 # markers, areas and radii on a plain background.
 COMMONWORK_MAP_TILES = env("COMMONWORK_MAP_TILES") or ""
+# A Dask scheduler (tcp://host:8786) for the policy lab's sweeps; empty: run them here.
+COMMONWORK_DASK_SCHEDULER = env("COMMONWORK_DASK_SCHEDULER") or ""
 COMMONWORK_MAP_ATTRIBUTION = env("COMMONWORK_MAP_ATTRIBUTION") or "© OpenStreetMap"
 # Web Push for offers (pywebpush); without keys the worker's page polls.
 COMMONWORK_VAPID_PUBLIC_KEY = env("COMMONWORK_VAPID_PUBLIC_KEY") or ""

@@ -75,3 +75,60 @@ def test_a_lab_form_sent_twice_starts_one_run(
         _client(bob).post("/lab/start/", {"key": "lab-1"})
         _client(bob).post("/lab/start/", {"key": "lab-1"})
     assert LabRun.objects.count() == 1
+
+
+def test_a_member_tries_several_fees_from_a_fee_proposal(
+    alice: Any, bob: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal = proposals.propose(
+        kind="parameter_change",
+        actor=bob,
+        title="Lower the fee",
+        reason="Costs fell.",
+        content=ProposalContent(changes={"fee_rate": "0.04"}),
+        **voting_window(),
+    )
+    page = _client(alice).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'data-testid="sweep-form"' in page
+    assert 'name="value_1" value="8"' in page  # the fee now, in per cent
+    assert 'name="value_2" value="4"' in page  # as proposed
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _client(alice).post(
+            f"/proposals/{proposal.pk}/sweep/",
+            {"key": "sweep-1", "value_1": "8", "value_2": "4", "value_3": "12,5"},
+        )
+    assert answer.status_code == 302
+    run = LabRun.objects.get(proposal=proposal)
+    assert run.status == RunStatus.DONE, run.error
+    assert run.seeds == 2
+    assert run.sweep_parameter == "fee_rate"
+    assert [r["fee_rate"] for r in run.rule_sets] == [0.08, 0.04, 0.125]
+    assert list(run.summaries) == ["8 %", "4 %", "12.5 %"]
+    # Each value is the mean of two draws of the town; the fee orders what workers keep.
+    shares = [run.summaries[name]["labour_share"] for name in ("4 %", "8 %", "12.5 %")]
+    assert shares == sorted(shares, reverse=True)
+    page = _client(bob).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'data-testid="sweep-heading"' in page
+    assert "<th>12.5 %</th>" in page
+    zh = _client(bob).get(f"/zh-hans/proposals/{proposal.pk}/").content.decode()
+    assert "试过的值" in zh  # the heading
+    assert "试试这些值" in zh  # the button
+
+
+def test_a_sweep_needs_two_values_the_rule_can_take(alice: Any, bob: Any) -> None:
+    proposal = proposals.propose(
+        kind="parameter_change",
+        actor=bob,
+        title="Lower the fee",
+        reason="Costs fell.",
+        content=ProposalContent(changes={"fee_rate": "0.04"}),
+        **voting_window(),
+    )
+    for values in (
+        {"value_1": "8"},
+        {"value_1": "8", "value_2": "lots"},
+        {"value_1": "8", "value_2": "150"},
+    ):
+        answer = _client(alice).post(f"/proposals/{proposal.pk}/sweep/", values)
+        assert answer.status_code == 400, values
+    assert not LabRun.objects.exists()

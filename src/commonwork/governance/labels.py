@@ -207,12 +207,19 @@ _PERCENT = Fraction(1, 100)
 DISPLAY_UNITS: dict[str, DisplayUnit] = {
     "minor units": DisplayUnit(N_("%(currency)s"), Fraction(100)),
     "minor units per engaged hour": DisplayUnit(N_("%(currency)s an engaged hour"), Fraction(100)),
+    # xgettext:no-python-format
     "fraction of average weekly pay": DisplayUnit(N_("% of average weekly pay"), _PERCENT),
+    # xgettext:no-python-format
     "fraction of ballots cast": DisplayUnit(N_("% of ballots cast"), _PERCENT),
+    # xgettext:no-python-format
     "fraction of the electorate": DisplayUnit(N_("% of the electorate"), _PERCENT),
+    # xgettext:no-python-format
     "fraction of the fee": DisplayUnit(N_("% of the fee"), _PERCENT),
+    # xgettext:no-python-format
     "fraction of the price": DisplayUnit(N_("% of the price"), _PERCENT),
+    # xgettext:no-python-format
     "fraction of the surplus": DisplayUnit(N_("% of the surplus"), _PERCENT),
+    # xgettext:no-python-format
     "fraction of yes and no": DisplayUnit(N_("% of yes and no"), _PERCENT),
 }
 

@@ -35,6 +35,14 @@ class LabRun(models.Model):
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    seeds = models.PositiveSmallIntegerField(
+        default=1, help_text="Runs of each rule set on other draws of the city; the mean is shown."
+    )
+    sweep_parameter = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="A sweep from a proposal's page: the rule whose values the rule sets try.",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -10,4 +10,5 @@ urlpatterns = [
     path(
         "proposals/<int:proposal_id>/simulate/", views.simulate_proposal, name="simulate_proposal"
     ),
+    path("proposals/<int:proposal_id>/sweep/", views.sweep_proposal, name="sweep_proposal"),
 ]

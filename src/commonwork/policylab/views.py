@@ -18,10 +18,12 @@ from commonwork.core.errors import DomainError
 from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_refusal
 from commonwork.core.panels import Panel
+from commonwork.governance import labels
 from commonwork.governance.models import Proposal, ProposalKind
+from commonwork.governance.registry import PARAMETERS
 from commonwork.governance.selectors import proposal_for
 from commonwork.members.http import AuthenticatedRequest
-from commonwork.members.selectors import require_role
+from commonwork.members.selectors import cooperative_currency, require_role
 from commonwork.policylab import actions
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun, RunStatus
@@ -119,6 +121,58 @@ def simulate_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpRe
     return redirect("proposal_detail", proposal_id=proposal_id)
 
 
+@login_required
+@require_POST
+def sweep_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
+    """ "What if it were 8, 10 or 12 %?": a small sweep of the rule the proposal changes."""
+    typed = [request.POST.get(f"value_{i}", "") for i in range(1, actions.SWEEP_MOST_VALUES + 1)]
+    try:
+        require_role(request.user)
+        proposal = proposal_for(request.user, proposal_id)
+        if proposal.kind != ProposalKind.PARAMETER_CHANGE:
+            raise Http404
+        once_per_form(
+            request,
+            request.POST.get("key", ""),
+            lambda: actions.sweep_proposal(actor=request.user, proposal=proposal, typed=typed).pk,
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("The sweep is running; its results appear below."))
+    return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+def _sweep_form(proposal: Proposal) -> dict[str, Any] | None:
+    """The rule a sweep from this proposal tries, in words, and the values to start from:
+    the rule now, as proposed, and blanks for the member's own."""
+    name = next((key for key in sorted(proposal.changes) if key in actions.LAB_RULES), None)
+    if name is None:
+        return None
+    spec = PARAMETERS[name]
+    now = labels.to_display(spec.unit, actions.current_values()[name])
+    proposed = labels.to_display(spec.unit, proposal.changes[name])
+    shown = [now, proposed] if now != proposed else [now]
+    values = (shown + [""] * actions.SWEEP_MOST_VALUES)[: actions.SWEEP_MOST_VALUES]
+    unit = labels.display_unit(spec.unit, gettext, cooperative_currency())
+    return {
+        "key": new_form_key(),
+        "values": values,
+        "question": _("What if %(rule)s were each of these values (%(unit)s)?")
+        % {"rule": labels.label(name, gettext), "unit": unit},
+    }
+
+
+def _sweep_heading(run: LabRun) -> str:
+    if not run.sweep_parameter or run.sweep_parameter not in PARAMETERS:
+        return ""
+    return ngettext(
+        "%(rule)s at each value tried: the mean of %(seeds)s run of the town's day.",
+        "%(rule)s at each value tried: the mean of %(seeds)s runs of the town's day, each on "
+        "another draw of its demand and workers.",
+        run.seeds,
+    ) % {"rule": labels.label(run.sweep_parameter, gettext), "seeds": run.seeds}
+
+
 def proposal_comparison_panel(request: HttpRequest, proposal: Proposal) -> Panel | None:
     """On a parameter change's page: the lab's comparison of the rules now and as
     proposed, if one was run, and the button to run one while the vote is open."""
@@ -129,7 +183,12 @@ def proposal_comparison_panel(request: HttpRequest, proposal: Proposal) -> Panel
         "proposal": proposal,
         "lab_run": run,
         "simulate_key": new_form_key(),
+        "sweep": _sweep_form(proposal),
     }
     if run is not None:
-        context |= {"rows": summary_rows(run), "names": list(run.summaries)}
+        context |= {
+            "rows": summary_rows(run),
+            "names": list(run.summaries),
+            "sweep_heading": _sweep_heading(run),
+        }
     return "policylab/_proposal_comparison.html", context

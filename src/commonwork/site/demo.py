@@ -482,6 +482,7 @@ def _cooperative(alice: User, result: DemoResult) -> None:
             currency="EUR",
             languages=["en", "zh-hans"],
             bylaws=_(
+                # xgettext:no-python-format
                 "One member, one vote. Stewards are elected for a year. Declining work is "
                 "never held against a worker. The surplus returns to the members who "
                 "did the work. A quarter of every fee goes into the solidarity fund, which "
