@@ -410,7 +410,9 @@ def _km(task: TaskIn, worker: WorkerIn) -> float:
     return float(np.hypot(task.x_km - worker.x_km, task.y_km - worker.y_km))
 
 
-def test_the_prices_a_round_returns_prove_it_optimal_over_every_pair() -> None:
+def test_the_prices_a_round_returns_prove_it_optimal_over_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from commonwork.dispatch import solver
 
     round_input = RoundInput(
@@ -418,38 +420,39 @@ def test_the_prices_a_round_returns_prove_it_optimal_over_every_pair() -> None:
         workers=tuple(WorkerIn(100 + i, (i * 0.53) % 2, (i * 0.29) % 2) for i in range(6)),
         params=Params(radius_km=1.0, weight_fairness=0.0, unassigned_penalty=1.0),
     )
+    monkeypatch.setattr(solver, "ORIENTATION", "tasks")  # rows: tasks
     result = solve(round_input)
     prices = result.prices
     assert prices is not None
-    n, m = len(prices.task_ids), len(prices.worker_ids)
+    n, m = len(prices.row_ids), len(prices.column_ids)
     scale = (m + 1) * (n + 1)
     leave = (1_000 + 1) * scale + m + 1
     assigned = {a.task_id: a.worker_id for a in result.assignments}
     u = []
-    for t, task_id in enumerate(prices.task_ids.tolist()):
+    for t, task_id in enumerate(prices.row_ids.tolist()):
         task = next(x for x in round_input.tasks if x.id == task_id)
-        w = int(prices.worker_of_task[t])
+        w = int(prices.match[t])
         if w < 0:
             assert task_id not in assigned
-            u.append(leave - int(prices.leave_price[t]))
+            u.append(leave - int(prices.own_price[t]))
             continue
         worker = round_input.workers[w]
         assert assigned[task_id] == worker.id
         units = round(_km(task, worker) * 1_000)
-        u.append((units + 1) * scale + w + 1 - int(prices.worker_price[w]))
+        u.append((units + 1) * scale + w + 1 - int(prices.column_price[w]))
     # Dual feasible on every pair within the radius and every "leave it" column ...
     for t, task in enumerate(sorted(round_input.tasks, key=lambda x: x.id)):
-        assert u[t] + int(prices.leave_price[t]) <= leave
+        assert u[t] + int(prices.own_price[t]) <= leave
         for w, worker in enumerate(round_input.workers):
             d = _km(task, worker)
             if d <= 1.0 and round(d * 1_000) <= 1_000:
-                assert u[t] + int(prices.worker_price[w]) <= (round(d * 1_000) + 1) * scale + w + 1
+                assert u[t] + int(prices.column_price[w]) <= (round(d * 1_000) + 1) * scale + w + 1
     # ... with prices only on workers who got a task: so no assignment costs less.
-    taken = set(prices.worker_of_task.tolist())
-    assert all(p <= 0 for p in prices.worker_price.tolist())
-    assert all(p == 0 for w, p in enumerate(prices.worker_price.tolist()) if w not in taken)
-    assert sum(u) + int(prices.worker_price.sum()) + int(prices.leave_price.sum()) == sum(
-        (leave if w < 0 else 0) for w in prices.worker_of_task.tolist()
+    taken = set(prices.match.tolist())
+    assert all(p <= 0 for p in prices.column_price.tolist())
+    assert all(p == 0 for w, p in enumerate(prices.column_price.tolist()) if w not in taken)
+    assert sum(u) + int(prices.column_price.sum()) + int(prices.own_price.sum()) == sum(
+        (leave if w < 0 else 0) for w in prices.match.tolist()
     ) + sum(
         (round(a.distance_km * 1_000) + 1) * scale
         + [x.id for x in round_input.workers].index(a.worker_id)

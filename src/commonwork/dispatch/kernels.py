@@ -968,3 +968,185 @@ def explain_workers(
                     break
             rho += 1
     return in_reach, any_usable, counts
+
+
+# --- the same graph seen from the workers -----------------------------------------------
+# Where tasks outnumber workers around them (a lunch peak at a few restaurants), a task's
+# search for a free worker crosses the whole crowd; a worker's search for a free task ends
+# next door. So such rounds are solved with workers as rows: each worker takes one of its
+# tasks or its own "stay idle" column (n_tasks + worker), at the same penalty weight. The
+# total differs from the tasks' by a constant ((workers − tasks) × penalty), so the
+# optimum is the same assignment.
+
+
+@compiled
+def cheapest_tasks(
+    k: int, remote_tasks: I64, tasks: Tasks, workers: Workers, rules: Rules, task_grid: Grid
+) -> tuple[I64, I64, I64, I64]:
+    """The graph with workers as rows: each worker's `k` cheapest usable tasks (k ≤ 0:
+    all), then its "stay idle" column. As cheapest_pairs otherwise."""
+    t_x, t_y = tasks[0], tasks[1]
+    w_x, w_y, fairness = workers[0], workers[1], workers[12]
+    n, m = t_x.shape[0], w_x.shape[0]
+    radius, penalty_units, size = rules[0], rules[1], task_grid[2]
+    grid_start, grid_order = task_grid[5], task_grid[6]
+    grid_x, grid_y = task_grid[7], task_grid[8]
+    nx, ny = task_grid[3], task_grid[4]
+    leave_weight = pair_weight(penalty_units, m, rules)
+    has_areas, area_start, boxes = workers[5], workers[6], workers[7]
+    near2 = _squared(radius)
+    capacity = n if k <= 0 else min(k, n)
+    start = np.zeros(m + 1, np.int64)
+    bound = np.full(m, INF, np.int64)
+    out_cols = np.empty(max(m * min(capacity + 1, 32), 16), np.int64)
+    out_weights = np.empty(out_cols.shape[0], np.int64)
+    used = 0
+    best_w = np.empty(capacity + 1, np.int64)
+    best_c = np.empty(capacity + 1, np.int64)
+    for w in range(m):
+        found = 0
+        for t in remote_tasks:
+            code = pair_code(t, w, 0.0, tasks, workers, rules)
+            if code == 0:
+                weight = pair_weight(pair_units(0.0, fairness[w], rules), w, rules)
+                found = _keep_cheapest(best_w, best_c, found, k, weight, t)
+        if not np.isnan(w_x[w]):
+            cx, cy = home_cell(w_x[w], w_y[w], task_grid)
+            rho = 0
+            while (rho - 1) * size <= radius:
+                beaten = found == capacity and rho >= 1
+                if beaten and (rho - 1) * size > distance_bound(best_w[found - 1], rules):
+                    break  # no task this far out can beat the k-th best
+                if rho > max(nx, ny):
+                    break  # past every cell
+                for i in range(-rho, rho + 1):
+                    gx = cx + i
+                    if gx < 0 or gx >= nx:
+                        continue
+                    step = 1 if i == -rho or i == rho else 2 * rho
+                    for j in range(-rho, rho + 1, step):
+                        gy = cy + j
+                        if gy < 0 or gy >= ny:
+                            continue
+                        c = gx * ny + gy
+                        for p in range(grid_start[c], grid_start[c + 1]):
+                            dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
+                            if dx * dx + dy * dy > near2:
+                                continue
+                            t = grid_order[p]
+                            d = np.hypot(dx, dy)
+                            if d > radius:
+                                continue
+                            weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
+                            if found == capacity and weight >= best_w[found - 1]:
+                                continue
+                            code = pair_code(t, w, d, tasks, workers, rules)
+                            if has_areas[w]:
+                                code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                            if code == 0:
+                                found = _keep_cheapest(best_w, best_c, found, k, weight, t)
+                rho += 1
+        if used + found + 1 > out_cols.shape[0]:
+            grown = max(out_cols.shape[0] * 2, used + found + 1)
+            out_cols = _grow(out_cols, grown)
+            out_weights = _grow(out_weights, grown)
+        for i in range(found):
+            out_cols[used] = best_c[i]
+            out_weights[used] = best_w[i]
+            used += 1
+        out_cols[used] = n + w
+        out_weights[used] = leave_weight
+        used += 1
+        start[w + 1] = used
+        if k > 0 and found == capacity and capacity < n:
+            bound[w] = best_w[found - 1]
+    return start, out_cols[:used].copy(), out_weights[:used].copy(), bound
+
+
+@compiled
+def improving_tasks(
+    margin: int,
+    start: I64,
+    cols: I64,
+    bound: I64,
+    v: I64,
+    col_of_row: I64,
+    matched_weight: I64,
+    remote_tasks: I64,
+    tasks: Tasks,
+    workers: Workers,
+    rules: Rules,
+    task_grid: Grid,
+) -> tuple[I64, I64, I64, int]:
+    """improving_pairs with workers as rows: (worker, task, weight, how many negative)."""
+    t_x, t_y = tasks[0], tasks[1]
+    w_x, w_y, fairness = workers[0], workers[1], workers[12]
+    n, m = t_x.shape[0], w_x.shape[0]
+    grid_start, grid_order = task_grid[5], task_grid[6]
+    grid_x, grid_y = task_grid[7], task_grid[8]
+    ny = task_grid[4]
+    has_areas, area_start, boxes = workers[5], workers[6], workers[7]
+    mark = np.full(n, -1, np.int64)
+    out_w = np.empty(64, np.int64)
+    out_t = np.empty(64, np.int64)
+    out_weight = np.empty(64, np.int64)
+    used = 0
+    negative = 0
+    for w in range(m):
+        u_w = matched_weight[w] - v[col_of_row[w]]
+        limit = u_w + margin
+        if limit <= bound[w]:
+            continue  # every pair weighing under the limit is in the graph already
+        reach = distance_bound(limit, rules)
+        if reach < 0:
+            continue
+        for e in range(start[w], start[w + 1]):
+            if cols[e] < n:
+                mark[cols[e]] = w
+        near2 = _squared(reach)
+        count = remote_tasks.shape[0]
+        x0, x1, y0, y1 = 0, -1, 0, -1
+        if not np.isnan(w_x[w]):
+            x0, x1, y0, y1 = cell_box(w_x[w], w_y[w], reach, task_grid)
+        # Remote tasks first (index < count), then the located ones cell by cell.
+        for index in range(count + (x1 - x0 + 1) * max(y1 - y0 + 1, 0)):
+            if index < count:
+                first, last, remote = remote_tasks[index], remote_tasks[index] + 1, True
+            else:
+                cell = index - count
+                cx, cy = x0 + cell // (y1 - y0 + 1), y0 + cell % (y1 - y0 + 1)
+                c = cx * ny + cy
+                first, last, remote = grid_start[c], grid_start[c + 1], False
+            for p in range(first, last):
+                if remote:
+                    t, d = p, 0.0
+                else:
+                    dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
+                    if dx * dx + dy * dy > near2:
+                        continue
+                    t = grid_order[p]
+                    d = np.hypot(dx, dy)
+                    if d > reach:
+                        continue
+                if mark[t] == w:
+                    continue
+                weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
+                reduced = weight - u_w - v[t]
+                if reduced >= margin:
+                    continue
+                code = pair_code(t, w, d, tasks, workers, rules)
+                if has_areas[w]:
+                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                if code != 0:
+                    continue
+                if used == out_w.shape[0]:
+                    out_w = _grow(out_w, 2 * used)
+                    out_t = _grow(out_t, 2 * used)
+                    out_weight = _grow(out_weight, 2 * used)
+                out_w[used] = w
+                out_t[used] = t
+                out_weight[used] = weight
+                used += 1
+                if reduced < 0:
+                    negative += 1
+    return out_w[:used].copy(), out_t[:used].copy(), out_weight[:used].copy(), negative
