@@ -584,9 +584,10 @@ def by_workers(round_world: World) -> bool:
     counts = np.zeros((2, nx, ny))
     np.add.at(counts[0], (tx + 1, ty + 1), 1)
     np.add.at(counts[1], (wx + 1, wy + 1), 1)
-    near = sum(
-        np.roll(np.roll(counts, dx, axis=1), dy, axis=2) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-    )
+    near = np.zeros_like(counts)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            near += np.roll(np.roll(counts, dx, axis=1), dy, axis=2)
     ratio = near[0][tx + 1, ty + 1] / np.maximum(near[1][tx + 1, ty + 1], 1)
     return bool(ratio.mean() >= WORKERS_FIRST_RATIO)
 
