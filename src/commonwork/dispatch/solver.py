@@ -295,12 +295,22 @@ class World:
 
 
 def _bits(sets: Sequence[frozenset[str] | None], vocabulary: dict[str, int]) -> NDArray[np.uint64]:
-    """Each set as bit words over the vocabulary (None: all bits set); shape (n, words)."""
+    """Each set as bit words over the vocabulary (None: all bits set); shape (n, words).
+    Rows that are None or empty cost nothing: a city's workers mostly set no kinds and
+    tasks mostly need no skills."""
     words = max(1, (len(vocabulary) + 63) // 64)
     masks = np.zeros((len(sets), words), dtype=np.uint64)
-    masks[[row for row, items in enumerate(sets) if items is None]] = np.iinfo(np.uint64).max
-    for row, items in enumerate(sets):
-        for item in items or ():
+    items = list(sets)
+    nones = items.count(None)
+    if nones == len(items):
+        masks[:] = np.iinfo(np.uint64).max
+        return masks
+    if nones:
+        masks[np.fromiter((s is None for s in items), bool, len(items))] = np.iinfo(np.uint64).max
+    if not vocabulary or items.count(frozenset()) + nones == len(items):
+        return masks
+    for row, members in enumerate(items):
+        for item in members or ():
             bit = vocabulary.get(item)
             if bit is not None:
                 masks[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
@@ -381,7 +391,12 @@ def world(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params) 
         validate(RoundInput(tuple(tasks), tuple(workers), params))
     skills = {s: i for i, s in enumerate(sorted({s for t in tasks for s in t.skills}))}
     kinds = {k: i for i, k in enumerate(sorted({t.kind for t in tasks}))}
-    with_areas = [w for w, worker in enumerate(workers) if worker.areas is not None]
+    chosen_areas = [w.areas for w in workers]
+    with_areas = (
+        []
+        if chosen_areas.count(None) == m
+        else [w for w, areas in enumerate(chosen_areas) if areas is not None]
+    )
     area_counts = np.zeros(m + 1, np.int64)
     boxes: list[tuple[float, float, float, float]] = []
     for w in with_areas:
@@ -766,7 +781,7 @@ def _explain(
     worker_of_task: NDArray[np.int64],
 ) -> RoundResult:
     """The assignments and every reason, from the kernels' scans over all pairs."""
-    n_tasks, n_workers = len(tasks), len(workers)
+    n_workers = len(workers)
     task_of_worker = np.full(n_workers, -1, np.int64)
     assigned_rows = np.flatnonzero(worker_of_task >= 0)
     task_of_worker[worker_of_task[assigned_rows]] = assigned_rows
@@ -822,11 +837,7 @@ def _explain(
             reach: dict[str, float | int | str] = {"workers_in_reach": int(in_reach[t])}
             unassigned.append(Unassigned(task.id, CODE_NAMES[int(common[t])], reach))
     # Summed in task order, as the objective reads.
-    total = float(
-        sum(
-            cost[t] if worker_of_task[t] >= 0 else params.unassigned_penalty for t in range(n_tasks)
-        )
-    )
+    total = float(sum(np.where(worker_of_task >= 0, cost, params.unassigned_penalty).tolist()))
     return RoundResult(
         assignments=tuple(assignments),
         unassigned=tuple(unassigned),
