@@ -119,6 +119,7 @@ NOT_PAGES = frozenset(
         "equity_publish",
         "lab_start",
         "simulate_proposal",
+        "sweep_proposal",
         "set_language",
     }
 )
