@@ -236,48 +236,60 @@ def _grow(array: I64, size: int) -> I64:
 
 
 @compiled
-def cheapest_pairs(
-    k: int, tasks: Tasks, workers: Workers, rules: Rules, grid: Grid
+def cheapest(
+    k: int,
+    by_workers: bool,
+    remote_tasks: I64,
+    tasks: Tasks,
+    workers: Workers,
+    rules: Rules,
+    grid: Grid,
 ) -> tuple[I64, I64, I64, I64]:
-    """The assignment graph by row: each task's `k` cheapest usable workers (k ≤ 0: every
-    usable worker), then its own "leave it" column (n_workers + task) at the penalty.
+    """The assignment graph by row. Rows are tasks, each with its `k` cheapest usable
+    workers found on the workers' `grid`; or, `by_workers`, workers, each with its `k`
+    cheapest usable tasks found on the tasks' `grid` (k ≤ 0: every usable one). Then each
+    row's own column — leave the task on the board, or stay idle — numbered after the
+    other side's, at the penalty. A remote task pairs with every worker.
     Returns (row start, column, weight, bound): every usable pair of the row weighing up
     to its bound is in the graph (INF: every usable pair)."""
     t_x, t_y = tasks[0], tasks[1]
-    w_x, fairness = workers[0], workers[12]
+    w_x, w_y, fairness = workers[0], workers[1], workers[12]
     n, m = t_x.shape[0], w_x.shape[0]
+    rows, others = (m, n) if by_workers else (n, m)
+    row_x, row_y = (w_x, w_y) if by_workers else (t_x, t_y)
     radius, penalty_units, size = rules[0], rules[1], grid[2]
     grid_start, grid_order = grid[5], grid[6]
-    grid_x, grid_y, grid_f = grid[7], grid[8], grid[9]
+    grid_x, grid_y = grid[7], grid[8]
     nx, ny = grid[3], grid[4]
     leave_weight = pair_weight(penalty_units, m, rules)
     has_areas, area_start, boxes = workers[5], workers[6], workers[7]
     near2 = _squared(radius)
-    capacity = m if k <= 0 else min(k, m)
-    start = np.zeros(n + 1, np.int64)
-    bound = np.full(n, INF, np.int64)
-    out_cols = np.empty(max(n * min(capacity + 1, 32), 16), np.int64)
+    capacity = others if k <= 0 else min(k, others)
+    start = np.zeros(rows + 1, np.int64)
+    bound = np.full(rows, INF, np.int64)
+    out_cols = np.empty(max(rows * min(capacity + 1, 32), 16), np.int64)
     out_weights = np.empty(out_cols.shape[0], np.int64)
     used = 0
     best_w = np.empty(capacity + 1, np.int64)
     best_c = np.empty(capacity + 1, np.int64)
-    for t in range(n):
+    for r in range(rows):
         found = 0
-        if np.isnan(t_x[t]):
-            for w in range(m):
-                code = pair_code(t, w, 0.0, tasks, workers, rules)
-                if has_areas[w]:
-                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                if code == 0:
-                    weight = pair_weight(pair_units(0.0, fairness[w], rules), w, rules)
-                    found = _keep_cheapest(best_w, best_c, found, k, weight, w)
-        else:
-            cx, cy = home_cell(t_x[t], t_y[t], grid)
+        # Remote pairs: a worker row with every remote task; a remote task with everyone.
+        n_remote = remote_tasks.shape[0] if by_workers else (m if np.isnan(t_x[r]) else 0)
+        for i in range(n_remote):
+            t, w = (remote_tasks[i], r) if by_workers else (r, i)
+            code = pair_code(t, w, 0.0, tasks, workers, rules)
+            if code == 0:
+                weight = pair_weight(pair_units(0.0, fairness[w], rules), w, rules)
+                found = _keep_cheapest(best_w, best_c, found, k, weight, t if by_workers else w)
+        if not np.isnan(row_x[r]):
+            x, y = row_x[r], row_y[r]
+            cx, cy = home_cell(x, y, grid)
             rho = 0
             while (rho - 1) * size <= radius:
                 beaten = found == capacity and rho >= 1
                 if beaten and (rho - 1) * size > distance_bound(best_w[found - 1], rules):
-                    break  # no worker this far out can beat the k-th best
+                    break  # nothing this far out can beat the k-th best
                 if rho > max(nx, ny):
                     break  # past every cell
                 for i in range(-rho, rho + 1):
@@ -292,22 +304,22 @@ def cheapest_pairs(
                             continue
                         c = gx * ny + gy
                         for p in range(grid_start[c], grid_start[c + 1]):
-                            dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
+                            dx, dy = x - grid_x[p], y - grid_y[p]
                             if dx * dx + dy * dy > near2:
                                 continue
-                            w = grid_order[p]
                             d = np.hypot(dx, dy)
                             if d > radius:
                                 continue
-                            units = pair_units(d, grid_f[p], rules)
-                            weight = pair_weight(units, w, rules)
+                            other = grid_order[p]
+                            t, w = (other, r) if by_workers else (r, other)
+                            weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
                             if found == capacity and weight >= best_w[found - 1]:
                                 continue
                             code = pair_code(t, w, d, tasks, workers, rules)
                             if has_areas[w]:
                                 code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
                             if code == 0:
-                                found = _keep_cheapest(best_w, best_c, found, k, weight, w)
+                                found = _keep_cheapest(best_w, best_c, found, k, weight, other)
                 rho += 1
         if used + found + 1 > out_cols.shape[0]:
             grown = max(out_cols.shape[0] * 2, used + found + 1)
@@ -317,12 +329,12 @@ def cheapest_pairs(
             out_cols[used] = best_c[i]
             out_weights[used] = best_w[i]
             used += 1
-        out_cols[used] = m + t
+        out_cols[used] = others + r
         out_weights[used] = leave_weight
         used += 1
-        start[t + 1] = used
-        if k > 0 and found == capacity and capacity < m:
-            bound[t] = best_w[found - 1]
+        start[r + 1] = used
+        if k > 0 and found == capacity and capacity < others:
+            bound[r] = best_w[found - 1]
     return start, out_cols[:used].copy(), out_weights[:used].copy(), bound
 
 
@@ -605,149 +617,104 @@ def restore_invariants(
 
 
 @compiled
-def improving_pairs(
+def improving(
     margin: int,
+    by_workers: bool,
     start: I64,
     cols: I64,
     bound: I64,
     v: I64,
     col_of_row: I64,
     matched_weight: I64,
+    remote_tasks: I64,
     tasks: Tasks,
     workers: Workers,
     rules: Rules,
     grid: Grid,
 ) -> tuple[I64, I64, I64, int]:
     """The usable pairs missing from the graph whose reduced cost weight − u − v is below
-    `margin`. When none is below 0, the prices are feasible for every pair within the
-    radius, so the matching is optimal over all of them, not only the graph's.
+    `margin` (rows and grid as in `cheapest`). When none is below 0, the prices are
+    feasible for every pair within the radius, so the matching is optimal over all of
+    them, not only the graph's.
 
     Since v ≤ 0, a pair prices out only if its weight is below u + margin, which bounds how
-    far its worker can be (distance_bound); only that disk is searched. Returns (task,
-    worker, weight, how many of them have a negative reduced cost)."""
+    far apart its two ends can be (distance_bound); only that disk is searched, and only
+    for rows whose limit passes the bound of what their graph already holds. Returns
+    (row, column, weight, how many of them have a negative reduced cost)."""
     t_x, t_y = tasks[0], tasks[1]
-    w_x = workers[0]
+    w_x, w_y, fairness = workers[0], workers[1], workers[12]
     n, m = t_x.shape[0], w_x.shape[0]
+    rows, others = (m, n) if by_workers else (n, m)
+    row_x, row_y = (w_x, w_y) if by_workers else (t_x, t_y)
     grid_start, grid_order = grid[5], grid[6]
     grid_x, grid_y = grid[7], grid[8]
     ny = grid[4]
-    mark = np.full(m, -1, np.int64)
     has_areas, area_start, boxes = workers[5], workers[6], workers[7]
-    out_t = np.empty(64, np.int64)
-    out_w = np.empty(64, np.int64)
+    mark = np.full(others, -1, np.int64)
+    out_r = np.empty(64, np.int64)
+    out_c = np.empty(64, np.int64)
     out_weight = np.empty(64, np.int64)
     used = 0
     negative = 0
-    for t in range(n):
-        limit = matched_weight[t] - v[col_of_row[t]] + margin  # u_t + margin
-        if limit <= bound[t]:
+    for r in range(rows):
+        u = matched_weight[r] - v[col_of_row[r]]
+        limit = u + margin
+        if limit <= bound[r]:
             continue  # every pair weighing under the limit is in the graph already
         reach = distance_bound(limit, rules)
         if reach < 0:
-            continue  # not even a worker at the pickup could beat it
-        for e in range(start[t], start[t + 1]):
-            if cols[e] < m:
-                mark[cols[e]] = t
-        remote = np.isnan(t_x[t])
-        x0, x1, y0, y1 = 0, -1, 0, -1
-        if not remote:
-            x0, x1, y0, y1 = cell_box(t_x[t], t_y[t], reach, grid)
+            continue  # not even a pair at one spot could beat it
+        for e in range(start[r], start[r + 1]):
+            if cols[e] < others:
+                mark[cols[e]] = r
         near2 = _squared(reach)
-        for w in range(m if remote else 0):
-            out_t, out_w, out_weight, used, negative = _consider(
-                t,
-                w,
-                0.0,
-                limit,
-                margin,
-                v,
-                mark,
-                tasks,
-                workers,
-                rules,
-                has_areas,
-                area_start,
-                boxes,
-                out_t,
-                out_w,
-                out_weight,
-                used,
-                negative,
-            )
-        for cx in range(x0, x1 + 1):
-            for cy in range(y0, y1 + 1):
-                c = cx * ny + cy
-                for p in range(grid_start[c], grid_start[c + 1]):
-                    dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
+        n_remote = remote_tasks.shape[0] if by_workers else (m if np.isnan(t_x[r]) else 0)
+        x0, x1, y0, y1 = 0, -1, 0, -1
+        if not np.isnan(row_x[r]):
+            x0, x1, y0, y1 = cell_box(row_x[r], row_y[r], reach, grid)
+        # The remote pairs first (index < n_remote), then the grid cell by cell.
+        for index in range(n_remote + (x1 - x0 + 1) * max(y1 - y0 + 1, 0)):
+            if index < n_remote:
+                first, last, remote = index, index + 1, True
+            else:
+                cell = index - n_remote
+                c = (x0 + cell // (y1 - y0 + 1)) * ny + y0 + cell % (y1 - y0 + 1)
+                first, last, remote = grid_start[c], grid_start[c + 1], False
+            for p in range(first, last):
+                d = 0.0
+                if remote:
+                    other = remote_tasks[p] if by_workers else p
+                else:
+                    dx, dy = row_x[r] - grid_x[p], row_y[r] - grid_y[p]
                     if dx * dx + dy * dy > near2:
                         continue
-                    w = grid_order[p]
                     d = np.hypot(dx, dy)
                     if d > reach:
                         continue
-                    out_t, out_w, out_weight, used, negative = _consider(
-                        t,
-                        w,
-                        d,
-                        limit,
-                        margin,
-                        v,
-                        mark,
-                        tasks,
-                        workers,
-                        rules,
-                        has_areas,
-                        area_start,
-                        boxes,
-                        out_t,
-                        out_w,
-                        out_weight,
-                        used,
-                        negative,
-                    )
-    return out_t[:used].copy(), out_w[:used].copy(), out_weight[:used].copy(), negative
-
-
-@inlined
-def _consider(
-    t: int,
-    w: int,
-    d: float,
-    limit: int,
-    margin: int,
-    v: I64,
-    mark: I64,
-    tasks: Tasks,
-    workers: Workers,
-    rules: Rules,
-    has_areas: NDArray[np.bool_],
-    area_start: I64,
-    boxes: F64,
-    out_t: I64,
-    out_w: I64,
-    out_weight: I64,
-    used: int,
-    negative: int,
-) -> tuple[I64, I64, I64, int, int]:
-    if mark[w] == t:
-        return out_t, out_w, out_weight, used, negative  # already in the graph
-    weight = pair_weight(pair_units(d, workers[12][w], rules), w, rules)
-    reduced = weight - (limit - margin) - v[w]
-    if reduced >= margin:
-        return out_t, out_w, out_weight, used, negative
-    code = pair_code(t, w, d, tasks, workers, rules)
-    if has_areas[w]:
-        code = with_areas(code, tasks[0][t], tasks[1][t], w, area_start, boxes)
-    if code != 0:
-        return out_t, out_w, out_weight, used, negative
-    if used == out_t.shape[0]:
-        out_t = _grow(out_t, 2 * used)
-        out_w = _grow(out_w, 2 * used)
-        out_weight = _grow(out_weight, 2 * used)
-    out_t[used] = t
-    out_w[used] = w
-    out_weight[used] = weight
-    return out_t, out_w, out_weight, used + 1, negative + (1 if reduced < 0 else 0)
+                    other = grid_order[p]
+                if mark[other] == r:
+                    continue  # in the graph already
+                t, w = (other, r) if by_workers else (r, other)
+                weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
+                reduced = weight - u - v[other]
+                if reduced >= margin:
+                    continue
+                code = pair_code(t, w, d, tasks, workers, rules)
+                if has_areas[w]:
+                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                if code != 0:
+                    continue
+                if used == out_r.shape[0]:
+                    out_r = _grow(out_r, 2 * used)
+                    out_c = _grow(out_c, 2 * used)
+                    out_weight = _grow(out_weight, 2 * used)
+                out_r[used] = r
+                out_c[used] = other
+                out_weight[used] = weight
+                used += 1
+                if reduced < 0:
+                    negative += 1
+    return out_r[:used].copy(), out_c[:used].copy(), out_weight[:used].copy(), negative
 
 
 # --- explanations, over every pair within the radius ------------------------------------
@@ -968,185 +935,3 @@ def explain_workers(
                     break
             rho += 1
     return in_reach, any_usable, counts
-
-
-# --- the same graph seen from the workers -----------------------------------------------
-# Where tasks outnumber workers around them (a lunch peak at a few restaurants), a task's
-# search for a free worker crosses the whole crowd; a worker's search for a free task ends
-# next door. So such rounds are solved with workers as rows: each worker takes one of its
-# tasks or its own "stay idle" column (n_tasks + worker), at the same penalty weight. The
-# total differs from the tasks' by a constant ((workers − tasks) × penalty), so the
-# optimum is the same assignment.
-
-
-@compiled
-def cheapest_tasks(
-    k: int, remote_tasks: I64, tasks: Tasks, workers: Workers, rules: Rules, task_grid: Grid
-) -> tuple[I64, I64, I64, I64]:
-    """The graph with workers as rows: each worker's `k` cheapest usable tasks (k ≤ 0:
-    all), then its "stay idle" column. As cheapest_pairs otherwise."""
-    t_x, t_y = tasks[0], tasks[1]
-    w_x, w_y, fairness = workers[0], workers[1], workers[12]
-    n, m = t_x.shape[0], w_x.shape[0]
-    radius, penalty_units, size = rules[0], rules[1], task_grid[2]
-    grid_start, grid_order = task_grid[5], task_grid[6]
-    grid_x, grid_y = task_grid[7], task_grid[8]
-    nx, ny = task_grid[3], task_grid[4]
-    leave_weight = pair_weight(penalty_units, m, rules)
-    has_areas, area_start, boxes = workers[5], workers[6], workers[7]
-    near2 = _squared(radius)
-    capacity = n if k <= 0 else min(k, n)
-    start = np.zeros(m + 1, np.int64)
-    bound = np.full(m, INF, np.int64)
-    out_cols = np.empty(max(m * min(capacity + 1, 32), 16), np.int64)
-    out_weights = np.empty(out_cols.shape[0], np.int64)
-    used = 0
-    best_w = np.empty(capacity + 1, np.int64)
-    best_c = np.empty(capacity + 1, np.int64)
-    for w in range(m):
-        found = 0
-        for t in remote_tasks:
-            code = pair_code(t, w, 0.0, tasks, workers, rules)
-            if code == 0:
-                weight = pair_weight(pair_units(0.0, fairness[w], rules), w, rules)
-                found = _keep_cheapest(best_w, best_c, found, k, weight, t)
-        if not np.isnan(w_x[w]):
-            cx, cy = home_cell(w_x[w], w_y[w], task_grid)
-            rho = 0
-            while (rho - 1) * size <= radius:
-                beaten = found == capacity and rho >= 1
-                if beaten and (rho - 1) * size > distance_bound(best_w[found - 1], rules):
-                    break  # no task this far out can beat the k-th best
-                if rho > max(nx, ny):
-                    break  # past every cell
-                for i in range(-rho, rho + 1):
-                    gx = cx + i
-                    if gx < 0 or gx >= nx:
-                        continue
-                    step = 1 if i == -rho or i == rho else 2 * rho
-                    for j in range(-rho, rho + 1, step):
-                        gy = cy + j
-                        if gy < 0 or gy >= ny:
-                            continue
-                        c = gx * ny + gy
-                        for p in range(grid_start[c], grid_start[c + 1]):
-                            dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
-                            if dx * dx + dy * dy > near2:
-                                continue
-                            t = grid_order[p]
-                            d = np.hypot(dx, dy)
-                            if d > radius:
-                                continue
-                            weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
-                            if found == capacity and weight >= best_w[found - 1]:
-                                continue
-                            code = pair_code(t, w, d, tasks, workers, rules)
-                            if has_areas[w]:
-                                code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                            if code == 0:
-                                found = _keep_cheapest(best_w, best_c, found, k, weight, t)
-                rho += 1
-        if used + found + 1 > out_cols.shape[0]:
-            grown = max(out_cols.shape[0] * 2, used + found + 1)
-            out_cols = _grow(out_cols, grown)
-            out_weights = _grow(out_weights, grown)
-        for i in range(found):
-            out_cols[used] = best_c[i]
-            out_weights[used] = best_w[i]
-            used += 1
-        out_cols[used] = n + w
-        out_weights[used] = leave_weight
-        used += 1
-        start[w + 1] = used
-        if k > 0 and found == capacity and capacity < n:
-            bound[w] = best_w[found - 1]
-    return start, out_cols[:used].copy(), out_weights[:used].copy(), bound
-
-
-@compiled
-def improving_tasks(
-    margin: int,
-    start: I64,
-    cols: I64,
-    bound: I64,
-    v: I64,
-    col_of_row: I64,
-    matched_weight: I64,
-    remote_tasks: I64,
-    tasks: Tasks,
-    workers: Workers,
-    rules: Rules,
-    task_grid: Grid,
-) -> tuple[I64, I64, I64, int]:
-    """improving_pairs with workers as rows: (worker, task, weight, how many negative)."""
-    t_x, t_y = tasks[0], tasks[1]
-    w_x, w_y, fairness = workers[0], workers[1], workers[12]
-    n, m = t_x.shape[0], w_x.shape[0]
-    grid_start, grid_order = task_grid[5], task_grid[6]
-    grid_x, grid_y = task_grid[7], task_grid[8]
-    ny = task_grid[4]
-    has_areas, area_start, boxes = workers[5], workers[6], workers[7]
-    mark = np.full(n, -1, np.int64)
-    out_w = np.empty(64, np.int64)
-    out_t = np.empty(64, np.int64)
-    out_weight = np.empty(64, np.int64)
-    used = 0
-    negative = 0
-    for w in range(m):
-        u_w = matched_weight[w] - v[col_of_row[w]]
-        limit = u_w + margin
-        if limit <= bound[w]:
-            continue  # every pair weighing under the limit is in the graph already
-        reach = distance_bound(limit, rules)
-        if reach < 0:
-            continue
-        for e in range(start[w], start[w + 1]):
-            if cols[e] < n:
-                mark[cols[e]] = w
-        near2 = _squared(reach)
-        count = remote_tasks.shape[0]
-        x0, x1, y0, y1 = 0, -1, 0, -1
-        if not np.isnan(w_x[w]):
-            x0, x1, y0, y1 = cell_box(w_x[w], w_y[w], reach, task_grid)
-        # Remote tasks first (index < count), then the located ones cell by cell.
-        for index in range(count + (x1 - x0 + 1) * max(y1 - y0 + 1, 0)):
-            if index < count:
-                first, last, remote = remote_tasks[index], remote_tasks[index] + 1, True
-            else:
-                cell = index - count
-                cx, cy = x0 + cell // (y1 - y0 + 1), y0 + cell % (y1 - y0 + 1)
-                c = cx * ny + cy
-                first, last, remote = grid_start[c], grid_start[c + 1], False
-            for p in range(first, last):
-                if remote:
-                    t, d = p, 0.0
-                else:
-                    dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
-                    if dx * dx + dy * dy > near2:
-                        continue
-                    t = grid_order[p]
-                    d = np.hypot(dx, dy)
-                    if d > reach:
-                        continue
-                if mark[t] == w:
-                    continue
-                weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
-                reduced = weight - u_w - v[t]
-                if reduced >= margin:
-                    continue
-                code = pair_code(t, w, d, tasks, workers, rules)
-                if has_areas[w]:
-                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                if code != 0:
-                    continue
-                if used == out_w.shape[0]:
-                    out_w = _grow(out_w, 2 * used)
-                    out_t = _grow(out_t, 2 * used)
-                    out_weight = _grow(out_weight, 2 * used)
-                out_w[used] = w
-                out_t[used] = t
-                out_weight[used] = weight
-                used += 1
-                if reduced < 0:
-                    negative += 1
-    return out_w[:used].copy(), out_t[:used].copy(), out_weight[:used].copy(), negative

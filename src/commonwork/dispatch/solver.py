@@ -514,7 +514,7 @@ class _State:
 
     def solve(self) -> None:
         """Restore the invariants on what was carried over, then match every free row."""
-        kernels.restore_invariants(
+        arrays = (
             self.start,
             self.cols,
             self.weights,
@@ -523,15 +523,8 @@ class _State:
             self.row_of_col,
             self.matched_weight,
         )
-        kernels.augment(
-            self.start,
-            self.cols,
-            self.weights,
-            self.v,
-            self.col_of_row,
-            self.row_of_col,
-            self.matched_weight,
-        )
+        kernels.restore_invariants(*arrays)
+        kernels.augment(*arrays)
 
 
 def _cold_or_warm(
@@ -694,50 +687,34 @@ def solve(round_input: RoundInput, warm: Prices | None = None) -> RoundResult:
 def _improving(
     round_world: World, state: _State, margin: int, workers_first: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int]:
-    if workers_first:
-        return kernels.improving_tasks(
-            margin,
-            state.start,
-            state.cols,
-            state.bound,
-            state.v,
-            state.col_of_row,
-            state.matched_weight,
-            round_world.remote_tasks,
-            round_world.tasks,
-            round_world.workers,
-            round_world.rules,
-            round_world.task_grid,
-        )
-    return kernels.improving_pairs(
+    return kernels.improving(
         margin,
+        workers_first,
         state.start,
         state.cols,
         state.bound,
         state.v,
         state.col_of_row,
         state.matched_weight,
+        round_world.remote_tasks,
         round_world.tasks,
         round_world.workers,
         round_world.rules,
-        round_world.grid,
+        round_world.task_grid if workers_first else round_world.grid,
     )
 
 
 def _graph(
     round_world: World, k: int, workers_first: bool = False
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    if workers_first:
-        return kernels.cheapest_tasks(
-            k,
-            round_world.remote_tasks,
-            round_world.tasks,
-            round_world.workers,
-            round_world.rules,
-            round_world.task_grid,
-        )
-    return kernels.cheapest_pairs(
-        k, round_world.tasks, round_world.workers, round_world.rules, round_world.grid
+    return kernels.cheapest(
+        k,
+        workers_first,
+        round_world.remote_tasks,
+        round_world.tasks,
+        round_world.workers,
+        round_world.rules,
+        round_world.task_grid if workers_first else round_world.grid,
     )
 
 

@@ -20,10 +20,21 @@ def heading_of(run: LabRun) -> Heading:
         return Heading(run.scenario, 1, "EUR")
 
 
+def rule_set_names(run: LabRun) -> list[str]:
+    """The run's rule sets in the order they were asked for: PostgreSQL's jsonb keeps no
+    key order, so the summaries' own order is not it."""
+    return [data["name"] for data in run.rule_sets if data.get("name") in run.summaries]
+
+
+def in_order(run: LabRun, values: dict[str, Any]) -> dict[str, Any]:
+    """A per-rule-set mapping of the run's (summaries, spreads) in rule_set_names order."""
+    return {name: values[name] for name in rule_set_names(run) if name in values}
+
+
 def summary_rows(run: LabRun) -> list[dict[str, Any]]:
     """The report as rows for a page: each metric with each rule set's value, as a reader
     reads it (money in the currency, shares in per cent)."""
-    names = list(run.summaries)
+    names = rule_set_names(run)
     currency = heading_of(run).currency
     return [
         {

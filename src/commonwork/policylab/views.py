@@ -28,7 +28,7 @@ from commonwork.policylab import actions
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun, RunStatus
 from commonwork.policylab.report import as_html
-from commonwork.policylab.selectors import heading_of, summary_rows
+from commonwork.policylab.selectors import heading_of, in_order, rule_set_names, summary_rows
 
 
 @login_required
@@ -75,7 +75,7 @@ def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404
     template = "policylab/run_body.html" if request.htmx else "policylab/run.html"  # type: ignore[attr-defined]
-    context = {"run": run, "rows": summary_rows(run), "names": list(run.summaries)}
+    context = {"run": run, "rows": summary_rows(run), "names": rule_set_names(run)}
     return render(request, template, context)
 
 
@@ -91,8 +91,8 @@ def run_report(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
         raise Http404
     page = as_html(
         heading_of(run),
-        run.summaries,
-        run.spreads,
+        in_order(run, run.summaries),
+        in_order(run, run.spreads),
         translate=gettext,
         translate_plural=ngettext,
         language=get_language(),
@@ -188,7 +188,7 @@ def proposal_comparison_panel(request: HttpRequest, proposal: Proposal) -> Panel
     if run is not None:
         context |= {
             "rows": summary_rows(run),
-            "names": list(run.summaries),
+            "names": rule_set_names(run),
             "sweep_heading": _sweep_heading(run),
         }
     return "policylab/_proposal_comparison.html", context
