@@ -220,6 +220,31 @@ def home_cell(x: float, y: float, grid: Grid) -> tuple[int, int]:
 
 
 @inlined
+def ring_size(rho: int) -> int:
+    """How many cells ring rho has around a centre cell (the centre itself is ring 0)."""
+    return 1 if rho == 0 else 8 * rho
+
+
+@inlined
+def ring_cell(cx: int, cy: int, rho: int, q: int, nx: int, ny: int) -> int:
+    """The q-th cell of the ring at Chebyshev distance rho from (cx, cy), −1 if it lies
+    outside the grid: its bottom row, its top row, then its two sides. Every point in the
+    ring is at least (rho − 1) cell sizes from any point of the centre cell."""
+    side = 2 * rho + 1
+    if q < side:
+        i, j = q - rho, -rho
+    elif q < 2 * side:
+        i, j = q - side - rho, rho
+    else:
+        r = q - 2 * side
+        i, j = (-rho if r % 2 == 0 else rho), r // 2 - rho + 1
+    x, y = cx + i, cy + j
+    if x < 0 or x >= nx or y < 0 or y >= ny:
+        return -1
+    return x * ny + y
+
+
+@inlined
 def _squared(r: float) -> float:
     """r² with room for rounding: a cheap first test, the exact one (hypot) follows."""
     return r * r * (1 + 1e-9) + 1e-12
@@ -292,34 +317,27 @@ def cheapest(
                     break  # nothing this far out can beat the k-th best
                 if rho > max(nx, ny):
                     break  # past every cell
-                for i in range(-rho, rho + 1):
-                    gx = cx + i
-                    if gx < 0 or gx >= nx:
+                for q in range(ring_size(rho)):
+                    c = ring_cell(cx, cy, rho, q, nx, ny)
+                    if c < 0:
                         continue
-                    # The ring: whole columns at its two sides, two cells in between.
-                    step = 1 if i == -rho or i == rho else 2 * rho
-                    for j in range(-rho, rho + 1, step):
-                        gy = cy + j
-                        if gy < 0 or gy >= ny:
+                    for p in range(grid_start[c], grid_start[c + 1]):
+                        dx, dy = x - grid_x[p], y - grid_y[p]
+                        if dx * dx + dy * dy > near2:
                             continue
-                        c = gx * ny + gy
-                        for p in range(grid_start[c], grid_start[c + 1]):
-                            dx, dy = x - grid_x[p], y - grid_y[p]
-                            if dx * dx + dy * dy > near2:
-                                continue
-                            d = np.hypot(dx, dy)
-                            if d > radius:
-                                continue
-                            other = grid_order[p]
-                            t, w = (other, r) if by_workers else (r, other)
-                            weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
-                            if found == capacity and weight >= best_w[found - 1]:
-                                continue
-                            code = pair_code(t, w, d, tasks, workers, rules)
-                            if has_areas[w]:
-                                code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                            if code == 0:
-                                found = _keep_cheapest(best_w, best_c, found, k, weight, other)
+                        d = np.hypot(dx, dy)
+                        if d > radius:
+                            continue
+                        other = grid_order[p]
+                        t, w = (other, r) if by_workers else (r, other)
+                        weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
+                        if found == capacity and weight >= best_w[found - 1]:
+                            continue
+                        code = pair_code(t, w, d, tasks, workers, rules)
+                        if has_areas[w]:
+                            code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                        if code == 0:
+                            found = _keep_cheapest(best_w, best_c, found, k, weight, other)
                 rho += 1
         if used + found + 1 > out_cols.shape[0]:
             grown = max(out_cols.shape[0] * 2, used + found + 1)
@@ -824,34 +842,27 @@ def explain_tasks(
                     break
                 if rho > max(nx, ny):
                     break  # past every cell
-                for i in range(-rho, rho + 1):
-                    gx = cx + i
-                    if gx < 0 or gx >= nx:
+                for q in range(ring_size(rho)):
+                    c = ring_cell(cx, cy, rho, q, nx, ny)
+                    if c < 0:
                         continue
-                    # The ring: whole columns at its two sides, two cells in between.
-                    step = 1 if i == -rho or i == rho else 2 * rho
-                    for j in range(-rho, rho + 1, step):
-                        gy = cy + j
-                        if gy < 0 or gy >= ny:
+                    for p in range(grid_start[c], grid_start[c + 1]):
+                        dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
+                        if dx * dx + dy * dy > near2:
                             continue
-                        c = gx * ny + gy
-                        for p in range(grid_start[c], grid_start[c + 1]):
-                            dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
-                            if dx * dx + dy * dy > near2:
-                                continue
-                            w = grid_order[p]
-                            if w == a:
-                                continue
-                            d = np.hypot(dx, dy)
-                            if d > radius:
-                                continue
-                            weight = pair_weight(pair_units(d, grid_f[p], rules), w, rules)
-                            if weight < best_weight:
-                                code = pair_code(t, w, d, tasks, workers, rules)
-                                if has_areas[w]:
-                                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                                if code == 0:
-                                    best, best_d, best_weight = w, d, weight
+                        w = grid_order[p]
+                        if w == a:
+                            continue
+                        d = np.hypot(dx, dy)
+                        if d > radius:
+                            continue
+                        weight = pair_weight(pair_units(d, grid_f[p], rules), w, rules)
+                        if weight < best_weight:
+                            code = pair_code(t, w, d, tasks, workers, rules)
+                            if has_areas[w]:
+                                code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                            if code == 0:
+                                best, best_d, best_weight = w, d, weight
                 rho += 1
         if best >= 0:
             alt[t], alt_distance[t] = best, best_d
@@ -902,34 +913,25 @@ def explain_workers(
         while (rho - 1) * size <= radius and not any_usable[w]:
             if rho > max(nx, ny):
                 break  # past every cell
-            for i in range(-rho, rho + 1):
-                gx = cx + i
-                if gx < 0 or gx >= nx:
+            for q in range(ring_size(rho)):
+                c = ring_cell(cx, cy, rho, q, nx, ny)
+                if c < 0:
                     continue
-                # The ring: whole columns at its two sides, two cells in between.
-                step = 1 if i == -rho or i == rho else 2 * rho
-                for j in range(-rho, rho + 1, step):
-                    gy = cy + j
-                    if gy < 0 or gy >= ny:
+                for p in range(grid_start[c], grid_start[c + 1]):
+                    dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
+                    if dx * dx + dy * dy > near2:
                         continue
-                    c = gx * ny + gy
-                    for p in range(grid_start[c], grid_start[c + 1]):
-                        dx, dy = grid_x[p] - w_x[w], grid_y[p] - w_y[w]
-                        if dx * dx + dy * dy > near2:
-                            continue
-                        t = grid_order[p]
-                        d = np.hypot(dx, dy)
-                        if d > radius:
-                            continue
-                        code = pair_code(t, w, d, tasks, workers, rules)
-                        if has_areas[w]:
-                            code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                        in_reach[w] += 1
-                        counts[w, code] += 1
-                        if code == 0:
-                            any_usable[w] = True
-                            break
-                    if any_usable[w]:
+                    t = grid_order[p]
+                    d = np.hypot(dx, dy)
+                    if d > radius:
+                        continue
+                    code = pair_code(t, w, d, tasks, workers, rules)
+                    if has_areas[w]:
+                        code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                    in_reach[w] += 1
+                    counts[w, code] += 1
+                    if code == 0:
+                        any_usable[w] = True
                         break
                 if any_usable[w]:
                     break
