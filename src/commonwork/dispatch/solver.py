@@ -17,11 +17,13 @@ with at least an hour engaged, fairness = max(0, h − M) ÷ M, and 0 when M is 
 worker has under an hour engaged. Workers whose pay lags the median cost nothing extra; those ahead
 cost a little more, so at equal distance the one who earned less gets the task.
 
-Exactness: costs are integers in micro-units (1 unit = 10⁻⁶ km of weighted distance), the
-assignment is solved exactly on those integers by SciPy's LAPJVsp, and the true optimum
-differs from the reported one by at most 0.5 × 10⁻⁶ per assignment from that rounding.
-A perturbation smaller than one unit over the whole round makes lower worker ids win
-ties, and the input is put in id order first, so the same input gives the same output.
+Exactness: costs are whole units (UNITS_PER_KM to the km of weighted distance); each
+pair's integer weight folds in the worker's rank below one unit, so lower worker ids win
+ties (_scale). The assignment is solved exactly on those integers by the compiled
+kernels (kernels.py: shortest augmenting paths whose dual prices prove the optimum, over
+every pair within the radius, also those a dense round's graph left out), and the input
+is put in id order first, so the same input gives the same output. docs/dispatch.md
+explains it for members.
 """
 
 from __future__ import annotations
