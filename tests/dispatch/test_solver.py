@@ -460,3 +460,16 @@ def test_the_prices_a_round_returns_prove_it_optimal_over_every_pair(
         for a in result.assignments
     )
     assert solver.UNITS_PER_KM == 1_000
+
+
+def test_the_kernels_codes_name_the_solvers_reasons() -> None:
+    """The compiled kernels answer with numbers; solver.CODE_NAMES turns them into the
+    reason strings the pages translate. The two must say the same thing."""
+    from commonwork.dispatch import kernels, solver
+
+    for name in (*solver.CONSTRAINT_ORDER, solver.REST, solver.COST_ABOVE_PENALTY):
+        code = getattr(kernels, name.upper())
+        assert solver.CODE_NAMES[code] == name
+        if name in solver.CONSTRAINT_ORDER:
+            assert code == solver.CONSTRAINT_ORDER.index(name) + 1
+    assert len(solver.CODE_NAMES) == kernels.N_CODES

@@ -245,6 +245,29 @@ def ring_cell(cx: int, cy: int, rho: int, q: int, nx: int, ny: int) -> int:
 
 
 @inlined
+def disk(x: float, y: float, r: float, grid: Grid) -> I64:
+    """Where in the grid's order the points that may lie within r of (x, y) are: those
+    passing the cheap squared test, in cell order; the caller measures each exactly."""
+    grid_start, grid_x, grid_y, ny = grid[5], grid[7], grid[8], grid[4]
+    x0, x1, y0, y1 = cell_box(x, y, r, grid)
+    near2 = _squared(r)
+    count = 0
+    for cx in range(x0, x1 + 1):
+        count += grid_start[cx * ny + y1 + 1] - grid_start[cx * ny + y0] if y1 >= y0 else 0
+    found = np.empty(count, np.int64)
+    used = 0
+    for cx in range(x0, x1 + 1):
+        for cy in range(y0, y1 + 1):
+            c = cx * ny + cy
+            for p in range(grid_start[c], grid_start[c + 1]):
+                dx, dy = x - grid_x[p], y - grid_y[p]
+                if dx * dx + dy * dy <= near2:
+                    found[used] = p
+                    used += 1
+    return found[:used]
+
+
+@inlined
 def _squared(r: float) -> float:
     """r² with room for rounding: a cheap first test, the exact one (hypot) follows."""
     return r * r * (1 + 1e-9) + 1e-12
@@ -664,9 +687,7 @@ def improving(
     n, m = t_x.shape[0], w_x.shape[0]
     rows, others = (m, n) if by_workers else (n, m)
     row_x, row_y = (w_x, w_y) if by_workers else (t_x, t_y)
-    grid_start, grid_order = grid[5], grid[6]
-    grid_x, grid_y = grid[7], grid[8]
-    ny = grid[4]
+    grid_order, grid_x, grid_y = grid[6], grid[7], grid[8]
     has_areas, area_start, boxes = workers[5], workers[6], workers[7]
     mark = np.full(others, -1, np.int64)
     out_r = np.empty(64, np.int64)
@@ -685,53 +706,43 @@ def improving(
         for e in range(start[r], start[r + 1]):
             if cols[e] < others:
                 mark[cols[e]] = r
-        near2 = _squared(reach)
         n_remote = remote_tasks.shape[0] if by_workers else (m if np.isnan(t_x[r]) else 0)
-        x0, x1, y0, y1 = 0, -1, 0, -1
+        near = np.empty(0, np.int64)
         if not np.isnan(row_x[r]):
-            x0, x1, y0, y1 = cell_box(row_x[r], row_y[r], reach, grid)
-        # The remote pairs first (index < n_remote), then the grid cell by cell.
-        for index in range(n_remote + (x1 - x0 + 1) * max(y1 - y0 + 1, 0)):
+            near = disk(row_x[r], row_y[r], reach, grid)
+        # The remote pairs first (index < n_remote), then the points near the row's.
+        for index in range(n_remote + near.shape[0]):
+            d = 0.0
             if index < n_remote:
-                first, last, remote = index, index + 1, True
+                other = remote_tasks[index] if by_workers else index
             else:
-                cell = index - n_remote
-                c = (x0 + cell // (y1 - y0 + 1)) * ny + y0 + cell % (y1 - y0 + 1)
-                first, last, remote = grid_start[c], grid_start[c + 1], False
-            for p in range(first, last):
-                d = 0.0
-                if remote:
-                    other = remote_tasks[p] if by_workers else p
-                else:
-                    dx, dy = row_x[r] - grid_x[p], row_y[r] - grid_y[p]
-                    if dx * dx + dy * dy > near2:
-                        continue
-                    d = np.hypot(dx, dy)
-                    if d > reach:
-                        continue
-                    other = grid_order[p]
-                if mark[other] == r:
-                    continue  # in the graph already
-                t, w = (other, r) if by_workers else (r, other)
-                weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
-                reduced = weight - u - v[other]
-                if reduced >= margin:
+                p = near[index - n_remote]
+                d = np.hypot(row_x[r] - grid_x[p], row_y[r] - grid_y[p])
+                if d > reach:
                     continue
-                code = pair_code(t, w, d, tasks, workers, rules)
-                if has_areas[w]:
-                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                if code != 0:
-                    continue
-                if used == out_r.shape[0]:
-                    out_r = _grow(out_r, 2 * used)
-                    out_c = _grow(out_c, 2 * used)
-                    out_weight = _grow(out_weight, 2 * used)
-                out_r[used] = r
-                out_c[used] = other
-                out_weight[used] = weight
-                used += 1
-                if reduced < 0:
-                    negative += 1
+                other = grid_order[p]
+            if mark[other] == r:
+                continue  # in the graph already
+            t, w = (other, r) if by_workers else (r, other)
+            weight = pair_weight(pair_units(d, fairness[w], rules), w, rules)
+            reduced = weight - u - v[other]
+            if reduced >= margin:
+                continue
+            code = pair_code(t, w, d, tasks, workers, rules)
+            if has_areas[w]:
+                code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+            if code != 0:
+                continue
+            if used == out_r.shape[0]:
+                out_r = _grow(out_r, 2 * used)
+                out_c = _grow(out_c, 2 * used)
+                out_weight = _grow(out_weight, 2 * used)
+            out_r[used] = r
+            out_c[used] = other
+            out_weight[used] = weight
+            used += 1
+            if reduced < 0:
+                negative += 1
     return out_r[:used].copy(), out_c[:used].copy(), out_weight[:used].copy(), negative
 
 
@@ -777,47 +788,31 @@ def explain_tasks(
                     counts[t, code] += 1
                 in_reach[t] = m
                 continue
-            x0, x1, y0, y1 = cell_box(t_x[t], t_y[t], radius, grid)
-            near2 = _squared(radius)
-            for cx in range(x0, x1 + 1):
-                for cy in range(y0, y1 + 1):
-                    c = cx * ny + cy
-                    for p in range(grid_start[c], grid_start[c + 1]):
-                        dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
-                        if dx * dx + dy * dy > near2:
-                            continue
-                        w = grid_order[p]
-                        d = np.hypot(dx, dy)
-                        if d <= radius:
-                            in_reach[t] += 1
-                            code = pair_code(t, w, d, tasks, workers, rules)
-                            if has_areas[w]:
-                                code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                            counts[t, code] += 1
+            for p in disk(t_x[t], t_y[t], radius, grid):
+                d = np.hypot(t_x[t] - grid_x[p], t_y[t] - grid_y[p])
+                if d <= radius:
+                    w = grid_order[p]
+                    in_reach[t] += 1
+                    code = pair_code(t, w, d, tasks, workers, rules)
+                    if has_areas[w]:
+                        code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                    counts[t, code] += 1
             continue
         d_a = distance(t, a, tasks, workers)
         pickup[t] = d_a
         best = -1
         best_d = np.inf
         if not remote:
-            x0, x1, y0, y1 = cell_box(t_x[t], t_y[t], d_a, grid)
-            near2 = _squared(d_a)
-            for cx in range(x0, x1 + 1):
-                for cy in range(y0, y1 + 1):
-                    c = cx * ny + cy
-                    for p in range(grid_start[c], grid_start[c + 1]):
-                        dx, dy = t_x[t] - grid_x[p], t_y[t] - grid_y[p]
-                        if dx * dx + dy * dy > near2:
-                            continue
-                        w = grid_order[p]
-                        d = np.hypot(dx, dy)
-                        if d >= d_a or d > best_d or (d == best_d and w > best):
-                            continue
-                        code = pair_code(t, w, d, tasks, workers, rules)
-                        if has_areas[w]:
-                            code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
-                        if code != 0:
-                            best, best_d, alt_code[t] = w, d, code
+            for p in disk(t_x[t], t_y[t], d_a, grid):
+                d = np.hypot(t_x[t] - grid_x[p], t_y[t] - grid_y[p])
+                w = grid_order[p]
+                if d >= d_a or d > best_d or (d == best_d and w > best):
+                    continue
+                code = pair_code(t, w, d, tasks, workers, rules)
+                if has_areas[w]:
+                    code = with_areas(code, t_x[t], t_y[t], w, area_start, boxes)
+                if code != 0:
+                    best, best_d, alt_code[t] = w, d, code
         if best >= 0:
             alt[t], alt_distance[t] = best, best_d
             continue

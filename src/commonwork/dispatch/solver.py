@@ -293,7 +293,11 @@ class World:
     grid: kernels.Grid  # the workers'
     task_grid: kernels.Grid
     remote_tasks: NDArray[np.int64]
-    fairness: NDArray[np.float64]
+
+    @property
+    def fairness(self) -> NDArray[np.float64]:
+        """Each worker's fairness (fairness_array), as the kernels read it."""
+        return self.workers[12]
 
 
 def _bits(sets: Sequence[frozenset[str] | None], vocabulary: dict[str, int]) -> NDArray[np.uint64]:
@@ -455,8 +459,13 @@ def world(tasks: Sequence[TaskIn], workers: Sequence[WorkerIn], params: Params) 
         _grid(w_x, w_y, fairness, worker_geometry),
         _grid(t_x, t_y, np.zeros(n), task_geometry),
         np.flatnonzero(np.isnan(t_x)).astype(np.int64),
-        fairness,
     )
+
+
+def _candidates_per_task(round_world: World) -> int:
+    """NEAREST_CANDIDATES where the pairs within the radius would be over MAX_FULL_PAIRS
+    (the round is then pruned and proven), else 0: every usable pair."""
+    return NEAREST_CANDIDATES if _pairs_in_radius(round_world) > MAX_FULL_PAIRS else 0
 
 
 def _pairs_in_radius(round_world: World) -> float:
@@ -640,8 +649,8 @@ def solve(round_input: RoundInput, warm: Prices | None = None) -> RoundResult:
         row_ids, column_ids = round_world.task_ids, round_world.worker_ids
     if warm is not None and warm.by_workers != workers_first:
         warm = None  # prices of the other side's problem
-    pruned = _pairs_in_radius(round_world) > MAX_FULL_PAIRS
-    k = NEAREST_CANDIDATES if pruned else 0
+    k = _candidates_per_task(round_world)
+    pruned = k > 0
     state = _cold_or_warm(
         _graph(round_world, k, workers_first), row_ids, column_ids, round_world.rules[5], warm
     )
@@ -729,8 +738,7 @@ def assignment_graph(
     tasks = sorted(round_input.tasks, key=lambda t: t.id)
     workers = sorted(round_input.workers, key=lambda w: w.id)
     round_world = world(tasks, workers, round_input.params)
-    pruned = _pairs_in_radius(round_world) > MAX_FULL_PAIRS
-    start, cols, weights, _bound = _graph(round_world, NEAREST_CANDIDATES if pruned else 0)
+    start, cols, weights, _bound = _graph(round_world, _candidates_per_task(round_world))
     rows = np.repeat(np.arange(len(tasks)), np.diff(start))
     real = cols < len(workers)
     scale = round_world.rules[5]
