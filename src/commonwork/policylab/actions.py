@@ -123,27 +123,21 @@ def complete_run(run_id: int) -> LabRun:
     scenario = scenario_from(PAGE_SCENARIO)
     summaries: dict[str, dict[str, float]] = {}
     spreads = {}
-    floor = max(int(d.get("floor_per_hour_minor", 0)) for d in run.rule_sets)
     if run.seeds > 1:
         # A sweep: each rule set on several draws of the city, the mean of each measure.
-        runs = [
-            sweep.Run(
-                data["name"],
-                (),
-                data,
-                {**PAGE_SCENARIO, "seed": scenario.seed + i},
-                scenario.seed + i,
-                floor,
-            )
-            for data in run.rule_sets
-            for i in range(run.seeds)
-        ]
+        runs = sweep.runs_of(
+            [((), data) for data in run.rule_sets],
+            scenario=PAGE_SCENARIO,
+            seeds=[scenario.seed + i for i in range(run.seeds)],
+        )
         summaries = sweep.Table.of(runs, _execute(runs)).means()
-    for data in run.rule_sets if run.seeds == 1 else ():
-        rules = rules_from(data)
-        outcome = simulate(scenario, rules)
-        summaries[rules.name] = summarize(outcome, floor_per_hour_minor=floor)
-        spreads[rules.name] = distributions(outcome)
+    else:
+        floor = max(int(d.get("floor_per_hour_minor", 0)) for d in run.rule_sets)
+        for data in run.rule_sets:
+            rules = rules_from(data)
+            outcome = simulate(scenario, rules)
+            summaries[rules.name] = summarize(outcome, floor_per_hour_minor=floor)
+            spreads[rules.name] = distributions(outcome)
     clean = {
         name: {k: (None if math.isnan(v) else round(float(v), 6)) for k, v in values.items()}
         for name, values in summaries.items()

@@ -66,14 +66,24 @@ def grid(
     variants = []
     for combination in itertools.product(*axes.values()):
         settings = tuple(zip(axes, combination, strict=True))
-        name = variant_name(settings)
-        data = {**base_rules, **dict(settings), "name": name}
+        data = {**base_rules, **dict(settings), "name": variant_name(settings)}
         rules_from(data)
-        variants.append((name, settings, data))
-    floor = max(int(data.get("floor_per_hour_minor", 0)) for _name, _settings, data in variants)
+        variants.append((settings, data))
+    return runs_of(variants, scenario=scenario, seeds=seeds)
+
+
+def runs_of(
+    variants: Sequence[tuple[tuple[tuple[str, Any], ...], Mapping[str, Any]]],
+    *,
+    scenario: Mapping[str, Any],
+    seeds: Sequence[int],
+) -> list[Run]:
+    """Each variant (the values it sets, its whole rule set, named) on every seed, the
+    share of hours at the floor measured at the highest floor among them."""
+    floor = max(int(data.get("floor_per_hour_minor", 0)) for _settings, data in variants)
     return [
-        Run(name, settings, data, {**scenario, "seed": seed}, seed, floor)
-        for name, settings, data in variants
+        Run(data["name"], settings, data, {**scenario, "seed": seed}, seed, floor)
+        for settings, data in variants
         for seed in seeds
     ]
 
@@ -119,18 +129,19 @@ def cluster(*, workers: int = 2, scheduler: str | None = None) -> Iterator[Any]:
 
     # Dask's statistical profiler samples every worker thread 100 times a second and its
     # monitors poll the system; a sweep does not read them, and they cost several per
-    # cent of a simulation's time.
-    dask.config.set(
+    # cent of a simulation's time. Set for this cluster only, not for the process.
+    quiet = dask.config.set(
         {
             "distributed.worker.profile.enabled": False,
             "distributed.admin.system-monitor.interval": "5s",
         }
     )
     if scheduler:
-        with Client(scheduler) as client:
+        with quiet, Client(scheduler) as client:
             yield client
         return
     with (
+        quiet,
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
