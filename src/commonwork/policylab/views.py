@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -102,23 +103,34 @@ def run_report(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     return HttpResponse(page)
 
 
-@login_required
-@require_POST
-def simulate_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
+def _start_for_proposal(
+    request: AuthenticatedRequest,
+    proposal_id: int,
+    start: Callable[[Proposal], LabRun],
+    started: str,
+) -> HttpResponse:
+    """A lab run from a parameter change's page, once per form, back to the page."""
     try:
         require_role(request.user)
         proposal = proposal_for(request.user, proposal_id)
         if proposal.kind != ProposalKind.PARAMETER_CHANGE:
             raise Http404
-        once_per_form(
-            request,
-            request.POST.get("key", ""),
-            lambda: actions.compare_proposal(actor=request.user, proposal=proposal).pk,
-        )
+        once_per_form(request, request.POST.get("key", ""), lambda: start(proposal).pk)
     except DomainError as error:
         return render_refusal(request, error)
-    messages.success(request, _("The simulation is running; its comparison appears below."))
+    messages.success(request, started)
     return redirect("proposal_detail", proposal_id=proposal_id)
+
+
+@login_required
+@require_POST
+def simulate_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
+    return _start_for_proposal(
+        request,
+        proposal_id,
+        lambda proposal: actions.compare_proposal(actor=request.user, proposal=proposal),
+        _("The simulation is running; its comparison appears below."),
+    )
 
 
 @login_required
@@ -126,20 +138,12 @@ def simulate_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpRe
 def sweep_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """ "What if it were 8, 10 or 12 %?": a small sweep of the rule the proposal changes."""
     typed = [request.POST.get(f"value_{i}", "") for i in range(1, actions.SWEEP_MOST_VALUES + 1)]
-    try:
-        require_role(request.user)
-        proposal = proposal_for(request.user, proposal_id)
-        if proposal.kind != ProposalKind.PARAMETER_CHANGE:
-            raise Http404
-        once_per_form(
-            request,
-            request.POST.get("key", ""),
-            lambda: actions.sweep_proposal(actor=request.user, proposal=proposal, typed=typed).pk,
-        )
-    except DomainError as error:
-        return render_refusal(request, error)
-    messages.success(request, _("The sweep is running; its results appear below."))
-    return redirect("proposal_detail", proposal_id=proposal_id)
+    return _start_for_proposal(
+        request,
+        proposal_id,
+        lambda proposal: actions.sweep_proposal(actor=request.user, proposal=proposal, typed=typed),
+        _("The sweep is running; its results appear below."),
+    )
 
 
 def _sweep_form(proposal: Proposal) -> dict[str, Any] | None:
