@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from commonwork.governance import actions as proposals
@@ -134,3 +135,35 @@ def test_a_sweep_needs_two_values_the_rule_can_take(alice: Any, bob: Any) -> Non
         answer = _client(alice).post(f"/proposals/{proposal.pk}/sweep/", values)
         assert answer.status_code == 400, values
     assert not LabRun.objects.exists()
+
+
+@pytest.mark.slow
+def test_a_sweep_from_the_page_runs_on_the_scheduler_the_operator_names(
+    alice: Any, bob: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from commonwork.policylab.sweep import cluster
+
+    proposal = proposals.propose(
+        kind="parameter_change",
+        actor=bob,
+        title="Lower the fee",
+        reason="Costs fell.",
+        content=ProposalContent(changes={"fee_rate": "0.04"}),
+        **voting_window(),
+    )
+    with cluster(workers=1) as client:
+        settings.COMMONWORK_DASK_SCHEDULER = client.scheduler_info()["address"]
+        with django_capture_on_commit_callbacks(execute=True):
+            _client(alice).post(
+                f"/proposals/{proposal.pk}/sweep/", {"key": "s", "value_1": "8", "value_2": "4"}
+            )
+        # The named cluster's worker ran the runs: its log holds their task keys.
+        ran = client.run(
+            lambda dask_worker: sum(
+                str(entry[0]).startswith("simulate_run") for entry in dask_worker.state.log
+            )
+        )
+    run = LabRun.objects.get(proposal=proposal)
+    assert run.status == RunStatus.DONE, run.error
+    assert rule_set_names(run) == ["8 %", "4 %"]
+    assert all(count > 0 for count in ran.values())
