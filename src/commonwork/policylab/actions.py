@@ -178,11 +178,17 @@ SWEEP_SEEDS = 2
 SWEEP_MOST_VALUES = 4
 
 
+def swept_rule(proposal: Any) -> str | None:
+    """The rule a sweep from this parameter change tries values of: the first it changes
+    that the lab models."""
+    return next((key for key in sorted(proposal.changes) if key in LAB_RULES), None)
+
+
 def sweep_proposal(*, actor: User | None, proposal: Any, typed: list[str]) -> LabRun:
     """ "What if the fee were 8, 10 or 12 %?": the rules as the proposal would set them,
     once for each value typed (in the unit the page shows) for the rule it changes, each
     on SWEEP_SEEDS draws of the city."""
-    name = next((key for key in sorted(proposal.changes) if key in LAB_RULES), None)
+    name = swept_rule(proposal)
     if name is None:
         raise DomainError("not_modelled", "The policy lab does not model the rule this changes.")
     spec = PARAMETERS[name]

@@ -149,7 +149,7 @@ def sweep_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpRespo
 def _sweep_form(proposal: Proposal) -> dict[str, Any] | None:
     """The rule a sweep from this proposal tries, in words, and the values to start from:
     the rule now, as proposed, and blanks for the member's own."""
-    name = next((key for key in sorted(proposal.changes) if key in actions.LAB_RULES), None)
+    name = actions.swept_rule(proposal)
     if name is None:
         return None
     spec = PARAMETERS[name]
