@@ -48,6 +48,8 @@ COMMONWORK_GAZETTEER = env("COMMONWORK_GAZETTEER") or ""
 COMMONWORK_MAP_TILES = env("COMMONWORK_MAP_TILES") or ""
 # A Dask scheduler (tcp://host:8786) for the policy lab's sweeps; empty: run them here.
 COMMONWORK_DASK_SCHEDULER = env("COMMONWORK_DASK_SCHEDULER") or ""
+# Whose data-protection law the co-op's consent records name (ISO/IEC TS 27560).
+COMMONWORK_JURISDICTION = env("COMMONWORK_JURISDICTION") or "EU"
 COMMONWORK_MAP_ATTRIBUTION = env("COMMONWORK_MAP_ATTRIBUTION") or "© OpenStreetMap"
 # Web Push for offers (pywebpush); without keys the worker's page polls.
 COMMONWORK_VAPID_PUBLIC_KEY = env("COMMONWORK_VAPID_PUBLIC_KEY") or ""
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "commonwork.ledger",
     "commonwork.dispatch",
     "commonwork.protection",
+    "commonwork.commons",
     "commonwork.observatory",
     "commonwork.policylab",
     "commonwork.site",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from commonwork.commons.models import Release
 from commonwork.dispatch.models import DispatchRound
 from commonwork.governance.models import Proposal
 from commonwork.ledger.models import Invoice, Statement
@@ -50,6 +51,9 @@ PAGE_NAMES = frozenset(
         "protection_home",
         "claim_detail",
         "fairwork",
+        "commons",
+        "commons_ledger",
+        "commons_release",
         "lab",
         "lab_run",
         "lab_report",
@@ -117,6 +121,11 @@ NOT_PAGES = frozenset(
         "emergency_contact",
         "equity_declare",
         "equity_publish",
+        "commons_share",
+        "commons_publish",
+        "commons_release_csv",
+        "commons_release_package",
+        "commons_release_record",
         "lab_start",
         "simulate_proposal",
         "sweep_proposal",
@@ -124,7 +133,17 @@ NOT_PAGES = frozenset(
     }
 )
 
-PUBLIC = ["landing", "login", "join", "transparency", "results", "data_inventory", "fairwork"]
+PUBLIC = [
+    "landing",
+    "login",
+    "join",
+    "transparency",
+    "results",
+    "data_inventory",
+    "fairwork",
+    "commons",
+    "commons_ledger",
+]
 EVERY_MEMBER = [
     "account",
     "money_home",
@@ -168,8 +187,9 @@ def demo_pages() -> dict[str | None, list[str]]:
     ]
     claims = [reverse("claim_detail", args=[c.pk]) for c in Claim.objects.all()]
     member = [reverse(name) for name in EVERY_MEMBER]
+    releases = [reverse("commons_release", args=[r.pk]) for r in Release.objects.all()[:2]]
     return {
-        None: [reverse(name) for name in PUBLIC],
+        None: [*(reverse(name) for name in PUBLIC), *releases],
         "alice": [
             *member,
             reverse("steward_console"),

@@ -480,15 +480,46 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "A member's data export is deleted this many days after it was prepared.",
         ),
         _spec(
-            "commons.epsilon_per_year",
+            "commons.epsilon_per_quarter",
             "decimal",
             "ε",
             "1",
             ("0", "10"),
-            "observatory.actions",
-            "Total differential-privacy budget the commons may spend in a year: every "
-            "statistic published about members (the equity report) spends from it, and "
-            "once it is spent nothing more is published until the next year.",
+            "commons.actions",
+            "The most privacy any member's data may spend in a quarter: every statistic "
+            "published about members (the commons' releases, the equity report) charges "
+            "the budget's ledger, and a release that would pass this is refused.",
+        ),
+        _spec(
+            "commons.weekly_epsilon",
+            "decimal",
+            "ε",
+            "0.03",
+            ("0", "1"),
+            "commons.tasks",
+            "What each of the commons' weekly releases (pay per engaged hour, hours per "
+            "week) spends; 0 stops the weekly releases.",
+        ),
+        _spec(
+            "commons.pay_bound_per_hour",
+            "int",
+            "minor units an hour",
+            "4000",
+            ("500", "100000"),
+            "commons.actions",
+            "In the commons' statistics, a member's pay per engaged hour counts as at most "
+            "this much: one member can move an average by little, so little noise hides "
+            "them; set it above what nearly everyone earns.",
+        ),
+        _spec(
+            "commons.hours_bound_per_week",
+            "int",
+            "hours",
+            "80",
+            ("40", "168"),
+            "commons.actions",
+            "In the commons' statistics, a member's engaged hours count as at most this many "
+            "a week.",
         ),
         # --- decisions -----------------------------------------------------------------
         _spec(
@@ -722,10 +753,10 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "equity_report_epsilon",
             "decimal",
             "ε",
-            "0.5",
+            "0.2",
             ("0.01", "10"),
             "observatory.actions",
-            "What one equity report spends of the year's privacy budget: more is more "
+            "What one equity report spends of the quarter's privacy budget: more is more "
             "exact and less private.",
         ),
     ]

@@ -1,9 +1,11 @@
 """Every write of the observatory: members declare or withdraw their groups; a steward
-publishes the equity report, spending part of the year's privacy budget."""
+publishes the equity report, charging the commons' privacy budget."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import inspect
 import json
 from collections import defaultdict
 from typing import Any
@@ -12,6 +14,8 @@ import opendp.prelude as opendp
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from commonwork.commons import actions as commons_actions
+from commonwork.commons.statistics import OPENDP_VERSION
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
 from commonwork.governance.parameters import read_parameter
@@ -64,10 +68,8 @@ def laplace(value: float, sensitivity: float, epsilon: float) -> float:
     return float(mechanism(float(value)))
 
 
-def year_spent(now: dt.datetime) -> list[float]:
-    return list(
-        PrivacyRelease.objects.filter(released_at__year=now.year).values_list("epsilon", flat=True)
-    )
+def equity_code_hash() -> str:
+    return hashlib.sha256(inspect.getsource(equity).encode()).hexdigest()
 
 
 def _member_stats(member_ids: list[int], since: dt.datetime, until: dt.datetime) -> dict[int, Any]:
@@ -99,18 +101,12 @@ def _member_stats(member_ids: list[int], since: dt.datetime, until: dt.datetime)
 @transaction.atomic
 def publish_equity_report(*, actor: User) -> PrivacyRelease:
     """A steward publishes the equity report for the last four weeks: it costs the
-    governed epsilon from the year's governed budget, and is refused once that is spent."""
+    governed epsilon, charged to the commons' budget ledger, and is refused past the
+    quarter's cap."""
     require_role(actor, Role.STEWARD)
     now = clock.now()
     epsilon = float(read_parameter("equity_report_epsilon"))
-    budget = float(read_parameter("commons.epsilon_per_year"))
-    left = equity.budget_left(year_spent(now), budget)
-    if epsilon > left + 1e-12:
-        raise ObservatoryError(
-            "conflict",
-            "This year's privacy budget has {left} left; the report needs {epsilon}.",
-            params={"left": f"{left:g}", "epsilon": f"{epsilon:g}"},
-        )
+    head = commons_actions.lock_budget(epsilon)  # refused past the quarter's cap
     rows = list(EquityDeclaration.objects.values_list("member_id", "sealed"))
     member_ids = [member for member, _ in rows]
     job_reads(
@@ -136,6 +132,22 @@ def publish_equity_report(*, actor: User) -> PrivacyRelease:
         epsilon=epsilon,
         window_days=WINDOW_DAYS,
         result={"rows": result},
+    )
+    commons_actions.charge(
+        head,
+        commons_actions.Charge(
+            label=f"equity report #{release.pk}",
+            epsilon=epsilon,
+            bounds={
+                "offers_per_hour": int(equity.OFFERS_PER_HOUR_BOUND),
+                "earnings_per_hour_minor": int(equity.EARNINGS_PER_HOUR_BOUND),
+            },
+            query="per declared group of each dimension: count of members, sum of offers "
+            "per engaged hour, sum of earnings per engaged hour; each + Laplace noise",
+            unit=f"worker × {WINDOW_DAYS} days",
+            mechanism=f"Laplace, OpenDP {OPENDP_VERSION}",
+            code_hash=equity_code_hash(),
+        ),
     )
     audit.record(actor=actor, action="observatory.released", obj=release, data={"epsilon": epsilon})
     return release

@@ -99,7 +99,3 @@ def equity_rows(
                 )
             )
     return rows
-
-
-def budget_left(spent: Sequence[float], budget: float) -> float:
-    return max(0.0, budget - sum(spent))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from commonwork.commons.budget import spent_this_quarter
 from commonwork.core import clock
 from commonwork.governance.parameters import read_parameter
 from commonwork.members.models import User
 from commonwork.observatory import equity
-from commonwork.observatory.actions import year_spent
 from commonwork.observatory.models import EquityDeclaration, PrivacyRelease
 from commonwork.vault.keys import unseal
 
@@ -25,7 +25,7 @@ def my_groups(member: User) -> dict[str, str]:
 def equity_report() -> dict[str, Any]:
     """The latest release, in rows a page shows, and the budget."""
     release = PrivacyRelease.objects.filter(kind="equity").first()
-    budget = float(read_parameter("commons.epsilon_per_year"))
+    budget = float(read_parameter("commons.epsilon_per_quarter"))
     rows = []
     if release is not None:
         for row in release.result["rows"]:
@@ -43,7 +43,7 @@ def equity_report() -> dict[str, Any]:
         "release": release,
         "rows": rows,
         "budget": budget,
-        "budget_left": equity.budget_left(year_spent(clock.now()), budget),
+        "budget_left": max(0.0, budget - spent_this_quarter(clock.now())),
         "report_epsilon": float(read_parameter("equity_report_epsilon")),
         "min_group": equity.MIN_GROUP,
     }

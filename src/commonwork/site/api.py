@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from commonwork.commons.api import router as commons_router
 from commonwork.core.errors import DomainError
 from commonwork.governance.api import router as governance_router
 from commonwork.ledger.api import router as ledger_router
@@ -130,6 +131,7 @@ api.add_router("/", vault_router)
 api.add_router("/", work_router)
 api.add_router("/", ledger_router)
 api.add_router("/", governance_router)
+api.add_router("/", commons_router)
 
 
 def _error(

@@ -21,6 +21,8 @@ from django.test.utils import override_settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from commonwork.commons import actions as commons_actions
+from commonwork.commons.models import Release
 from commonwork.core import clock
 from commonwork.core.marks import N_
 from commonwork.dispatch.actions import record_weather_alerts, run_round
@@ -30,7 +32,7 @@ from commonwork.ledger.actions import record_expense, tip_task
 from commonwork.ledger.actions.periods import close_period, local_midnight
 from commonwork.ledger.models import PayPeriod
 from commonwork.members import actions as member_actions
-from commonwork.members.models import ApplicationStatus, Membership, Role, User
+from commonwork.members.models import ApplicationStatus, Membership, MembershipStatus, Role, User
 from commonwork.members.selectors import (
     applications_of,
     get_cooperative,
@@ -43,6 +45,7 @@ from commonwork.protection import actions as protection
 from commonwork.protection.models import Claim
 from commonwork.site import demo_history
 from commonwork.site.demo_hasher import DemoPasswordHasher
+from commonwork.vault.actions import consent_to_purpose
 from commonwork.work import actions as work_actions
 from commonwork.work.models import Project
 from commonwork.work.selectors import (
@@ -256,6 +259,8 @@ def _load_demo() -> DemoResult:
         # scheduler that `make run` starts keeps running rounds after that.
         run_round()
         result.created.append("a dispatch round")
+    if not Release.objects.exists():
+        _commons(users, result)
     if not LabRun.objects.exists():
         # The policy lab's comparison of an extractive platform with the demo's rules.
         run = start_run(
@@ -265,6 +270,30 @@ def _load_demo() -> DemoResult:
         complete_run(run.pk)
         result.created.append("a policy lab report")
     return result
+
+
+# The data commons' first releases: what the stewards publish over the demo's four weeks,
+# each with the epsilon it spends of the quarter's budget.
+DEMO_RELEASES = (("pay_per_engaged_hour", 0.2), ("weekly_hours", 0.15), ("zones", 0.15))
+
+
+def _commons(users: dict[str, User], result: DemoResult) -> None:
+    """Every worker but Bob shares their figures with the commons; Alice publishes the
+    first releases over the four weeks the demo's history covers."""
+    workers = Membership.objects.filter(role=Role.WORKER, status=MembershipStatus.ACTIVE)
+    for membership in workers.select_related("user"):
+        if membership.user.username != "bob":
+            consent_to_purpose(actor=membership.user, purpose_key="commons")
+    start = last_monday(clock.now().date()) - dt.timedelta(days=7 * HISTORY_WEEKS)
+    for statistic, epsilon in DEMO_RELEASES:
+        commons_actions.publish(
+            actor=users["alice"],
+            statistic=statistic,
+            start=start,
+            weeks=HISTORY_WEEKS + 1,
+            epsilon=epsilon,
+        )
+    result.created.append("the data commons' first releases")
 
 
 # Weeks of generated history before last week (site/demo_history.py).

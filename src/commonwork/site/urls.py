@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.governance.urls")),
     path("", include("commonwork.vault.urls")),
     path("", include("commonwork.protection.urls")),
+    path("", include("commonwork.commons.urls")),
     path("", include("commonwork.observatory.urls")),
     path("", include("commonwork.policylab.urls")),
     prefix_default_language=False,

@@ -25,7 +25,7 @@ from commonwork.vault.errors import VaultError
 from commonwork.vault.models import AccessLogEntry, ConsentGrant
 from commonwork.vault.policy import SELF_BASIS, ClientTaskFacts, LiveConsent, decide
 from commonwork.vault.providers import Reader
-from commonwork.vault.registry import CATEGORIES, ActorKind, purpose_covers
+from commonwork.vault.registry import CATEGORIES, CONSENT_PURPOSES, ActorKind, purpose_covers
 
 
 def actor_kind(actor: Reader | None, subject_id: int, *, via_token: bool = False) -> ActorKind:
@@ -199,6 +199,54 @@ def job_reads(
         for subject_id in subjects
     }
     append_batch({s: reads for s, reads in batch.items() if reads})
+
+
+def consented_reads(*, purpose: str) -> list[int]:
+    """The members whose consent to this purpose of the co-op's lives now; the purpose's
+    job reads their categories under it, logged per member and category (at most once an
+    hour, as for any job). Whoever revoked is not in the list, so is not read."""
+    spec = CONSENT_PURPOSES[purpose]
+    now = clock.now()
+    consents: dict[int, list[LiveConsent]] = defaultdict(list)
+    for subject_id, record_id, categories in (
+        ConsentGrant.objects.filter(
+            purpose_key=purpose,
+            recipient__isnull=True,
+            revoked_at__isnull=True,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        )
+        .order_by("id")
+        .values_list("subject_id", "record_id", "categories")
+    ):
+        consents[subject_id].append(LiveConsent(str(record_id), frozenset(categories), purpose))
+    subjects = sorted(consents)
+    recent = set(
+        AccessLogEntry.objects.filter(
+            subject_id__in=subjects,
+            actor_kind="job",
+            actor_label=spec.job,
+            purpose=purpose,
+            at__gt=now - JOB_LOG_EVERY,
+        ).values_list("subject_id", "category")
+    )
+    allowed: list[int] = []
+    batch: dict[int, list[access_log.Read]] = {}
+    for subject_id in subjects:
+        decisions = {
+            key: decide(reader="job", category=key, purpose=purpose, consents=consents[subject_id])
+            for key in sorted(spec.categories)
+        }
+        if not all(d.allowed for d in decisions.values()):
+            continue
+        allowed.append(subject_id)
+        batch[subject_id] = [
+            access_log.Read(None, spec.job, "job", key, purpose, d.basis)
+            for key, d in decisions.items()
+            if (subject_id, key) not in recent
+        ]
+    append_batch({s: reads for s, reads in batch.items() if reads})
+    return allowed
 
 
 def _known(key: str) -> None:

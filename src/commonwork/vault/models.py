@@ -17,8 +17,17 @@ class ConsentGrant(models.Model):
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents_given"
     )
+    # None for a consent to a purpose of the co-op's rather than to one member: the
+    # data commons (`purpose_key`), read only by its background job.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents_received"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents_received",
+    )
+    purpose_key = models.CharField(
+        max_length=40, blank=True, default="", help_text="registry.CONSENT_PURPOSES key."
     )
     controller = models.CharField(max_length=120, help_text="The co-op, as data controller.")
     purpose = models.TextField(_("purpose"))
@@ -42,6 +51,11 @@ class ConsentGrant(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(subject=models.F("recipient")), name="consent_to_another"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, purpose_key="")
+                | models.Q(recipient__isnull=True) & ~models.Q(purpose_key=""),
+                name="consent_to_a_member_or_a_purpose",
             ),
         ]
 

@@ -9,7 +9,8 @@ A read is allowed when
   name while a task of theirs is in hand, the location only while a located task of
   theirs is in progress ("bylaws:<purpose>");
 - or the member gave the reader a live consent that names the category
-  ("consent:<record id>").
+  ("consent:<record id>"); for a background job, a live consent to the job's purpose
+  (the data commons).
 Everything else is refused, with the reason.
 """
 
@@ -39,6 +40,7 @@ class LiveConsent:
 
     record_id: str
     categories: frozenset[str]
+    purpose: str = ""  # a consent to a purpose of the co-op's (read by a job), not a member
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,11 @@ def decide(
         reader != "client" or _client_condition(category, client_facts or ClientTaskFacts())
     ):
         return Decision(True, basis=f"bylaws:{purpose}")
-    if reader in CONSENT_HOLDERS:
+    if reader in CONSENT_HOLDERS or reader == "job":
         for consent in consents:  # in the order given: the oldest grant first
-            if category in consent.categories:
+            # A job holds only consents to its purpose; a member only consents to them.
+            if category in consent.categories and consent.purpose == (
+                purpose if reader == "job" else ""
+            ):
                 return Decision(True, basis=f"consent:{consent.record_id}")
     return Decision(False, reason="no_basis")

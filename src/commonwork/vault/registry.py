@@ -53,6 +53,7 @@ JOB_LABELS: dict[str, str] = {
     "sos": N_("the SOS call"),
     "equity_report": N_("the equity report"),
     "push": N_("the offer push"),
+    "commons": N_("the data commons"),
 }
 
 
@@ -265,6 +266,48 @@ PURPOSES: dict[str, Purpose] = {
                 "A client sees the display name of the worker on their task, the worker's "
                 "location only while a located task of theirs is in progress (never history), "
                 "and the photo proving their delivery until they accept it."
+            ),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ConsentPurpose:
+    """A purpose of the co-op's that a member may consent to (none is in the bylaws): the
+    job that serves it reads these categories of a member's data only while their
+    consent lives."""
+
+    key: str
+    job: str
+    categories: frozenset[str]
+    label: str
+    what_it_reads: str
+    what_is_published: str
+    what_cannot_be_learned: str
+
+
+CONSENT_PURPOSES: dict[str, ConsentPurpose] = {
+    p.key: p
+    for p in (
+        ConsentPurpose(
+            "commons",
+            "commons",
+            frozenset({"availability", "tasks", "earnings", "disputes"}),
+            N_("the data commons"),
+            N_(
+                "Your engaged and on-task hours, your pay, the zones of your tasks, when "
+                "your pay reached you, and the disputes on your tasks, week by week."
+            ),
+            N_(
+                "Only statistics over many members — averages, shares and counts — each "
+                "with random noise added by differential privacy, published openly for "
+                "workers, cities and researchers."
+            ),
+            N_(
+                "Whether you are in a release at all, or anything about you alone: the "
+                "noise is large enough to hide any one member's week, and the co-op stops "
+                "publishing when the members' privacy budget for the quarter is spent."
             ),
         ),
     )

@@ -5,6 +5,7 @@ from commonwork.vault.actions.consent import (
     MAX_CONSENT_DAYS,
     WITHDRAWAL,
     consent_record,
+    consent_to_purpose,
     grant_consent,
     revoke_consent,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "MAX_CONSENT_DAYS",
     "WITHDRAWAL",
     "consent_record",
+    "consent_to_purpose",
     "erase_member",
     "grant_consent",
     "request_export",

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from commonwork.core import audit, clock
@@ -14,7 +15,7 @@ from commonwork.vault import providers
 from commonwork.vault.errors import VaultError
 from commonwork.vault.models import ConsentGrant
 from commonwork.vault.providers import Reader, member_id_of
-from commonwork.vault.registry import CATEGORIES
+from commonwork.vault.registry import CATEGORIES, CONSENT_PURPOSES
 
 MAX_CONSENT_DAYS = 3650
 WITHDRAWAL = "On the “My data” page, “Revoke”, or DELETE /api/v1/me/consents/{record_id}."
@@ -84,6 +85,64 @@ def grant_consent(
 
 
 @transaction.atomic
+def consent_to_purpose(*, actor: Reader, purpose_key: str) -> ConsentGrant:
+    """The member shares with one of the co-op's purposes (the data commons): a consent
+    record like any other, to no member, read only by the purpose's job, until revoked.
+    Consenting again while a consent lives changes nothing and returns it."""
+    directory = providers.directory()
+    directory.require_member(actor)
+    spec = CONSENT_PURPOSES.get(purpose_key)
+    if spec is None:
+        raise VaultError("invalid", "There is no such purpose.", field="purpose")
+    now = clock.now()
+    live = (
+        ConsentGrant.objects.select_for_update()
+        .filter(
+            subject_id=member_id_of(actor),
+            purpose_key=purpose_key,
+            revoked_at__isnull=True,
+            valid_until__gt=now,
+        )
+        .first()
+    )
+    if live is not None:
+        return live
+    grant = ConsentGrant.objects.create(
+        subject_id=member_id_of(actor),
+        recipient=None,
+        purpose_key=purpose_key,
+        controller=directory.controller_name(),
+        purpose=str(spec.what_is_published),
+        categories=sorted(spec.categories),
+        # What a release publishes is kept for good; what the job reads is not kept.
+        retention_days=0,
+        valid_from=now,
+        valid_until=now + timedelta(days=MAX_CONSENT_DAYS),
+        jurisdiction=settings.COMMONWORK_JURISDICTION,
+        withdrawal=WITHDRAWAL,
+        created_at=now,
+    )
+    audit.record(
+        actor=providers.logged_in(actor),
+        action="consent.granted",
+        obj=grant,
+        data={"purpose": purpose_key, "categories": grant.categories},
+    )
+    return grant
+
+
+def live_purpose_consent(member_id: int, purpose_key: str) -> ConsentGrant | None:
+    now = clock.now()
+    return ConsentGrant.objects.filter(
+        subject_id=member_id,
+        purpose_key=purpose_key,
+        revoked_at__isnull=True,
+        valid_from__lte=now,
+        valid_until__gt=now,
+    ).first()
+
+
+@transaction.atomic
 def revoke_consent(*, actor: Reader, record_id: str) -> ConsentGrant:
     """Take a consent back: the next read under it is refused."""
     try:
@@ -114,7 +173,7 @@ def consent_record(grant: ConsentGrant) -> dict[str, object]:
         "data_controller": grant.controller,
         "purpose": grant.purpose,
         "personal_data_categories": grant.categories,
-        "recipient": grant.recipient_id,
+        "recipient": grant.recipient_id if grant.recipient_id else grant.purpose_key,
         "legal_basis": "consent",
         "retention_period_days": grant.retention_days,
         "valid_from": grant.valid_from.isoformat(),
