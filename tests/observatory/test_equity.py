@@ -1,6 +1,6 @@
 """The equity report (Fairwork 4.2): the pure rule (bounds, suppression, the budget's
 split), and on the platform: declaring is a choice and can be withdrawn, a release is
-noisy, spends the year's budget and is refused once it is spent, and the page shows it."""
+noisy, charges the commons' budget and is refused past its quarterly cap, and the page shows it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from commonwork.commons.models import BudgetCharge
 from commonwork.core.errors import DomainError
 from commonwork.governance.actions.parameters import set_parameter
 from commonwork.observatory import actions, equity
@@ -75,13 +76,15 @@ def test_declaring_is_a_choice_withdrawn_by_choosing_nothing(bob: Any) -> None:
 def test_a_release_spends_the_budget_and_is_refused_once_it_is_spent(
     alice: Any, bob: Any, carol: Any
 ) -> None:
-    set_parameter(actor=alice, name="commons.epsilon_per_year", value="0.75", reason="Test.")
+    set_parameter(actor=alice, name="commons.epsilon_per_quarter", value="0.3", reason="Test.")
     for member in (bob, carol):
         actions.declare_groups(actor=member, groups={"gender": "woman"})
     with pytest.raises(DomainError):
         actions.publish_equity_report(actor=bob)  # a steward publishes
     release = actions.publish_equity_report(actor=alice)
-    assert release.epsilon == 0.5
+    assert release.epsilon == 0.2
+    charge = BudgetCharge.objects.get()  # the commons' ledger, as every release
+    assert (charge.epsilon, charge.label) == (0.2, f"equity report #{release.pk}")
     assert {row["group"] for row in release.result["rows"]} >= {"woman", "man"}
     # Two women: below the minimum, so nothing about them is shown.
     woman = next(r for r in release.result["rows"] if r["group"] == "woman")

@@ -411,47 +411,55 @@ def _tasks_in(zone: str) -> Callable[[Unit], int]:
     return lambda unit: unit.tasks_by_zone.get(zone, 0)
 
 
-def _zone_queries(b: Bounds, weeks: int, zones: Sequence[str]) -> list[Query]:
-    per_zone = 1 / 2 / max(1, len(zones))
+def _task_zone_queries(b: Bounds, weeks: int, zones: Sequence[str]) -> list[Query]:
+    share = 1 / max(1, len(zones))  # every unit may add to every zone: in sequence
     limit = b.tasks_per_week * weeks
     return [
-        Query("workers", "histogram", lambda u: u.zone, 1, 1 / 2, "count of workers by main zone"),
-        *(
-            Query(
-                f"tasks:{zone}",
-                "sum",
-                _tasks_in(zone),
-                limit,
-                per_zone,
-                f"sum of tasks done in {zone}, each worker's at most {limit}",
-            )
-            for zone in zones
-        ),
+        Query(
+            f"tasks:{zone}",
+            "sum",
+            _tasks_in(zone),
+            limit,
+            share,
+            f"sum of tasks done in {zone}, each worker's at most {limit}",
+        )
+        for zone in zones
     ]
 
 
 def _zone_figures(
     a: Mapping[str, float], acc: Mapping[str, float], b: Bounds, weeks: int
 ) -> list[Figure]:
-    figures = []
-    for key in a:
-        kind, zone = key.split(":", 1)
-        figures.append(
-            count_figure("workers" if kind == "workers" else "tasks", zone, a[key], acc[key])
-        )
-    return figures
+    return [count_figure(key.split(":", 1)[0], key.split(":", 1)[1], a[key], acc[key]) for key in a]
 
 
-ZONES = Statistic(
+WORKERS_BY_ZONE = Statistic(
     key="zones",
-    version=1,
-    title=N_("Workers and tasks by zone"),
+    version=2,
+    title=N_("Workers by zone"),
     description=N_(
-        "How many members worked mostly in each zone, and how many tasks were done there."
+        "How many members worked mostly in each zone: each member counts once, in the "
+        "zone of most of their tasks, so the zones' counts share the whole epsilon."
     ),
-    queries=_zone_queries,
+    queries=lambda b, weeks, zones: [
+        Query("workers", "histogram", lambda u: u.zone, 1, 1.0, "count of workers by main zone")
+    ],
     figures=_zone_figures,
-    measures={"workers": N_("Members working mostly here"), "tasks": N_("Tasks done")},
+    measures={"workers": N_("Members working mostly here")},
+)
+
+
+TASKS_BY_ZONE = Statistic(
+    key="zone_tasks",
+    version=1,
+    title=N_("Tasks by zone"),
+    description=N_(
+        "How many tasks members did in each zone. One member's tasks can fall in every "
+        "zone, so each zone gets its own share of the epsilon."
+    ),
+    queries=_task_zone_queries,
+    figures=_zone_figures,
+    measures={"tasks": N_("Tasks done")},
 )
 
 
@@ -563,5 +571,6 @@ DISPUTES = Statistic(
 )
 
 STATISTICS: dict[str, Statistic] = {
-    s.key: s for s in (PAY, PAID_TIME, WEEKLY_HOURS, ZONES, PAYOUT_TIME, DISPUTES)
+    s.key: s
+    for s in (PAY, PAID_TIME, WEEKLY_HOURS, WORKERS_BY_ZONE, TASKS_BY_ZONE, PAYOUT_TIME, DISPUTES)
 }
