@@ -50,7 +50,12 @@ def test_only_members_who_share_are_read_and_revoking_stops_the_next_release(
 ) -> None:
     read: list[list[int]] = []
     real = units.units
-    monkeypatch.setattr(units, "units", lambda ids, *a: read.append(list(ids)) or real(ids, *a))
+
+    def spy(ids: list[int], *args: Any) -> Any:
+        read.append(list(ids))
+        return real(ids, *args)
+
+    monkeypatch.setattr(units, "units", spy)
     _publish(alice)
     assert read[-1] == sorted([bob.pk, carol.pk])
     logged = AccessLogEntry.objects.filter(subject=bob, purpose="commons")
@@ -179,7 +184,7 @@ def test_the_pages_files_and_api(alice: Any, bob: Any, shared: list[Any], tmp_pa
     (tmp_path / "data.csv").write_bytes(
         public.get(f"/commons/releases/{release.pk}/data.csv").content
     )
-    report = Package(str(tmp_path / "datapackage.json")).validate()
+    report = Package(str(tmp_path / "datapackage.json")).validate()  # type: ignore[misc]
     assert report.valid, report.flatten(["type", "note"])
     record = json.loads(public.get(f"/commons/releases/{release.pk}/registry.json").content)
     loss = record["deployment"]["privacy_loss"]

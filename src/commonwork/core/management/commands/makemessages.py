@@ -20,6 +20,7 @@ ERROR_CLASSES_WITH_MESSAGE_SECOND = (
     "VaultError",
     "ClaimError",
     "ObservatoryError",
+    "CommonsError",
     "ParameterError",  # governance.registry: the parameter's name first, then the sentence
 )
 
