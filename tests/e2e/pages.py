@@ -54,6 +54,8 @@ PAGE_NAMES = frozenset(
         "commons",
         "commons_ledger",
         "commons_release",
+        "observatory",
+        "my_figures",
         "lab",
         "lab_run",
         "lab_report",
@@ -143,6 +145,7 @@ PUBLIC = [
     "fairwork",
     "commons",
     "commons_ledger",
+    "observatory",
 ]
 EVERY_MEMBER = [
     "account",
@@ -208,6 +211,7 @@ def demo_pages() -> dict[str | None, list[str]]:
             reverse("board"),
             reverse("dispatch_why"),
             reverse("work_preferences"),
+            reverse("my_figures"),
             *statements("bob"),
             *_tasks(worker=user["bob"], status="accepted"),
             *_tasks(worker=user["bob"], status="completed"),

@@ -18,6 +18,27 @@ from commonwork.members.selectors import active_membership, cooperative_currency
 from commonwork.observatory import actions, equity, selectors
 
 
+def observatory(request: HttpRequest) -> HttpResponse:
+    """Public: the commons' weekly figures as charts, each week with its interval."""
+    context = {
+        "series": selectors.weekly_series(),
+        "currency": cooperative_currency(),
+        "member": active_membership(request.user) is not None,
+    }
+    return render(request, "observatory/index.html", context)
+
+
+@login_required
+def my_figures(request: AuthenticatedRequest) -> HttpResponse:
+    """A member's own exact figures, week by week, beside the co-op's published ones."""
+    context = {
+        "weeks": selectors.my_weeks(request.user),
+        "currency": cooperative_currency(),
+        "cap": int(read_parameter("max_hours_per_week")),
+    }
+    return render(request, "observatory/mine.html", context)
+
+
 def fairwork(request: HttpRequest) -> HttpResponse:
     """Public: anyone may read how the co-op measures up."""
     membership = active_membership(request.user)

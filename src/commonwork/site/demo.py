@@ -28,6 +28,7 @@ from commonwork.core.marks import N_
 from commonwork.dispatch.actions import record_weather_alerts, run_round
 from commonwork.dispatch.alerts import CapDocument
 from commonwork.governance.actions.parameters import set_parameter
+from commonwork.governance.parameters import read_parameter
 from commonwork.ledger.actions import record_expense, tip_task
 from commonwork.ledger.actions.periods import close_period, local_midnight
 from commonwork.ledger.models import PayPeriod
@@ -278,13 +279,25 @@ DEMO_RELEASES = (("pay_per_engaged_hour", 0.2), ("weekly_hours", 0.15), ("zones"
 
 
 def _commons(users: dict[str, User], result: DemoResult) -> None:
-    """Every worker but Bob shares their figures with the commons; Alice publishes the
-    first releases over the four weeks the demo's history covers."""
+    """Every worker but Bob shares their figures with the commons; the weekly releases of
+    the demo's four weeks, and Alice's first releases over all four."""
     workers = Membership.objects.filter(role=Role.WORKER, status=MembershipStatus.ACTIVE)
     for membership in workers.select_related("user"):
         if membership.user.username != "bob":
             consent_to_purpose(actor=membership.user, purpose_key="commons")
     start = last_monday(clock.now().date()) - dt.timedelta(days=7 * HISTORY_WEEKS)
+    # The weekly releases the scheduler would have published, week by week.
+    weekly = float(read_parameter("commons.weekly_epsilon"))
+    for week in range(HISTORY_WEEKS + 1):
+        for statistic in commons_actions.WEEKLY:
+            commons_actions.publish(
+                actor=None,
+                statistic=statistic,
+                start=start + dt.timedelta(days=7 * week),
+                weeks=1,
+                epsilon=weekly,
+                scheduled=True,
+            )
     for statistic, epsilon in DEMO_RELEASES:
         commons_actions.publish(
             actor=users["alice"],

@@ -3,6 +3,7 @@ core.scheduler.due_jobs)."""
 
 from __future__ import annotations
 
+from commonwork.commons.tasks import publish_weekly_releases
 from commonwork.core.scheduler import PeriodicJob
 from commonwork.dispatch.tasks import dispatch_regions, read_weather_alerts
 from commonwork.governance.parameters import read_parameter
@@ -33,4 +34,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob("retention", lambda: 3600.0, enforce_retention.enqueue),
         # The master key's own age decides; checking hourly rotates it within the hour.
         PeriodicJob("master_key_rotation", lambda: 3600.0, rotate_master_key_when_due.enqueue),
+        # Weeks end at midnight on Sunday; checking hourly publishes last week's releases
+        # within the hour, each once (the job finds what is published and moves on).
+        PeriodicJob("commons_weekly_releases", lambda: 3600.0, publish_weekly_releases.enqueue),
     ]
