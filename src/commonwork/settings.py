@@ -50,6 +50,10 @@ COMMONWORK_MAP_TILES = env("COMMONWORK_MAP_TILES") or ""
 COMMONWORK_DASK_SCHEDULER = env("COMMONWORK_DASK_SCHEDULER") or ""
 # Whose data-protection law the co-op's consent records name (ISO/IEC TS 27560).
 COMMONWORK_JURISDICTION = env("COMMONWORK_JURISDICTION") or "EU"
+# Where the co-op works and what its workers mostly ride: the Fairwork self-assessment
+# reads the minimum and living wage and the cost per km for these from its cost tables.
+COMMONWORK_COUNTRY = env("COMMONWORK_COUNTRY") or "DE"
+COMMONWORK_VEHICLE = env("COMMONWORK_VEHICLE") or "bicycle"
 COMMONWORK_MAP_ATTRIBUTION = env("COMMONWORK_MAP_ATTRIBUTION") or "© OpenStreetMap"
 # Web Push for offers (pywebpush); without keys the worker's page polls.
 COMMONWORK_VAPID_PUBLIC_KEY = env("COMMONWORK_VAPID_PUBLIC_KEY") or ""

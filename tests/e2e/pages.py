@@ -56,6 +56,7 @@ PAGE_NAMES = frozenset(
         "commons_release",
         "observatory",
         "my_figures",
+        "cost_tables",
         "lab",
         "lab_run",
         "lab_report",
@@ -128,6 +129,9 @@ NOT_PAGES = frozenset(
         "commons_release_csv",
         "commons_release_package",
         "commons_release_record",
+        "fairwork_assess",
+        "cost_tables_wage",
+        "cost_tables_vehicle",
         "lab_start",
         "simulate_proposal",
         "sweep_proposal",
@@ -146,6 +150,7 @@ PUBLIC = [
     "commons",
     "commons_ledger",
     "observatory",
+    "cost_tables",
 ]
 EVERY_MEMBER = [
     "account",
@@ -196,6 +201,7 @@ def demo_pages() -> dict[str | None, list[str]]:
         "alice": [
             *member,
             reverse("steward_console"),
+            reverse("cost_tables"),
             reverse("books"),
             *kinds,
             *proposals,

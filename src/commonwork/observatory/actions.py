@@ -23,8 +23,15 @@ from commonwork.ledger import selectors as ledger_selectors
 from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.members.models import Role, User
 from commonwork.members.selectors import require_role
-from commonwork.observatory import equity
-from commonwork.observatory.models import EquityDeclaration, PrivacyRelease
+from commonwork.observatory import costs, equity, fairwork
+from commonwork.observatory.models import (
+    EquityDeclaration,
+    FairworkAssessment,
+    PrivacyRelease,
+    VehicleCost,
+    WageRate,
+)
+from commonwork.observatory.selectors import fairwork_facts
 from commonwork.vault.actions.keys import seal
 from commonwork.vault.gate import job_reads
 from commonwork.vault.keys import unseal_all
@@ -155,3 +162,135 @@ def publish_equity_report(*, actor: User) -> PrivacyRelease:
 
 def erase_declaration(member_id: int) -> None:
     EquityDeclaration.objects.filter(member_id=member_id).delete()
+
+
+# --- the cost tables and the nightly self-assessment ----------------------------------
+
+
+@transaction.atomic
+def load_cost_tables(actor: User | None = None) -> int:
+    """Add the rows of the cost tables' files that the database lacks; a row a steward
+    has set stays as they set it. How many were added."""
+    added = 0
+    for row in costs.wages():
+        _, created = WageRate.objects.get_or_create(
+            country=row["country"], year=row["year"], defaults=row
+        )
+        added += created
+    for row in costs.vehicle_costs():
+        _, created = VehicleCost.objects.get_or_create(
+            country=row["country"], year=row["year"], vehicle=row["vehicle"], defaults=row
+        )
+        added += created
+    if added:
+        audit.record(
+            actor=actor, action="observatory.cost_tables_loaded", obj=None, data={"added": added}
+        )
+    return added
+
+
+def _check_source(source: str) -> str:
+    if len(source.strip()) < 10:
+        raise ObservatoryError(
+            "invalid", "Say where the figure comes from: a law, a study, a vote.", field="source"
+        )
+    return source.strip()
+
+
+@transaction.atomic
+def set_wage_rate(
+    *,
+    actor: User,
+    country: str,
+    year: int,
+    currency: str,
+    minimum_minor: int | None,
+    living_minor: int | None,
+    source: str,
+    as_of: dt.date,
+) -> WageRate:
+    """A steward sets a country's wages for a year, with the figures' source; audited."""
+    require_role(actor, Role.STEWARD)
+    if minimum_minor is None and living_minor is None:
+        raise ObservatoryError("invalid", "Give a minimum wage, a living wage or both.")
+    row, _ = WageRate.objects.update_or_create(
+        country=country.upper(),
+        year=year,
+        defaults={
+            "currency": currency.upper(),
+            "minimum_per_hour_minor": minimum_minor,
+            "living_per_hour_minor": living_minor,
+            "source": _check_source(source),
+            "as_of": as_of,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="observatory.wage_rate_set",
+        obj=row,
+        data={"minimum": minimum_minor, "living": living_minor, "source": row.source},
+    )
+    return row
+
+
+@transaction.atomic
+def set_vehicle_cost(
+    *,
+    actor: User,
+    country: str,
+    year: int,
+    vehicle: str,
+    currency: str,
+    per_km_minor: int,
+    source: str,
+    as_of: dt.date,
+) -> VehicleCost:
+    """A steward sets what a kind of vehicle costs per km, with the source; audited."""
+    require_role(actor, Role.STEWARD)
+    if not vehicle.strip():
+        raise ObservatoryError("invalid", "Name the vehicle.", field="vehicle")
+    row, _ = VehicleCost.objects.update_or_create(
+        country=country.upper(),
+        year=year,
+        vehicle=vehicle.strip().lower(),
+        defaults={
+            "currency": currency.upper(),
+            "per_km_minor": per_km_minor,
+            "source": _check_source(source),
+            "as_of": as_of,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="observatory.vehicle_cost_set",
+        obj=row,
+        data={"per_km_minor": per_km_minor, "source": row.source},
+    )
+    return row
+
+
+@transaction.atomic
+def assess_fairwork(now: dt.datetime) -> FairworkAssessment:
+    """Judge every threshold on the records as they are now, and keep the result."""
+    verdicts = fairwork.assess(fairwork_facts(now))
+    assessment = FairworkAssessment.objects.create(
+        computed_at=now,
+        gig_score=fairwork.score(verdicts, "gig"),
+        cloud_score=fairwork.score(verdicts, "cloud"),
+        verdicts=[v.__dict__ for v in verdicts],
+    )
+    audit.record(
+        actor=None,
+        action="observatory.fairwork_assessed",
+        obj=assessment,
+        data={"gig": assessment.gig_score, "cloud": assessment.cloud_score},
+    )
+    return assessment
+
+
+def assess_fairwork_if_due(now: dt.datetime) -> FairworkAssessment | None:
+    """The nightly job: a new assessment when the last is 20 hours old or more."""
+    last = FairworkAssessment.objects.first()
+    if last is not None and now - last.computed_at < dt.timedelta(hours=20):
+        return None
+    return assess_fairwork(now)

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 
 from commonwork.commons.actions import period_start
@@ -16,11 +18,37 @@ from commonwork.commons.models import Release
 from commonwork.commons.statistics import STATISTICS
 from commonwork.commons.units import units
 from commonwork.core import clock
+from commonwork.governance.models import (
+    ParameterSource,
+    ParameterValue,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+)
 from commonwork.governance.parameters import read_parameter
-from commonwork.members.models import User
-from commonwork.observatory import equity
-from commonwork.observatory.models import EquityDeclaration, PrivacyRelease
+from commonwork.ledger import selectors as ledger_selectors
+from commonwork.ledger.models import (
+    AccountPurpose,
+    EntryKind,
+    JournalEntry,
+    PayoutBatch,
+    PayoutStatus,
+    PayPeriod,
+)
+from commonwork.members.models import Cooperative, Membership, Role, User
+from commonwork.members.selectors import cooperative_currency
+from commonwork.observatory import equity, fairwork
+from commonwork.observatory.models import (
+    EquityDeclaration,
+    FairworkAssessment,
+    PrivacyRelease,
+    VehicleCost,
+    WageRate,
+)
+from commonwork.vault.gate import job_reads
 from commonwork.vault.keys import unseal
+from commonwork.work.lifecycle import TaskStatus
+from commonwork.work.models import Dispute, Task
 
 
 def my_groups(member: User) -> dict[str, str]:
@@ -179,3 +207,155 @@ def my_weeks(member: User, *, weeks: int = 8) -> list[MyWeek]:
             )
         )
     return out
+
+
+# --- the Fairwork self-assessment's facts ---------------------------------------------
+
+WINDOW_WEEKS = 13
+
+
+def cost_tables() -> dict[str, Any]:
+    return {
+        "wages": list(WageRate.objects.all()),
+        "vehicle_costs": list(VehicleCost.objects.all()),
+        "country": settings.COMMONWORK_COUNTRY,
+        "vehicle": settings.COMMONWORK_VEHICLE,
+    }
+
+
+def _worker_weeks(now: dt.datetime) -> list[fairwork.WorkerWeek]:
+    """Every worker-week of the last WINDOW_WEEKS complete weeks with engaged time: its
+    hours and pay (the commons' own unit) and the km of its completed tasks."""
+    today = timezone.localtime(now).date()
+    this_monday = today - dt.timedelta(days=today.weekday())
+    workers = list(Membership.objects.filter(role=Role.WORKER).values_list("user_id", flat=True))
+    job_reads(
+        job="fairwork",
+        purpose="fairwork",
+        subject_ids=workers,
+        categories=("availability", "tasks", "earnings"),
+    )
+    weeks = []
+    for back in range(1, WINDOW_WEEKS + 1):
+        since = period_start(this_monday - dt.timedelta(days=7 * back))
+        km = dict(
+            Task.objects.filter(
+                worker_id__in=workers,
+                status=TaskStatus.COMPLETED,
+                completed_at__gte=since,
+                completed_at__lt=since + dt.timedelta(days=7),
+            )
+            .values_list("worker_id")
+            .annotate(km=Sum("distance_km"))
+            .values_list("worker_id", "km")
+        )
+        for member, unit in zip(workers, units(workers, since, 1), strict=True):
+            if unit.engaged_minutes > 0:
+                weeks.append(
+                    fairwork.WorkerWeek(
+                        unit.engaged_minutes / 60, unit.pay_minor, float(km.get(member) or 0)
+                    )
+                )
+    return weeks
+
+
+def _payout_days(now: dt.datetime) -> list[float | None]:
+    since = (now - dt.timedelta(weeks=WINDOW_WEEKS)).date()
+    out: list[float | None] = []
+    for period in PayPeriod.objects.filter(ends_on__gte=since).order_by("starts_on"):
+        ended = period_start(period.ends_on)
+        paid = (
+            PayoutBatch.objects.filter(period=period, status=PayoutStatus.PAID)
+            .order_by("paid_at")
+            .values_list("paid_at", flat=True)
+            .first()
+        )
+        if paid is not None:
+            out.append((paid - ended).total_seconds() / 86400)
+        elif now - ended > dt.timedelta(days=fairwork.PAYOUT_DAYS):
+            out.append(None)  # overdue
+    return out
+
+
+def fairwork_facts(now: dt.datetime) -> fairwork.Facts:
+    """What the records say for the self-assessment (each query is in docs/commons.md)."""
+    year = timezone.localtime(now).year
+    country, vehicle = settings.COMMONWORK_COUNTRY, settings.COMMONWORK_VEHICLE
+    wages = WageRate.objects.filter(country=country, year=year).first()
+    cost = VehicleCost.objects.filter(country=country, year=year, vehicle=vehicle).first()
+    limit = int(read_parameter("claim_decision_days"))
+    year_ago = now - dt.timedelta(days=365)
+    decided = Dispute.objects.filter(resolved_at__isnull=False, resolved_at__gte=year_ago)
+    closed = list(Proposal.objects.filter(closed_at__gte=year_ago).values_list("result", flat=True))
+    election = (
+        Proposal.objects.filter(kind=ProposalKind.ELECTION, status=ProposalStatus.PASSED)
+        .order_by("-closed_at")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    equity_report = PrivacyRelease.objects.filter(kind="equity").first()
+    # Stewards set rules only until the members first meet (governance.actions.parameters);
+    # a steward's value dated after that was not set by the rules of the bylaws.
+    first_meeting = (
+        Proposal.objects.filter(closed_at__isnull=False)
+        .order_by("closed_at")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    unvoted = (
+        ParameterValue.objects.filter(
+            source=ParameterSource.STEWARD, set_at__gt=first_meeting
+        ).count()
+        if first_meeting is not None
+        else 0
+    )
+    return fairwork.Facts(
+        currency=cooperative_currency() or "EUR",
+        minimum_wage_minor=wages.minimum_per_hour_minor if wages else None,
+        living_wage_minor=wages.living_per_hour_minor if wages else None,
+        cost_per_km_minor=cost.per_km_minor if cost else None,
+        floor_per_hour_minor=int(read_parameter("pay_floor_per_hour")),
+        worker_weeks=_worker_weeks(now),
+        payout_days=_payout_days(now),
+        completed_unposted=Task.objects.filter(status=TaskStatus.COMPLETED)
+        .exclude(
+            pk__in=JournalEntry.objects.filter(kind=EntryKind.TASK_COMPLETION).values("task_id")
+        )
+        .count(),
+        break_after_minutes=int(read_parameter("break_after_minutes")),
+        weather_holds=int(read_parameter("weather_alert_level")) <= 4,
+        sos=True,  # protection.actions.sos: always on
+        cover_injury=float(read_parameter("cover.injury.basis")) > 0,
+        cover_sickness=float(read_parameter("cover.sickness.basis")) > 0,
+        solidarity_fund_minor=ledger_selectors.funds()[AccountPurpose.SOLIDARITY],
+        max_hours_per_week=int(read_parameter("max_hours_per_week")),
+        bylaws_public=bool(Cooperative.objects.filter(pk=1).exclude(bylaws="").exists()),
+        steward_set_rules=unvoted,
+        disputes_waiting=Dispute.objects.filter(
+            resolved_at__isnull=True, opened_at__lt=now - dt.timedelta(days=limit)
+        ).count(),
+        decision_days=[
+            (resolved - opened).total_seconds() / 86400
+            for opened, resolved in decided.values_list("opened_at", "resolved_at")
+            if resolved is not None
+        ],
+        decision_limit_days=limit,
+        equity_report_age_days=(now - equity_report.released_at).total_seconds() / 86400
+        if equity_report
+        else None,
+        fairness_weight=float(read_parameter("dispatch.weight_fairness")),
+        decided_votes=len(closed),
+        turnouts=[
+            int(r.get("cast", 0)) / int(r["electorate"]) for r in closed if r.get("electorate")
+        ],
+        quorum=float(read_parameter("quorum")),
+        last_election_age_days=(now - election).total_seconds() / 86400 if election else None,
+    )
+
+
+def latest_assessment() -> FairworkAssessment | None:
+    return FairworkAssessment.objects.first()
+
+
+def assessment_history(limit: int = 30) -> list[FairworkAssessment]:
+    return list(FairworkAssessment.objects.defer("verdicts")[:limit])

@@ -3,6 +3,8 @@ for each, with the equity report (principle 4.2) published under differential pr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,12 +12,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commonwork.core import clock
 from commonwork.core.errors import DomainError
-from commonwork.core.pages import render_refusal
+from commonwork.core.idempotency import new_form_key, once_per_form
+from commonwork.core.marks import N_
+from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.governance.parameters import read_parameter
 from commonwork.members.http import AuthenticatedRequest
-from commonwork.members.selectors import active_membership, cooperative_currency, is_steward
+from commonwork.members.models import Role
+from commonwork.members.selectors import (
+    active_membership,
+    cooperative_currency,
+    is_steward,
+    require_role,
+)
 from commonwork.observatory import actions, equity, selectors
+from commonwork.observatory import fairwork as fairwork_rules
+from commonwork.observatory.forms import VehicleCostForm, WageForm
+from commonwork.observatory.models import FairworkAssessment
 
 
 def observatory(request: HttpRequest) -> HttpResponse:
@@ -39,12 +53,35 @@ def my_figures(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "observatory/mine.html", context)
 
 
+SCHEME_TITLES = {
+    "gig": N_("Gig work: Fairwork's ten thresholds"),
+    "cloud": N_("Cloudwork: Fairwork's ten thresholds"),
+}
+
+
+def _verdicts(assessment: FairworkAssessment | None) -> dict[str, list[dict[str, Any]]]:
+    """The assessment's verdicts by scheme, each reason in the reader's language."""
+    by_scheme: dict[str, list[dict[str, Any]]] = {"gig": [], "cloud": []}
+    for verdict in assessment.verdicts if assessment is not None else []:
+        by_scheme[verdict["scheme"]].append(
+            {**verdict, "reason": _(verdict["why"]).format(**verdict["params"])}
+        )
+    return by_scheme
+
+
 def fairwork(request: HttpRequest) -> HttpResponse:
     """Public: anyone may read how the co-op measures up."""
     membership = active_membership(request.user)
     member = membership.user if membership is not None else None
     mine = selectors.my_groups(member) if member is not None else {}
+    assessment = selectors.latest_assessment()
     context = {
+        "assessment": assessment,
+        "schemes": [
+            (scheme, SCHEME_TITLES[scheme], rows) for scheme, rows in _verdicts(assessment).items()
+        ],
+        "history": selectors.assessment_history(),
+        "directive": fairwork_rules.DIRECTIVE,
         **selectors.equity_report(),
         "currency": cooperative_currency(),
         "floor_minor": int(read_parameter("pay_floor_per_hour")),
@@ -62,6 +99,103 @@ def fairwork(request: HttpRequest) -> HttpResponse:
         "can_publish": member is not None and is_steward(request.user),
     }
     return render(request, "observatory/fairwork.html", context)
+
+
+@login_required
+@require_POST
+def assess(request: AuthenticatedRequest) -> HttpResponse:
+    """A steward recomputes the self-assessment now (the job does it each night)."""
+    try:
+        require_role(request.user, Role.STEWARD)
+    except DomainError as error:
+        return render_refusal(request, error)
+    actions.assess_fairwork(clock.now())
+    messages.success(request, _("The self-assessment is recomputed."))
+    return redirect("fairwork")
+
+
+def _costs_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    steward = active_membership(request.user) is not None and is_steward(request.user)
+    context: dict[str, Any] = {**selectors.cost_tables(), "steward": steward}
+    if steward:
+        context["wage_form"] = forms.get("wage_form") or WageForm(initial={"key": new_form_key()})
+        context["cost_form"] = forms.get("cost_form") or VehicleCostForm(
+            initial={"key": new_form_key()}
+        )
+    return context
+
+
+def cost_tables(request: HttpRequest) -> HttpResponse:
+    """Public: the wage and cost tables the self-assessment reads, with their sources."""
+    return render(request, "observatory/costs.html", _costs_context(request))
+
+
+@login_required
+@require_POST
+def set_wage(request: AuthenticatedRequest) -> HttpResponse:
+    form = WageForm(request.POST)
+    if not form.is_valid():
+        return render_invalid_form(
+            request, "observatory/costs.html", _costs_context(request, wage_form=form)
+        )
+    data = form.cleaned_data
+    try:
+        once_per_form(
+            request,
+            data["key"],
+            lambda: (
+                actions.set_wage_rate(
+                    actor=request.user,
+                    country=data["country"],
+                    year=data["year"],
+                    currency=data["currency"],
+                    minimum_minor=data["minimum_minor"],
+                    living_minor=data["living_minor"],
+                    source=data["source"],
+                    as_of=data["as_of"],
+                ).pk
+            ),
+        )
+    except DomainError as error:
+        return render_form_error(
+            request, "observatory/costs.html", _costs_context(request, wage_form=form), form, error
+        )
+    messages.success(request, _("Saved, with its source."))
+    return redirect("cost_tables")
+
+
+@login_required
+@require_POST
+def set_cost(request: AuthenticatedRequest) -> HttpResponse:
+    form = VehicleCostForm(request.POST)
+    if not form.is_valid():
+        return render_invalid_form(
+            request, "observatory/costs.html", _costs_context(request, cost_form=form)
+        )
+    data = form.cleaned_data
+    try:
+        once_per_form(
+            request,
+            data["key"],
+            lambda: (
+                actions.set_vehicle_cost(
+                    actor=request.user,
+                    country=data["country"],
+                    year=data["year"],
+                    vehicle=data["vehicle"],
+                    currency=data["currency"],
+                    per_km_minor=data["per_km_minor"],
+                    source=data["source"],
+                    as_of=data["as_of"],
+                ).pk
+            ),
+        )
+    except DomainError as error:
+        return render_form_error(
+            request, "observatory/costs.html", _costs_context(request, cost_form=form), form, error
+        )
+    messages.success(request, _("Saved, with its source."))
+    return redirect("cost_tables")
 
 
 @login_required

@@ -36,9 +36,12 @@ from commonwork.members import actions as member_actions
 from commonwork.members.models import ApplicationStatus, Membership, MembershipStatus, Role, User
 from commonwork.members.selectors import (
     applications_of,
+    cooperative_currency,
     get_cooperative,
     user_by_username,
 )
+from commonwork.observatory import actions as observatory_actions
+from commonwork.observatory.models import FairworkAssessment, WageRate
 from commonwork.policylab.actions import complete_run, cooperative_rules, current_values, start_run
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun
@@ -262,6 +265,8 @@ def _load_demo() -> DemoResult:
         result.created.append("a dispatch round")
     if not Release.objects.exists():
         _commons(users, result)
+    if not FairworkAssessment.objects.exists():
+        _fairwork(users["alice"], result)
     if not LabRun.objects.exists():
         # The policy lab's comparison of an extractive platform with the demo's rules.
         run = start_run(
@@ -307,6 +312,38 @@ def _commons(users: dict[str, User], result: DemoResult) -> None:
             epsilon=epsilon,
         )
     result.created.append("the data commons' first releases")
+
+
+def _fairwork(alice: User, result: DemoResult) -> None:
+    """The demo co-op's own figures for what the shipped tables leave out (its riders'
+    bicycles, a living wage), then its first self-assessment."""
+    year = clock.now().year
+    source = _("The demo co-op's own estimate, voted at its founding (a fiction).")
+    founded = demo_founding_day(clock.now().date())
+    observatory_actions.set_vehicle_cost(
+        actor=alice,
+        country=settings.COMMONWORK_COUNTRY,
+        year=year,
+        vehicle=settings.COMMONWORK_VEHICLE,
+        currency=cooperative_currency() or "EUR",
+        per_km_minor=8,
+        source=source,
+        as_of=founded,
+    )
+    wages = WageRate.objects.filter(country=settings.COMMONWORK_COUNTRY, year=year).first()
+    observatory_actions.set_wage_rate(
+        actor=alice,
+        country=settings.COMMONWORK_COUNTRY,
+        year=year,
+        currency=cooperative_currency() or "EUR",
+        minimum_minor=wages.minimum_per_hour_minor if wages else None,
+        living_minor=1_600,
+        source=source if wages is None else f"{wages.source}; {source}",
+        as_of=founded,
+    )
+    observatory_actions.publish_equity_report(actor=alice)
+    observatory_actions.assess_fairwork(clock.now())
+    result.created.append("the Fairwork self-assessment")
 
 
 # Weeks of generated history before last week (site/demo_history.py).

@@ -9,6 +9,7 @@ from commonwork.dispatch.tasks import dispatch_regions, read_weather_alerts
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.tasks import close_due_pay_periods
+from commonwork.observatory.tasks import assess_fairwork_nightly
 from commonwork.vault.tasks import enforce_retention, rotate_master_key_when_due
 from commonwork.work.tasks import end_lapsed, expire_due_offers
 
@@ -37,4 +38,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         # Weeks end at midnight on Sunday; checking hourly publishes last week's releases
         # within the hour, each once (the job finds what is published and moves on).
         PeriodicJob("commons_weekly_releases", lambda: 3600.0, publish_weekly_releases.enqueue),
+        # The Fairwork self-assessment is recomputed once a night (the action skips a run
+        # less than 20 hours after the last); its history is kept.
+        PeriodicJob("fairwork_assessment", lambda: 3600.0, assess_fairwork_nightly.enqueue),
     ]

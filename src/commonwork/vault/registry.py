@@ -54,6 +54,7 @@ JOB_LABELS: dict[str, str] = {
     "equity_report": N_("the equity report"),
     "push": N_("the offer push"),
     "commons": N_("the data commons"),
+    "fairwork": N_("the Fairwork self-assessment"),
 }
 
 
@@ -247,6 +248,16 @@ PURPOSES: dict[str, Purpose] = {
             N_(
                 "The equity report reads the groups members chose to declare, with their "
                 "hours, offers and pay, and publishes only noisy group totals."
+            ),
+        ),
+        Purpose(
+            "fairwork",
+            "job",
+            frozenset({"availability", "tasks", "earnings"}),
+            N_(
+                "Each night the Fairwork self-assessment reads members' engaged hours, "
+                "tasks and pay to judge whether nine in ten worker-weeks reached the minimum "
+                "and the living wage after costs; it publishes only met or not met."
             ),
         ),
         Purpose(
