@@ -392,44 +392,44 @@ def score(verdicts: Sequence[Verdict], scheme: str) -> int:
 # it manages by automated systems, and where this one provides it.
 DIRECTIVE: tuple[tuple[str, str, str, bool], ...] = (
     (
-        "Art. 7",
+        "7",
         N_("No processing of emotional state, private conversations or data off work"),
         "data_inventory",
         True,
     ),
     (
-        "Art. 9",
+        "9",
         N_("Information on automated monitoring and decision-making systems"),
         "dispatch_why",
         True,
     ),
     (
-        "Art. 10",
+        "10",
         N_("Human oversight of automated systems, with the power to override"),
         "dispatch_rounds",
         True,
     ),
     (
-        "Art. 11",
+        "11",
         N_("Human review of significant decisions, with reasons and an appeal"),
         "results",
         True,
     ),
     (
-        "Art. 12",
+        "12",
         N_("Safety and health: evaluating the risks of automated systems"),
         "protection_home",
         True,
     ),
     (
-        "Art. 13",
+        "13",
         N_("Information and consultation of workers on changes to the systems"),
         "proposals",
         True,
     ),
-    ("Art. 14", N_("Data portability: a worker takes their data with them"), "my_data", True),
+    ("14", N_("Data portability: a worker takes their data with them"), "my_data", True),
     (
-        "Art. 17",
+        "17",
         N_("Declaring platform work to the labour and social-protection authorities"),
         "",
         False,
