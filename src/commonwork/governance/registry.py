@@ -503,7 +503,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
         _spec(
             "commons.pay_bound_per_hour",
             "int",
-            "minor units an hour",
+            "minor units per engaged hour",
             "4000",
             ("500", "100000"),
             "commons.actions",
