@@ -57,6 +57,7 @@ def test_sharing_publishing_and_reading_in_both_languages(
     # Past the cap: refused, and the page says spent, requested and cap.
     page.goto(f"{base}/commons/")
     page.get_by_label("First day (a Monday)").fill(_monday(3).isoformat())
+    page.get_by_label("Weeks").fill("1")
     page.get_by_label("Epsilon to spend").fill("0.9")
     page.get_by_test_id("publish-release").click()
     expect(page.locator("body")).to_contain_text("0.2 spent this quarter, 0.9 requested")

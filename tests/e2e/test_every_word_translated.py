@@ -25,6 +25,7 @@ ALLOWED = {
     "OpenStreetMap",
     "Leaflet",
     "OpenDP",
+    "Frictionless",
     "EUR",
     "IBAN",
     "BIC",
