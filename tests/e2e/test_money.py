@@ -50,7 +50,7 @@ def test_a_worker_reads_the_statement_that_pays_their_waiting_time(
     page.get_by_role("link", name="My money").click()
     expect(page.get_by_test_id("statement-row")).to_have_count(1)
     expect(page.get_by_test_id("pay-bar")).to_have_count(1)
-    page.get_by_role("link", name="Open").click()
+    page.get_by_test_id("statement-row").get_by_role("link", name="Open").click()
     expect(page.get_by_test_id("engaged")).to_have_text("4:00")
     expect(page.get_by_test_id("top-up")).not_to_have_text("0.00 EUR")
     expect(page.get_by_test_id("shares")).to_contain_text("% to you")
