@@ -69,6 +69,8 @@ def test_a_member_sees_their_exact_week_beside_the_coops(
     last, *older = selectors.my_weeks(bob)
     assert last.week == monday
     assert last.engaged_hours == pytest.approx(4)
+    assert last.logged_in_hours == pytest.approx(4)
+    assert last.pay_per_logged_in_hour == pytest.approx(last.pay_minor / 4)
     assert last.on_task_hours == pytest.approx(1)
     assert last.waiting_share == pytest.approx(0.75)
     assert last.pay_per_engaged_hour == pytest.approx(last.pay_minor / 4)

@@ -48,7 +48,7 @@ from commonwork.observatory.models import (
 from commonwork.vault.gate import job_reads
 from commonwork.vault.keys import unseal
 from commonwork.work.lifecycle import TaskStatus
-from commonwork.work.models import Dispute, Task
+from commonwork.work.models import AvailabilityPeriod, Dispute, Task
 
 
 def my_groups(member: User) -> dict[str, str]:
@@ -168,14 +168,27 @@ def weekly_series(weeks: int = SERIES_WEEKS) -> list[Series]:
 class MyWeek:
     week: dt.date
     engaged_hours: float
+    logged_in_hours: float  # available (the app on and ready for offers)
     on_task_hours: float
     pay_minor: int
     pay_per_engaged_hour: float | None  # waiting counted
+    pay_per_logged_in_hour: float | None
     pay_per_task_hour: float | None  # waiting not counted: what a piece rate quotes
     waiting_share: float | None
     over_cap: bool
     coop_pay: dict[str, Any] | None  # the commons' figure for that week, with its interval
     coop_hours: dict[str, Any] | None
+
+
+def _available_hours(member_id: int, since: dt.datetime, until: dt.datetime) -> float:
+    """Hours the member was available (logged in for offers) within [since, until)."""
+    seconds = 0.0
+    for started, ended in AvailabilityPeriod.objects.filter(
+        worker_id=member_id, started_at__lt=until
+    ).values_list("started_at", "ended_at"):
+        end = min(ended or until, until)
+        seconds += max(0.0, (end - max(started, since)).total_seconds())
+    return seconds / 3600
 
 
 def my_weeks(member: User, *, weeks: int = 8) -> list[MyWeek]:
@@ -189,16 +202,20 @@ def my_weeks(member: User, *, weeks: int = 8) -> list[MyWeek]:
     out = []
     for back in range(1, weeks + 1):
         monday = this_monday - dt.timedelta(days=7 * back)
-        (unit,) = units([member.pk], period_start(monday), 1)
+        since = period_start(monday)
+        (unit,) = units([member.pk], since, 1)
         engaged = unit.engaged_minutes / 60
+        logged_in = _available_hours(member.pk, since, since + dt.timedelta(days=7))
         on_task = min(unit.on_task_minutes, unit.engaged_minutes) / 60
         out.append(
             MyWeek(
                 week=monday,
                 engaged_hours=engaged,
+                logged_in_hours=logged_in,
                 on_task_hours=on_task,
                 pay_minor=unit.pay_minor,
                 pay_per_engaged_hour=unit.pay_minor / engaged if engaged else None,
+                pay_per_logged_in_hour=unit.pay_minor / logged_in if logged_in else None,
                 pay_per_task_hour=unit.pay_minor / on_task if on_task else None,
                 waiting_share=1 - on_task / engaged if engaged else None,
                 over_cap=engaged > cap,
