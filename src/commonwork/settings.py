@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "commonwork.protection",
     "commonwork.commons",
     "commonwork.observatory",
+    "commonwork.platformdata",
     "commonwork.policylab",
     "commonwork.site",
 ]

@@ -16,6 +16,7 @@ from commonwork.dispatch.models import DispatchRound
 from commonwork.governance.models import Proposal
 from commonwork.ledger.models import Invoice, Statement
 from commonwork.members.models import User
+from commonwork.platformdata.models import Upload
 from commonwork.policylab.models import LabRun
 from commonwork.protection.models import Claim
 from commonwork.work.models import Task
@@ -57,6 +58,9 @@ PAGE_NAMES = frozenset(
         "observatory",
         "my_figures",
         "cost_tables",
+        "platform_import_start",
+        "platform_import_help",
+        "platform_import",
         "lab",
         "lab_run",
         "lab_report",
@@ -131,6 +135,8 @@ NOT_PAGES = frozenset(
         "commons_release_record",
         "fairwork_assess",
         "cost_tables_wage",
+        "platform_import_json",
+        "platform_import_erase",
         "cost_tables_vehicle",
         "lab_start",
         "simulate_proposal",
@@ -151,6 +157,8 @@ PUBLIC = [
     "commons_ledger",
     "observatory",
     "cost_tables",
+    "platform_import_start",
+    "platform_import_help",
 ]
 EVERY_MEMBER = [
     "account",
@@ -218,6 +226,10 @@ def demo_pages() -> dict[str | None, list[str]]:
             reverse("dispatch_why"),
             reverse("work_preferences"),
             reverse("my_figures"),
+            *[
+                reverse("platform_import", args=[u.pk])
+                for u in Upload.objects.filter(member=user["bob"])
+            ],
             *statements("bob"),
             *_tasks(worker=user["bob"], status="accepted"),
             *_tasks(worker=user["bob"], status="completed"),

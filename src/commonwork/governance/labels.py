@@ -94,6 +94,7 @@ LABELS = {
     "location_retention_days": N_("How long locations are kept"),
     "location_share_seconds": N_("How often a phone sends its location while available"),
     "proof_retention_days": N_("How long delivery photos are kept"),
+    "platform_import_retention_days": N_("How long imported platform files are kept"),
     "max_hours_per_day": N_("Most hours a day"),
     "max_hours_per_week": N_("Most hours a week"),
     "max_task_km": N_("Longest trip of a task"),

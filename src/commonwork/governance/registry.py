@@ -471,6 +471,16 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "this are deleted.",
         ),
         _spec(
+            "platform_import_retention_days",
+            "int",
+            "days",
+            "0",
+            ("0", "90"),
+            "platformdata.actions",
+            "Files a member imports from another platform are kept, sealed, this many days "
+            "after they are read; 0: deleted as soon as they are read.",
+        ),
+        _spec(
             "export_retention_days",
             "int",
             "days",

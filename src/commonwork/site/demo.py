@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
@@ -42,6 +43,9 @@ from commonwork.members.selectors import (
 )
 from commonwork.observatory import actions as observatory_actions
 from commonwork.observatory.models import FairworkAssessment, WageRate
+from commonwork.platformdata import actions as platform_actions
+from commonwork.platformdata import samples
+from commonwork.platformdata.models import Upload
 from commonwork.policylab.actions import complete_run, cooperative_rules, current_values, start_run
 from commonwork.policylab.library import RULE_SETS
 from commonwork.policylab.models import LabRun
@@ -267,6 +271,14 @@ def _load_demo() -> DemoResult:
         _commons(users, result)
     if not FairworkAssessment.objects.exists():
         _fairwork(users["alice"], result)
+    if not Upload.objects.exists():
+        # Bob still drives for Uber some evenings: he imported his export to compare.
+        sample = Path(samples.__file__).parent / "uber-sar"
+        upload = platform_actions.receive_upload(
+            actor=users["bob"], files=[(p.name, p.read_bytes()) for p in sorted(sample.iterdir())]
+        )
+        platform_actions.read_upload(upload.pk)
+        result.created.append("bob's import of his Uber data")
     if not LabRun.objects.exists():
         # The policy lab's comparison of an extractive platform with the demo's rules.
         run = start_run(

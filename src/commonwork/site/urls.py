@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.protection.urls")),
     path("", include("commonwork.commons.urls")),
     path("", include("commonwork.observatory.urls")),
+    path("", include("commonwork.platformdata.urls")),
     path("", include("commonwork.policylab.urls")),
     prefix_default_language=False,
 )

@@ -55,6 +55,7 @@ JOB_LABELS: dict[str, str] = {
     "push": N_("the offer push"),
     "commons": N_("the data commons"),
     "fairwork": N_("the Fairwork self-assessment"),
+    "platform_import": N_("the import of your platform data"),
 }
 
 
@@ -162,6 +163,20 @@ CATEGORIES: dict[str, Category] = {
             ),
         ),
         Category(
+            "platform_imports",
+            N_("Data you imported from other platforms"),
+            (
+                "platformdata.Upload.sealed_files",
+                "platformdata.Upload.file_names",
+                "platformdata.Upload.report",
+            ),
+            N_(
+                "Only if you import it: to show your true pay per hour and the platform's "
+                "take; the files are deleted once read (platform_import_retention_days), the "
+                "figures when you erase them."
+            ),
+        ),
+        Category(
             "logins",
             N_("Log-ins and devices"),
             ("members.User.last_login", "members.ApiToken.name", "members.ApiToken.last_used_at"),
@@ -258,6 +273,15 @@ PURPOSES: dict[str, Purpose] = {
                 "Each night the Fairwork self-assessment reads members' engaged hours, "
                 "tasks and pay to judge whether nine in ten worker-weeks reached the minimum "
                 "and the living wage after costs; it publishes only met or not met."
+            ),
+        ),
+        Purpose(
+            "platform_import",
+            "job",
+            frozenset({"platform_imports"}),
+            N_(
+                "When a member imports files from another platform, a background job reads "
+                "them once to work out their figures, for that member alone."
             ),
         ),
         Purpose(

@@ -21,6 +21,7 @@ ERROR_CLASSES_WITH_MESSAGE_SECOND = (
     "ClaimError",
     "ObservatoryError",
     "CommonsError",
+    "PlatformImportError",
     "ParameterError",  # governance.registry: the parameter's name first, then the sentence
 )
 

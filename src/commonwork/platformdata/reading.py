@@ -1,0 +1,64 @@
+"""Reading a set of files into a report, with the co-op's cost table and rules: shared by
+the page, the background job and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from commonwork.governance.parameters import read_parameter
+from commonwork.members.selectors import cooperative_currency
+from commonwork.observatory.models import VehicleCost
+from commonwork.platformdata import figures, readers
+from commonwork.platformdata.records import Imported, Rejection
+from commonwork.work.selectors import current_tariff
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def coop_rules() -> figures.CoopRules | None:
+    tariff = current_tariff()
+    currency = cooperative_currency()
+    if tariff is None or not currency:
+        return None
+    return figures.CoopRules(
+        currency=currency,
+        base_minor=tariff.base_minor,
+        per_km_minor=tariff.per_km_minor,
+        per_minute_minor=tariff.per_minute_minor,
+        fee_rate=float(read_parameter("fee_rate")),
+        solidarity_rate=float(read_parameter("solidarity_rate")),
+        floor_per_hour_minor=int(read_parameter("pay_floor_per_hour")),
+    )
+
+
+def cost_per_km(country: str, vehicle: str) -> dict[int, int]:
+    """The cost table's cost per km of this vehicle in this country, by year."""
+    return dict(
+        VehicleCost.objects.filter(country=country.upper(), vehicle=vehicle.lower()).values_list(
+            "year", "per_km_minor"
+        )
+    )
+
+
+def read_files(
+    files: Iterable[tuple[str, bytes]],
+    *,
+    country: str | None = None,
+    vehicle: str | None = None,
+    fixed_hours: float = 0.0,
+) -> figures.Report:
+    """Every file read by its format; a file of no known shape is one rejection that says
+    what was expected, never a silent skip."""
+    data = Imported()
+    for name, content in files:
+        if len(content) > MAX_FILE_BYTES:
+            data.rejections.append(Rejection(name, 0, "the file is larger than 200 MB"))
+            continue
+        try:
+            data.extend(readers.read_file(name, content, default_zone=settings.TIME_ZONE))
+        except readers.UnknownFormatError as error:
+            data.rejections.append(Rejection(name, 0, str(error)))
+    costs = cost_per_km(country or settings.COMMONWORK_COUNTRY, vehicle or "car")
+    return figures.report(data, cost_per_km=costs.get, rules=coop_rules(), extra_hours=fixed_hours)

@@ -1,0 +1,12 @@
+"""Reading an import in the background, run by the task backend (settings.TASKS)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from commonwork.platformdata.actions import read_upload
+
+
+@task()
+def read_upload_in_background(upload_id: int) -> str:
+    return read_upload(upload_id).status

@@ -1,0 +1,112 @@
+"""Bring your data: anyone reads their platform files into figures; a member's import
+is kept (the figures; the files only as long as the retention allows) and can be
+downloaded and erased."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.pages import render_invalid_form, render_refusal
+from commonwork.members.http import AuthenticatedRequest
+from commonwork.members.selectors import active_membership
+from commonwork.platformdata import actions
+from commonwork.platformdata.figures import DEFINITIONS
+from commonwork.platformdata.forms import UploadForm
+from commonwork.platformdata.models import Upload
+from commonwork.platformdata.readers import FORMATS
+from commonwork.platformdata.reading import read_files
+from commonwork.platformdata.tasks import read_upload_in_background
+
+
+def _context(request: HttpRequest, form: UploadForm | None = None) -> dict[str, Any]:
+    member = active_membership(request.user)
+    return {
+        "form": form or UploadForm(),
+        "formats": [label for _, label, _, _ in FORMATS],
+        "member": member is not None,
+        "uploads": Upload.objects.filter(member=member.user).defer("sealed_files", "report")[:20]
+        if member is not None
+        else [],
+    }
+
+
+def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
+    return [(f.name or "file", f.read()) for f in request.FILES.getlist("uploaded")]
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The page: drop the files. A member's import is read in the background and kept
+    for them; a visitor's is read now and nothing of it is stored."""
+    if request.method != "POST":
+        return render(request, "platformdata/start.html", _context(request))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_invalid_form(request, "platformdata/start.html", _context(request, form))
+    hours = form.cleaned_data["fixed_hours"] or 0.0
+    membership = active_membership(request.user)
+    if membership is None:
+        report = read_files(_files(request), fixed_hours=hours).as_json()
+        return render(request, "platformdata/report.html", {"report": report, "upload": None})
+    try:
+        upload = actions.receive_upload(
+            actor=membership.user, files=_files(request), fixed_hours=hours
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    read_upload_in_background.enqueue(upload.pk)
+    return redirect("platform_import", upload_id=upload.pk)
+
+
+def how(request: HttpRequest) -> HttpResponse:
+    """How to ask each platform for your data, and what each figure means."""
+    return render(request, "platformdata/how.html", {"definitions": DEFINITIONS})
+
+
+def _mine(request: AuthenticatedRequest, upload_id: int) -> Upload:
+    upload = Upload.objects.filter(pk=upload_id, member=request.user).defer("sealed_files").first()
+    if upload is None:
+        raise NotFound("Import")
+    return upload
+
+
+@login_required
+def detail(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
+    try:
+        upload = _mine(request, upload_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(request, "platformdata/report.html", {"report": upload.report, "upload": upload})
+
+
+@login_required
+def download(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
+    try:
+        upload = _mine(request, upload_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    response = HttpResponse(
+        json.dumps(upload.report or {}, ensure_ascii=False, indent=2),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="platform-figures-{upload.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def erase(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
+    try:
+        actions.erase_upload(actor=request.user, upload_id=upload_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Erased: the files and the figures are gone."))
+    return redirect("platform_import_start")

@@ -1,0 +1,111 @@
+"""Bring your data on the platform: a visitor's files are read and nothing is stored; a
+member's import is read in the background, kept as figures (the files deleted once read),
+downloaded as JSON, exported with their data, and erased; the command line writes the
+same figures for many files."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from commonwork.core.models import AuditEntry
+from commonwork.platformdata.models import Upload, UploadStatus
+from commonwork.platformdata.readers import __file__ as readers_file
+from commonwork.vault import providers
+from commonwork.vault.models import AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(readers_file).parent / "samples"
+
+
+def _files() -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(p.name, p.read_bytes(), content_type="text/csv")
+        for p in sorted((SAMPLES / "uber-sar").iterdir())
+    ]
+
+
+def test_a_visitor_reads_their_files_and_nothing_is_stored(alice: Any, tariff: Any) -> None:
+    page = Client().post("/import/", {"uploaded": _files()})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="overall"' in html
+    assert 'data-testid="weeks"' in html
+    assert "What this work would have paid here" in html
+    assert not Upload.objects.exists()
+    chinese = Client().post("/zh-hans/import/", {"uploaded": _files()}).content.decode()
+    assert "平台拿走" in chinese
+
+
+def test_a_member_imports_downloads_exports_and_erases(bob: Any, tariff: Any) -> None:
+    member = Client()
+    member.force_login(bob)
+    answer = member.post("/import/", {"uploaded": _files(), "fixed_hours": ""})
+    upload = Upload.objects.get(member=bob)
+    assert answer["Location"] == f"/import/{upload.pk}/"
+    assert upload.status == UploadStatus.READ
+    assert upload.sealed_files is None  # deleted once read (the governed default)
+    assert upload.report is not None
+    assert upload.report["overall"]["trips"] == 30
+    assert upload.report["rejected_rows"] == []
+    page = member.get(f"/import/{upload.pk}/").content.decode()
+    assert 'data-testid="download-figures"' in page
+    figures = json.loads(member.get(f"/import/{upload.pk}/figures.json").content)
+    assert figures["overall"]["penalties"] == 2
+    assert AccessLogEntry.objects.filter(subject=bob, purpose="platform_import").exists()
+    rows = {p.category: p.rows(bob.pk) for p in providers.providers()}
+    assert rows["platform_imports"][0]["files"] == upload.file_names
+    assert Client().get(f"/import/{upload.pk}/").status_code == 302  # members only
+    member.post(f"/import/{upload.pk}/erase/")
+    assert not Upload.objects.exists()
+    assert AuditEntry.objects.filter(action="platformdata.erased").count() == 1
+
+
+def test_bad_files_get_row_level_reports_and_unknown_files_a_clear_message(
+    bob: Any, tariff: Any
+) -> None:
+    member = Client()
+    member.force_login(bob)
+    bad = SimpleUploadedFile("notes.csv", b"colour,size\nred,3\n")
+    good = SimpleUploadedFile("manual-template.csv", (SAMPLES / "manual-template.csv").read_bytes())
+    member.post("/import/", {"uploaded": [bad, good]})
+    report = Upload.objects.get().report
+    assert report is not None
+    reasons = {(r["file"], r["line"]): r["reason"] for r in report["rejected_rows"]}
+    assert reasons[("manual-template.csv", 4)] == "ends before it starts"
+    assert "no known format" in reasons[("notes.csv", 0)]
+    assert member.post("/import/", {}).status_code == 400  # no file: the form says so
+
+
+def test_the_command_line_writes_the_figures_of_a_folder(tmp_path: Path, tariff: Any) -> None:
+    out = tmp_path / "figures.json"
+    printed = StringIO()
+    call_command(
+        "import_platform_data",
+        str(SAMPLES / "uber-sar"),
+        str(SAMPLES / "upwork-transactions.csv"),
+        "--country",
+        "DE",
+        "--json",
+        str(out),
+        stdout=printed,
+    )
+    data = json.loads(out.read_text())
+    assert set(data["formats"].values()) == {
+        "uber_trips",
+        "uber_payments",
+        "uber_online",
+        "uber_restrictions",
+        "upwork",
+    }
+    assert data["weeks"][0]["period"].startswith("2026-W")
+    assert "logged_in_hours" in data["definitions"]
+    assert any(r["file"] == "upwork-transactions.csv" for r in data["rejected_rows"])
+    assert "rejected" in printed.getvalue()
