@@ -62,7 +62,7 @@ def _grow(
 PAGES = [
     ("steward console", "alice", "/steward/", 41),
     ("member list API", "alice", "/api/v1/members", 20),
-    ("My data", "bob", "/my-data/", 49),
+    ("My data", "bob", "/my-data/", 50),
     ("task board", "bob", "/work/board/", 25),
     ("books", "alice", "/books/", 25),
 ]

@@ -34,6 +34,7 @@ EXPECTED: dict[str, set[str]] = {
     "anonymous": set(),
     "another member's API token": set(),
     "job with a declared purpose": {
+        "platform_imports",
         "location",
         "availability",
         "tasks",
