@@ -137,6 +137,7 @@ NOT_PAGES = frozenset(
         "cost_tables_wage",
         "platform_import_json",
         "platform_import_erase",
+        "platform_import_donate",
         "cost_tables_vehicle",
         "lab_start",
         "simulate_proposal",

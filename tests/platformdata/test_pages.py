@@ -109,3 +109,43 @@ def test_the_command_line_writes_the_figures_of_a_folder(tmp_path: Path, tariff:
     assert "logged_in_hours" in data["definitions"]
     assert any(r["file"] == "upwork-transactions.csv" for r in data["rejected_rows"])
     assert "rejected" in printed.getvalue()
+
+
+def test_a_donation_reaches_the_commons_only_as_its_noisy_release(
+    alice: Any, bob: Any, tariff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from commonwork.commons import actions as commons
+    from commonwork.commons import units
+
+    member = Client()
+    member.force_login(bob)
+    member.post("/import/", {"uploaded": _files()})
+    upload = Upload.objects.get()
+    assert 'data-testid="start-donating"' in member.get(f"/import/{upload.pk}/").content.decode()
+    member.post(f"/import/{upload.pk}/donate/", {"donate": "yes"})
+    assert 'data-testid="stop-donating"' in member.get(f"/import/{upload.pk}/").content.decode()
+    read: list[Any] = []
+    source = units.SOURCES["commons_imports"]
+
+    def spy(ids: list[int], since: Any, weeks: int) -> Any:
+        found = source(ids, since, weeks)
+        read.append(found)
+        return found
+
+    monkeypatch.setitem(units.SOURCES, "commons_imports", spy)
+    release = commons.publish(
+        actor=alice, statistic="elsewhere", start=dt.date(2026, 3, 2), weeks=2, epsilon=0.2
+    )
+    (donated,) = read[-1]
+    assert donated.elsewhere_customers_paid_minor == 44_169  # the sample's truth
+    assert donated.elsewhere_logged_in_minutes > 0
+    assert {f["measure"] for f in release.figures} == {"take_share", "pay_per_logged_in_hour"}
+    logged = AccessLogEntry.objects.filter(subject=bob, purpose="commons_imports")
+    assert {e.category for e in logged} == {"platform_imports"}
+    member.post(f"/import/{upload.pk}/donate/", {"donate": "no"})
+    commons.publish(
+        actor=alice, statistic="elsewhere", start=dt.date(2026, 3, 16), weeks=1, epsilon=0.1
+    )
+    assert read[-1] == []  # revoked: no later release counts bob

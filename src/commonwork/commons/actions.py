@@ -158,10 +158,10 @@ def _publish(
     if spent > epsilon * (1 + 1e-9):  # OpenDP's own maps must agree with the declaration
         raise RuntimeError(f"{statistic} would spend {spent}, more than its {epsilon}")
     head = lock_budget(spent)
-    members = consented_reads(purpose="commons")
+    members = consented_reads(purpose=spec.purpose)
     outcome = statistics.run(
         spec,
-        units.units(members, since, weeks),
+        units.SOURCES[spec.purpose](members, since, weeks),
         epsilon=epsilon,
         bounds=bounds,
         weeks=weeks,

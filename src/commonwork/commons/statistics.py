@@ -47,6 +47,11 @@ class Unit:
     disputes: int = 0  # disputes opened on their tasks
     decided: int = 0  # of those, decided
     decision_hours: int = 0  # hours from opening to decision, summed over those decided
+    # What a member donated of their work on other platforms (bring your data):
+    elsewhere_customers_paid_minor: int = 0
+    elsewhere_take_minor: int = 0
+    elsewhere_pay_minor: int = 0  # after vehicle costs
+    elsewhere_logged_in_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class Statistic:
     queries: Callable[[Bounds, int, Sequence[str]], list[Query]]
     figures: Callable[[Mapping[str, float], Mapping[str, float], Bounds, int], list[Figure]]
     measures: Mapping[str, str]  # measure key → its label
+    # Whose data it reads: members who consented to this purpose (vault.CONSENT_PURPOSES),
+    # their units built by the source registered under that name (commons.units).
+    purpose: str = "commons"
 
     @property
     def code_hash(self) -> str:
@@ -570,7 +578,96 @@ DISPUTES = Statistic(
     },
 )
 
+
+def _elsewhere(unit: Unit) -> bool:
+    return unit.elsewhere_customers_paid_minor > 0 or unit.elsewhere_logged_in_minutes > 0
+
+
+ELSEWHERE = Statistic(
+    key="elsewhere",
+    version=1,
+    title=N_("Work on other platforms"),
+    description=N_(
+        "What members who imported their data from other platforms, and donated it, were "
+        "paid there: the share of what customers paid that the platform kept, and pay per "
+        "logged-in hour after vehicle costs, waiting counted."
+    ),
+    queries=lambda b, weeks, zones: [
+        Query(
+            "take",
+            "sum",
+            lambda u: max(0, u.elsewhere_take_minor),
+            2_000 * 100 * weeks,
+            1 / 4,
+            f"sum of the platforms' take, each worker's at most {2_000 * weeks}.00 a period",
+            _elsewhere,
+        ),
+        Query(
+            "customers_paid",
+            "sum",
+            lambda u: u.elsewhere_customers_paid_minor,
+            4_000 * 100 * weeks,
+            1 / 4,
+            f"sum of what customers paid, each worker's at most {4_000 * weeks}.00",
+            _elsewhere,
+        ),
+        Query(
+            "pay",
+            "sum",
+            lambda u: max(0, u.elsewhere_pay_minor),
+            b.pay_per_hour_minor * b.hours_per_week * weeks,
+            1 / 4,
+            "sum of pay after vehicle costs, each worker's at most the pay bound × hours",
+            _elsewhere,
+        ),
+        Query(
+            "logged_in",
+            "sum",
+            lambda u: u.elsewhere_logged_in_minutes,
+            _weekly_minutes(b, weeks),
+            1 / 4,
+            f"sum of logged-in minutes, each worker's at most {_weekly_minutes(b, weeks)}",
+            _elsewhere,
+        ),
+    ],
+    figures=lambda a, acc, b, weeks: [
+        Figure(
+            "take_share",
+            "",
+            *ratio(a["take"], acc["take"], a["customers_paid"], acc["customers_paid"], lo=0, hi=1),
+            "share",
+        ),
+        Figure(
+            "pay_per_logged_in_hour",
+            "",
+            *ratio(
+                a["pay"] * 60,
+                acc["pay"] * 60,
+                a["logged_in"],
+                acc["logged_in"],
+                lo=0,
+                hi=b.pay_per_hour_minor,
+            ),
+            "money_per_hour",
+        ),
+    ],
+    measures={
+        "take_share": N_("Share the platforms kept"),
+        "pay_per_logged_in_hour": N_("Pay per logged-in hour there, after costs"),
+    },
+    purpose="commons_imports",
+)
+
 STATISTICS: dict[str, Statistic] = {
     s.key: s
-    for s in (PAY, PAID_TIME, WEEKLY_HOURS, WORKERS_BY_ZONE, TASKS_BY_ZONE, PAYOUT_TIME, DISPUTES)
+    for s in (
+        PAY,
+        PAID_TIME,
+        WEEKLY_HOURS,
+        WORKERS_BY_ZONE,
+        TASKS_BY_ZONE,
+        PAYOUT_TIME,
+        DISPUTES,
+        ELSEWHERE,
+    )
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from django.db.models import Count, Sum
 
@@ -113,6 +114,16 @@ def units(member_ids: list[int], since: dt.datetime, weeks: int) -> list[Unit]:
         )
         for m in member_ids
     ]
+
+
+# Where the units of a purpose's members come from: the co-op's own records, or what an
+# app above registers (bring your data registers the donated imports).
+UnitSource = Callable[[list[int], dt.datetime, int], list[Unit]]
+SOURCES: dict[str, UnitSource] = {"commons": units}
+
+
+def register_source(purpose: str, source: UnitSource) -> None:
+    SOURCES[purpose] = source
 
 
 def zones(since: dt.datetime, weeks: int) -> list[str]:

@@ -3,10 +3,13 @@ the page, the background job and the command line."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 
+from commonwork.commons.statistics import Unit
 from commonwork.governance.parameters import read_parameter
 from commonwork.members.selectors import cooperative_currency
 from commonwork.observatory.models import VehicleCost
@@ -62,3 +65,41 @@ def read_files(
             data.rejections.append(Rejection(name, 0, str(error)))
     costs = cost_per_km(country or settings.COMMONWORK_COUNTRY, vehicle or "car")
     return figures.report(data, cost_per_km=costs.get, rules=coop_rules(), extra_hours=fixed_hours)
+
+
+def donated_units(member_ids: list[int], since: dt.datetime, weeks: int) -> list[Unit]:
+    """The commons' units for members who donate their imports: from each member's newest
+    read import, the figures of the ISO weeks that start in [since, since + weeks)."""
+    from commonwork.platformdata.models import Upload, UploadStatus
+
+    wanted = {
+        f"{(since + dt.timedelta(weeks=w)).isocalendar()[0]}-W"
+        f"{(since + dt.timedelta(weeks=w)).isocalendar()[1]:02d}"
+        for w in range(weeks)
+    }
+    newest: dict[int, dict[str, Any]] = {}
+    for member, report in (
+        Upload.objects.filter(member_id__in=member_ids, status=UploadStatus.READ)
+        .order_by("read_at")
+        .values_list("member_id", "report")
+    ):
+        if report:
+            newest[member] = report
+    out = []
+    for member in member_ids:
+        weeks_in = [w for w in newest.get(member, {}).get("weeks", []) if w["period"] in wanted]
+        out.append(
+            Unit(
+                elsewhere_customers_paid_minor=sum(
+                    w["customers_paid_minor"] or 0 for w in weeks_in
+                ),
+                elsewhere_take_minor=sum(w["platform_take_minor"] or 0 for w in weeks_in),
+                elsewhere_pay_minor=sum(
+                    w["pay_minor"] - w["vehicle_costs_minor"] for w in weeks_in
+                ),
+                elsewhere_logged_in_minutes=round(
+                    60 * sum(w["logged_in_hours"] or 0 for w in weeks_in)
+                ),
+            )
+        )
+    return out

@@ -8,4 +8,5 @@ urlpatterns = [
     path("import/<int:upload_id>/", views.detail, name="platform_import"),
     path("import/<int:upload_id>/figures.json", views.download, name="platform_import_json"),
     path("import/<int:upload_id>/erase/", views.erase, name="platform_import_erase"),
+    path("import/<int:upload_id>/donate/", views.donate, name="platform_import_donate"),
 ]

@@ -25,6 +25,9 @@ from commonwork.platformdata.models import Upload
 from commonwork.platformdata.readers import FORMATS
 from commonwork.platformdata.reading import read_files
 from commonwork.platformdata.tasks import read_upload_in_background
+from commonwork.vault.actions import consent_to_purpose, revoke_consent
+from commonwork.vault.actions.consent import live_purpose_consent
+from commonwork.vault.registry import CONSENT_PURPOSES
 
 
 def _context(request: HttpRequest, form: UploadForm | None = None) -> dict[str, Any]:
@@ -84,7 +87,35 @@ def detail(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
         upload = _mine(request, upload_id)
     except DomainError as error:
         return render_refusal(request, error)
-    return render(request, "platformdata/report.html", {"report": upload.report, "upload": upload})
+    context = {
+        "report": upload.report,
+        "upload": upload,
+        "donating": live_purpose_consent(request.user.pk, "commons_imports") is not None,
+        "purpose": CONSENT_PURPOSES["commons_imports"],
+    }
+    return render(request, "platformdata/report.html", context)
+
+
+@login_required
+@require_POST
+def donate(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
+    """Donate the figures of one's imports to the commons (only as its noisy releases),
+    or stop: a consent record like any other."""
+    try:
+        _mine(request, upload_id)
+        if request.POST.get("donate") == "yes":
+            consent_to_purpose(actor=request.user, purpose_key="commons_imports")
+            messages.success(
+                request, _("Thank you: the commons' next releases count your figures.")
+            )
+        else:
+            live = live_purpose_consent(request.user.pk, "commons_imports")
+            if live is not None:
+                revoke_consent(actor=request.user, record_id=str(live.record_id))
+            messages.success(request, _("Stopped: no release from now on counts your figures."))
+    except DomainError as error:
+        return render_refusal(request, error)
+    return redirect("platform_import", upload_id=upload_id)
 
 
 @login_required

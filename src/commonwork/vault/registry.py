@@ -345,6 +345,26 @@ CONSENT_PURPOSES: dict[str, ConsentPurpose] = {
                 "publishing when the members' privacy budget for the quarter is spent."
             ),
         ),
+        ConsentPurpose(
+            "commons_imports",
+            "commons",
+            frozenset({"platform_imports"}),
+            N_("the data commons, with what you imported from other platforms"),
+            N_(
+                "The figures of your imports from other platforms, week by week: what "
+                "customers paid, what the platform kept, your pay after costs and your "
+                "logged-in hours. Never the files, never a trip."
+            ),
+            N_(
+                "Only averages over every member who donates — the share the platforms "
+                "keep and pay per logged-in hour there — each with noise added by "
+                "differential privacy, charged to the same privacy budget."
+            ),
+            N_(
+                "Whether you donated at all, or anything about you alone; stop donating "
+                "whenever you like and no later release counts you."
+            ),
+        ),
     )
 }
 
