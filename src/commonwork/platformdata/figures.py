@@ -16,8 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
-import portion
-
 from commonwork.core.marks import N_
 from commonwork.platformdata.records import Imported, Payment, Session, Trip
 
@@ -129,21 +127,31 @@ def iso_week(moment: dt.datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _union(pairs: Iterable[tuple[dt.datetime, dt.datetime]]) -> portion.Interval:
-    """The union of many spans, built in one go (portion merges them sorted once;
-    joining them one by one would be quadratic)."""
-    return portion.Interval(*(portion.closedopen(a, b) for a, b in pairs if b > a))
+Span = tuple[dt.datetime, dt.datetime]
 
 
-def _spans(sessions: Iterable[Session], states: set[str]) -> portion.Interval:
+def _union(pairs: Iterable[Span]) -> list[Span]:
+    """The union of many [begin, end) spans as disjoint spans in order: sorted once and
+    merged in one pass, so an overlap is never counted twice."""
+    merged: list[Span] = []
+    for begin, end in sorted(p for p in pairs if p[1] > p[0]):
+        if merged and begin <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _spans(sessions: Iterable[Session], states: set[str]) -> list[Span]:
     return _union((s.begin, s.end) for s in sessions if s.state in states)
 
 
-def _hours(interval: portion.Interval) -> float:
-    return sum(((i.upper - i.lower).total_seconds() for i in interval if not i.empty), 0.0) / 3600
+def _hours(spans: list[Span]) -> float:
+    return sum(((end - begin).total_seconds() for begin, end in spans), 0.0) / 3600
 
 
-def _trip_span(trip: Trip) -> tuple[dt.datetime, dt.datetime] | None:
+def _trip_span(trip: Trip) -> Span | None:
     start = trip.requested_at or trip.began_at
     if start is None or start >= trip.ended_at:
         return None
@@ -159,8 +167,8 @@ def link_payments(trips: Sequence[Trip], payments: Sequence[Payment]) -> float |
     spans = _union(
         (t.began_at or t.requested_at or t.ended_at, t.ended_at + LINK_AFTER) for t in trips
     )
-    starts = [i.lower for i in spans if not i.empty]
-    ends = [i.upper for i in spans if not i.empty]
+    starts = [begin for begin, _ in spans]
+    ends = [end for _, end in spans]
     linked = 0
     for p in fares:
         k = bisect.bisect_right(starts, p.at) - 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -52,6 +53,7 @@ class RowError(ValueError):
 # --- values -------------------------------------------------------------------------
 
 
+@functools.cache
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name.strip())
