@@ -220,3 +220,55 @@ def test_the_records_give_the_facts_and_the_nightly_job_keeps_a_history(
     member = Client()
     member.force_login(bob)
     assert member.post("/fairwork/assess/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_steward_sets_a_cost_row_from_the_page_once_per_form(alice: Any) -> None:
+    steward = Client()
+    steward.force_login(alice)
+    form = {
+        "country": "DE",
+        "year": "2026",
+        "vehicle": "bicycle",
+        "currency": "EUR",
+        "per_km_minor": "6",
+        "source": "The members' own count of spare parts, 2025.",
+        "as_of": "2026-01-01",
+        "key": "form-1",
+    }
+    first = steward.post("/observatory/costs/vehicles/", form)
+    again = steward.post("/observatory/costs/vehicles/", form)
+    assert first.status_code == again.status_code == 302
+    assert VehicleCost.objects.filter(vehicle="bicycle").count() == 1
+    assert (
+        steward.post(
+            "/observatory/costs/vehicles/", {**form, "source": "", "key": "form-2"}
+        ).status_code
+        == 400
+    )
+    wages = steward.post(
+        "/observatory/costs/wages/",
+        {
+            "country": "DE",
+            "year": "2030",
+            "currency": "EUR",
+            "living_minor": "1700",
+            "source": "A living-wage study the members chose.",
+            "as_of": "2029-12-01",
+            "key": "w",
+        },
+    )
+    assert wages.status_code == 302
+    assert WageRate.objects.get(country="DE", year=2030).living_per_hour_minor == 1_700
+    refused = steward.post(
+        "/observatory/costs/wages/",
+        {
+            "country": "DE",
+            "year": "2031",
+            "currency": "EUR",
+            "source": "Nothing in it at all.",
+            "as_of": "2029-12-01",
+            "key": "w2",
+        },
+    )
+    assert refused.status_code == 400  # neither wage: the action refuses

@@ -3,10 +3,13 @@ for each, with the equity report (principle 4.2) published under differential pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -127,75 +130,42 @@ def _costs_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
 
 def cost_tables(request: HttpRequest) -> HttpResponse:
     """Public: the wage and cost tables the self-assessment reads, with their sources."""
-    return render(request, "observatory/costs.html", _costs_context(request))
+    return render(request, COSTS_PAGE, _costs_context(request))
+
+
+COSTS_PAGE = "observatory/costs.html"
+
+
+def _save_row(
+    request: AuthenticatedRequest, form: Form, form_name: str, save: Callable[..., Model]
+) -> HttpResponse:
+    """A steward's row of a cost table: the form's fields are the action's arguments."""
+    if not form.is_valid():
+        return render_invalid_form(
+            request, COSTS_PAGE, _costs_context(request, **{form_name: form})
+        )
+    fields = {name: value for name, value in form.cleaned_data.items() if name != "key"}
+    try:
+        once_per_form(
+            request, form.cleaned_data["key"], lambda: save(actor=request.user, **fields).pk
+        )
+    except DomainError as error:
+        context = _costs_context(request, **{form_name: form})
+        return render_form_error(request, COSTS_PAGE, context, form, error)
+    messages.success(request, _("Saved, with its source."))
+    return redirect("cost_tables")
 
 
 @login_required
 @require_POST
 def set_wage(request: AuthenticatedRequest) -> HttpResponse:
-    form = WageForm(request.POST)
-    if not form.is_valid():
-        return render_invalid_form(
-            request, "observatory/costs.html", _costs_context(request, wage_form=form)
-        )
-    data = form.cleaned_data
-    try:
-        once_per_form(
-            request,
-            data["key"],
-            lambda: (
-                actions.set_wage_rate(
-                    actor=request.user,
-                    country=data["country"],
-                    year=data["year"],
-                    currency=data["currency"],
-                    minimum_minor=data["minimum_minor"],
-                    living_minor=data["living_minor"],
-                    source=data["source"],
-                    as_of=data["as_of"],
-                ).pk
-            ),
-        )
-    except DomainError as error:
-        return render_form_error(
-            request, "observatory/costs.html", _costs_context(request, wage_form=form), form, error
-        )
-    messages.success(request, _("Saved, with its source."))
-    return redirect("cost_tables")
+    return _save_row(request, WageForm(request.POST), "wage_form", actions.set_wage_rate)
 
 
 @login_required
 @require_POST
 def set_cost(request: AuthenticatedRequest) -> HttpResponse:
-    form = VehicleCostForm(request.POST)
-    if not form.is_valid():
-        return render_invalid_form(
-            request, "observatory/costs.html", _costs_context(request, cost_form=form)
-        )
-    data = form.cleaned_data
-    try:
-        once_per_form(
-            request,
-            data["key"],
-            lambda: (
-                actions.set_vehicle_cost(
-                    actor=request.user,
-                    country=data["country"],
-                    year=data["year"],
-                    vehicle=data["vehicle"],
-                    currency=data["currency"],
-                    per_km_minor=data["per_km_minor"],
-                    source=data["source"],
-                    as_of=data["as_of"],
-                ).pk
-            ),
-        )
-    except DomainError as error:
-        return render_form_error(
-            request, "observatory/costs.html", _costs_context(request, cost_form=form), form, error
-        )
-    messages.success(request, _("Saved, with its source."))
-    return redirect("cost_tables")
+    return _save_row(request, VehicleCostForm(request.POST), "cost_form", actions.set_vehicle_cost)
 
 
 @login_required
