@@ -55,7 +55,7 @@ def test_only_members_who_share_are_read_and_revoking_stops_the_next_release(
         read.append(list(ids))
         return real(ids, *args)
 
-    monkeypatch.setattr(units, "units", spy)
+    monkeypatch.setitem(units.SOURCES, "commons", spy)
     _publish(alice)
     assert read[-1] == sorted([bob.pk, carol.pk])
     logged = AccessLogEntry.objects.filter(subject=bob, purpose="commons")

@@ -252,6 +252,29 @@ def ratio(
     return value, min(low, value), max(high, value)
 
 
+def ratio_figure(
+    measure: str,
+    answers: Mapping[str, float],
+    accuracies: Mapping[str, float],
+    numerator: str,
+    denominator: str,
+    *,
+    lo: float,
+    hi: float,
+    unit: str,
+) -> Figure:
+    """A figure for the whole co-op that is one noisy answer over another."""
+    value = ratio(
+        answers[numerator],
+        accuracies[numerator],
+        answers[denominator],
+        accuracies[denominator],
+        lo=lo,
+        hi=hi,
+    )
+    return Figure(measure, "", *value, unit)
+
+
 def count_figure(measure: str, group: str, answer: float, acc: float) -> Figure:
     value = max(0.0, round(answer))
     return Figure(measure, group, value, max(0.0, value - acc), value + acc, "count")
@@ -287,18 +310,15 @@ PAY = Statistic(
         Query("workers", "count", lambda u: 1, 1, 1 / 3, "count of workers who worked", _worked),
     ],
     figures=lambda a, acc, b, weeks: [
-        Figure(
+        ratio_figure(
             "mean_pay_per_engaged_hour",
-            "",
-            *ratio(
-                a["rate_sum"],
-                acc["rate_sum"],
-                a["workers"],
-                acc["workers"],
-                lo=0,
-                hi=b.pay_per_hour_minor,
-            ),
-            "money_per_hour",
+            a,
+            acc,
+            "rate_sum",
+            "workers",
+            lo=0,
+            hi=b.pay_per_hour_minor,
+            unit="money_per_hour",
         ),
         count_figure("workers", "", a["workers"], acc["workers"]),
     ],
@@ -340,12 +360,7 @@ PAID_TIME = Statistic(
         ),
     ],
     figures=lambda a, acc, b, weeks: [
-        Figure(
-            "share_on_tasks",
-            "",
-            *ratio(a["on_task"], acc["on_task"], a["engaged"], acc["engaged"], lo=0, hi=1),
-            "share",
-        )
+        ratio_figure("share_on_tasks", a, acc, "on_task", "engaged", lo=0, hi=1, unit="share")
     ],
     measures={"share_on_tasks": N_("Share of engaged time on tasks")},
 )
@@ -498,18 +513,15 @@ PAYOUT_TIME = Statistic(
         ),
     ],
     figures=lambda a, acc, b, weeks: [
-        Figure(
+        ratio_figure(
             "hours_to_payout",
-            "",
-            *ratio(
-                a["hours"],
-                acc["hours"],
-                a["paid_tasks"],
-                acc["paid_tasks"],
-                lo=0,
-                hi=b.hours_to_payout,
-            ),
+            a,
+            acc,
             "hours",
+            "paid_tasks",
+            lo=0,
+            hi=b.hours_to_payout,
+            unit="hours",
         ),
         count_figure("paid_tasks", "", a["paid_tasks"], acc["paid_tasks"]),
     ],
@@ -557,18 +569,15 @@ DISPUTES = Statistic(
     figures=lambda a, acc, b, weeks: [
         count_figure("disputes", "", a["disputes"], acc["disputes"]),
         count_figure("decided", "", a["decided"], acc["decided"]),
-        Figure(
+        ratio_figure(
             "hours_to_decision",
-            "",
-            *ratio(
-                a["decision_hours"],
-                acc["decision_hours"],
-                a["decided"],
-                acc["decided"],
-                lo=0,
-                hi=b.hours_to_decision,
-            ),
-            "hours",
+            a,
+            acc,
+            "decision_hours",
+            "decided",
+            lo=0,
+            hi=b.hours_to_decision,
+            unit="hours",
         ),
     ],
     measures={
@@ -631,12 +640,7 @@ ELSEWHERE = Statistic(
         ),
     ],
     figures=lambda a, acc, b, weeks: [
-        Figure(
-            "take_share",
-            "",
-            *ratio(a["take"], acc["take"], a["customers_paid"], acc["customers_paid"], lo=0, hi=1),
-            "share",
-        ),
+        ratio_figure("take_share", a, acc, "take", "customers_paid", lo=0, hi=1, unit="share"),
         Figure(
             "pay_per_logged_in_hour",
             "",
