@@ -47,8 +47,11 @@ def test_a_visitor_reads_their_files_and_nothing_is_stored(alice: Any, tariff: A
 def test_a_member_imports_downloads_exports_and_erases(bob: Any, tariff: Any) -> None:
     member = Client()
     member.force_login(bob)
-    answer = member.post("/import/", {"uploaded": _files(), "fixed_hours": ""})
+    answer = member.post(
+        "/import/", {"uploaded": _files(), "fixed_hours": "", "vehicle": "car", "country": "de"}
+    )
     upload = Upload.objects.get(member=bob)
+    assert (upload.country, upload.vehicle) == ("DE", "car")
     assert answer["Location"] == f"/import/{upload.pk}/"
     assert upload.status == UploadStatus.READ
     assert upload.sealed_files is None  # deleted once read (the governed default)
@@ -57,8 +60,12 @@ def test_a_member_imports_downloads_exports_and_erases(bob: Any, tariff: Any) ->
     assert upload.report["rejected_rows"] == []
     page = member.get(f"/import/{upload.pk}/").content.decode()
     assert 'data-testid="download-figures"' in page
+    assert 'data-testid="pay-chart"' in page
     figures = json.loads(member.get(f"/import/{upload.pk}/figures.json").content)
     assert figures["overall"]["penalties"] == 2
+    # The car's cost per km from the cost table (Germany, 2026: 30 cents) is counted.
+    overall = figures["overall"]
+    assert overall["vehicle_costs_minor"] == round(overall["distance_km"] * 30)
     assert AccessLogEntry.objects.filter(subject=bob, purpose="platform_import").exists()
     rows = {p.category: p.rows(bob.pk) for p in providers.providers()}
     assert rows["platform_imports"][0]["files"] == upload.file_names

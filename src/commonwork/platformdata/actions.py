@@ -42,7 +42,12 @@ def _unzip(blob: bytes) -> list[tuple[str, bytes]]:
 
 @transaction.atomic
 def receive_upload(
-    *, actor: User, files: Sequence[tuple[str, bytes]], fixed_hours: float = 0.0
+    *,
+    actor: User,
+    files: Sequence[tuple[str, bytes]],
+    fixed_hours: float = 0.0,
+    country: str = "",
+    vehicle: str = "",
 ) -> Upload:
     """A member hands in their files: sealed with their key until they are read."""
     require_role(actor)
@@ -62,6 +67,8 @@ def receive_upload(
         file_names=[name for name, _ in files],
         sealed_files=seal_bytes(actor.pk, _zip(files)),
         fixed_hours=fixed_hours,
+        country=country.upper(),
+        vehicle=vehicle,
     )
     audit.record(
         actor=actor, action="platformdata.received", obj=upload, data={"files": len(files)}
@@ -89,7 +96,12 @@ def read_upload(upload_id: int) -> Upload:
         upload.status = UploadStatus.FAILED
         upload.save(update_fields=["status"])
         return upload
-    report = read_files(_unzip(blob), fixed_hours=upload.fixed_hours)
+    report = read_files(
+        _unzip(blob),
+        fixed_hours=upload.fixed_hours,
+        country=upload.country or None,
+        vehicle=upload.vehicle or None,
+    )
     now = clock.now()
     upload.report = report.as_json()
     upload.status = UploadStatus.READ

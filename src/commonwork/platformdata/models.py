@@ -27,6 +27,8 @@ class Upload(models.Model):
         null=True, blank=True, help_text="The files as a zip, sealed with the member's key."
     )
     files_deleted_at = models.DateTimeField(null=True, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="For the vehicle cost table.")
+    vehicle = models.CharField(max_length=20, blank=True)
     fixed_hours = models.FloatField(
         default=0.0, help_text="Hours the member gave for fixed-price work."
     )

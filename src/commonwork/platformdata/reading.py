@@ -36,6 +36,10 @@ def coop_rules() -> figures.CoopRules | None:
     )
 
 
+def vehicles() -> list[str]:
+    return sorted(set(VehicleCost.objects.values_list("vehicle", flat=True)))
+
+
 def cost_per_km(country: str, vehicle: str) -> dict[int, int]:
     """The cost table's cost per km of this vehicle in this country, by year."""
     return dict(
@@ -63,7 +67,8 @@ def read_files(
             data.extend(readers.read_file(name, content, default_zone=settings.TIME_ZONE))
         except readers.UnknownFormatError as error:
             data.rejections.append(Rejection(name, 0, str(error)))
-    costs = cost_per_km(country or settings.COMMONWORK_COUNTRY, vehicle or "car")
+    # No vehicle named: no costs counted (the page says so), rather than a guess.
+    costs = cost_per_km(country or settings.COMMONWORK_COUNTRY, vehicle) if vehicle else {}
     return figures.report(data, cost_per_km=costs.get, rules=coop_rules(), extra_hours=fixed_hours)
 
 

@@ -23,7 +23,7 @@ from commonwork.platformdata.figures import DEFINITIONS
 from commonwork.platformdata.forms import UploadForm
 from commonwork.platformdata.models import Upload
 from commonwork.platformdata.readers import FORMATS
-from commonwork.platformdata.reading import read_files
+from commonwork.platformdata.reading import read_files, vehicles
 from commonwork.platformdata.tasks import read_upload_in_background
 from commonwork.vault.actions import consent_to_purpose, revoke_consent
 from commonwork.vault.actions.consent import live_purpose_consent
@@ -33,7 +33,7 @@ from commonwork.vault.registry import CONSENT_PURPOSES
 def _context(request: HttpRequest, form: UploadForm | None = None) -> dict[str, Any]:
     member = active_membership(request.user)
     return {
-        "form": form or UploadForm(),
+        "form": form or UploadForm(vehicles=vehicles()),
         "formats": [label for _, label, _, _ in FORMATS],
         "member": member is not None,
         "uploads": Upload.objects.filter(member=member.user).defer("sealed_files", "report")[:20]
@@ -51,17 +51,27 @@ def start(request: HttpRequest) -> HttpResponse:
     for them; a visitor's is read now and nothing of it is stored."""
     if request.method != "POST":
         return render(request, "platformdata/start.html", _context(request))
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, vehicles=vehicles())
     if not form.is_valid():
         return render_invalid_form(request, "platformdata/start.html", _context(request, form))
     hours = form.cleaned_data["fixed_hours"] or 0.0
+    place = {
+        "country": form.cleaned_data["country"] or "",
+        "vehicle": form.cleaned_data["vehicle"] or "",
+    }
     membership = active_membership(request.user)
     if membership is None:
-        report = read_files(_files(request), fixed_hours=hours).as_json()
-        return render(request, "platformdata/report.html", {"report": report, "upload": None})
+        report = read_files(
+            _files(request),
+            fixed_hours=hours,
+            country=place["country"] or None,
+            vehicle=place["vehicle"] or None,
+        ).as_json()
+        context = {"report": report, "upload": None, "chart": pay_chart(report)}
+        return render(request, "platformdata/report.html", context)
     try:
         upload = actions.receive_upload(
-            actor=membership.user, files=_files(request), fixed_hours=hours
+            actor=membership.user, files=_files(request), fixed_hours=hours, **place
         )
     except DomainError as error:
         return render_refusal(request, error)
@@ -72,6 +82,26 @@ def start(request: HttpRequest) -> HttpResponse:
 def how(request: HttpRequest) -> HttpResponse:
     """How to ask each platform for your data, and what each figure means."""
     return render(request, "platformdata/how.html", {"definitions": DEFINITIONS})
+
+
+def pay_chart(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each week's pay there and what the co-op would have paid, as bars of one scale."""
+    weeks = report.get("weeks", [])
+    top = max(
+        [max(w["pay_minor"] + w["tips_minor"], w["coop_pay_minor"] or 0) for w in weeks] or [0]
+    )
+    scale = 100 / top if top > 0 else 0
+    return [
+        {
+            "period": w["period"],
+            "currency": w["currency"],
+            "there_minor": w["pay_minor"] + w["tips_minor"],
+            "here_minor": w["coop_pay_minor"],
+            "there": round((w["pay_minor"] + w["tips_minor"]) * scale, 2),
+            "here": round((w["coop_pay_minor"] or 0) * scale, 2),
+        }
+        for w in weeks
+    ]
 
 
 def _mine(request: AuthenticatedRequest, upload_id: int) -> Upload:
@@ -90,6 +120,7 @@ def detail(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     context = {
         "report": upload.report,
         "upload": upload,
+        "chart": pay_chart(upload.report) if upload.report else [],
         "donating": live_purpose_consent(request.user.pk, "commons_imports") is not None,
         "purpose": CONSENT_PURPOSES["commons_imports"],
     }
