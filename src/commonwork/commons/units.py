@@ -7,11 +7,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from commonwork.commons.statistics import Unit
 from commonwork.ledger import selectors as ledger_selectors
-from commonwork.ledger.models import AccountPurpose, EntryKind, PayoutBatch, PayoutStatus, Posting
+from commonwork.ledger.models import PayoutBatch, PayoutStatus
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Dispute, Task
 from commonwork.work.selectors import on_task_spans
@@ -44,18 +44,7 @@ def units(member_ids: list[int], since: dt.datetime, weeks: int) -> list[Unit]:
         on_task[member] = sum(
             max(0.0, (min(b, until) - max(a, since)).total_seconds()) for a, b in spans
         )
-    pay = dict(
-        Posting.objects.filter(
-            account__purpose=AccountPurpose.PAYABLE,
-            account__owner_id__in=member_ids,
-            entry__kind__in=(EntryKind.TASK_COMPLETION, EntryKind.FLOOR_TOP_UP),
-            entry__posted_at__gte=since,
-            entry__posted_at__lt=until,
-        )
-        .values_list("account__owner_id")
-        .annotate(total=Sum("amount_minor"))
-        .values_list("account__owner_id", "total")
-    )
+    pay = ledger_selectors.earnings(member_ids, since=since, until=until)
     done = Task.objects.filter(
         worker_id__in=member_ids,
         status=TaskStatus.COMPLETED,
@@ -102,7 +91,7 @@ def units(member_ids: list[int], since: dt.datetime, weeks: int) -> list[Unit]:
         Unit(
             engaged_minutes=round(engaged[m] * 60),
             on_task_minutes=round(on_task[m] / 60),
-            pay_minor=-int(pay.get(m) or 0),
+            pay_minor=pay.get(m, 0),
             weeks_over_48=over_48[m],
             zone=max(by_zone[m], key=lambda z: (by_zone[m][z], z)) if by_zone[m] else "",
             tasks_by_zone=dict(by_zone[m]),

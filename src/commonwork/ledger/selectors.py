@@ -377,3 +377,22 @@ def engaged_hours(member_ids: list[int], *, since: datetime, until: datetime) ->
         / 3600
         for member in member_ids
     }
+
+
+def earnings(member_ids: list[int], *, since: datetime, until: datetime) -> dict[int, int]:
+    """Each member's task pay and floor top-ups posted in [since, until), in minor units
+    (what statistics about pay count; tips and other income apart)."""
+    totals = (
+        Posting.objects.filter(
+            account__purpose=AccountPurpose.PAYABLE,
+            account__owner_id__in=member_ids,
+            entry__kind__in=(EntryKind.TASK_COMPLETION, EntryKind.FLOOR_TOP_UP),
+            entry__posted_at__gte=since,
+            entry__posted_at__lt=until,
+        )
+        .values_list("account__owner_id")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("account__owner_id", "total")
+    )
+    # A payable's credit balance is negative: what the co-op owes the member.
+    return {member: -int(total or 0) for member, total in totals}

@@ -12,7 +12,7 @@ from typing import Any
 
 import opendp.prelude as opendp
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from commonwork.commons import actions as commons_actions
 from commonwork.commons.statistics import OPENDP_VERSION
@@ -20,7 +20,6 @@ from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
 from commonwork.governance.parameters import read_parameter
 from commonwork.ledger import selectors as ledger_selectors
-from commonwork.ledger.models import AccountPurpose, EntryKind, Posting
 from commonwork.members.models import Role, User
 from commonwork.members.selectors import require_role
 from commonwork.observatory import costs, equity, fairwork
@@ -89,20 +88,8 @@ def _member_stats(member_ids: list[int], since: dt.datetime, until: dt.datetime)
         .values_list("worker_id", "n")
     ):
         offers[member] = count
-    earnings: dict[int, int] = defaultdict(int)
-    for member, total in (
-        Posting.objects.filter(
-            account__purpose=AccountPurpose.PAYABLE,
-            account__owner_id__in=member_ids,
-            entry__kind__in=(EntryKind.TASK_COMPLETION, EntryKind.FLOOR_TOP_UP),
-            entry__posted_at__gte=since,
-            entry__posted_at__lt=until,
-        )
-        .values_list("account__owner_id")
-        .annotate(total=Sum("amount_minor"))
-    ):
-        earnings[member] = -int(total or 0)
-    return {m: equity.MemberStats(hours[m], int(offers[m]), earnings[m]) for m in member_ids}
+    earnings = ledger_selectors.earnings(member_ids, since=since, until=until)
+    return {m: equity.MemberStats(hours[m], int(offers[m]), earnings.get(m, 0)) for m in member_ids}
 
 
 @transaction.atomic
