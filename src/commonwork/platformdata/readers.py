@@ -61,13 +61,6 @@ def zone(name: str) -> ZoneInfo:
         raise RowError(f"unknown time zone {name!r}") from exc
 
 
-def local_time(text: str, where: ZoneInfo) -> dt.datetime:
-    """A `*_local` timestamp: the wall-clock time where the trip happened. Uber writes a
-    `Z` (or +00:00) on these that is false, so any offset given is dropped and the time
-    read in the row's own zone."""
-    return naive_time(text).replace(tzinfo=where)
-
-
 def _parse(cleaned: str) -> dt.datetime:
     """ISO 8601 by the standard library (fast, and what the exports mostly write), any
     other way of writing a time by dateutil."""
@@ -78,26 +71,31 @@ def _parse(cleaned: str) -> dt.datetime:
         return moment
 
 
-def naive_time(text: str) -> dt.datetime:
+def read_time(text: str) -> dt.datetime:
+    """A time as written, its offset (if any) kept; RowError saying why it is not one."""
     cleaned = text.strip().removesuffix(" UTC")
     if not cleaned:
         raise RowError("a time is missing")
     try:
-        moment = _parse(cleaned)
+        return _parse(cleaned)
     except (ValueError, OverflowError) as exc:
         raise RowError(f"not a time: {text!r}") from exc
-    return moment.replace(tzinfo=None)
+
+
+def local_time(text: str, where: ZoneInfo) -> dt.datetime:
+    """A `*_local` timestamp: the wall-clock time where the trip happened. Uber writes a
+    `Z` (or +00:00) on these that is false, so any offset given is dropped and the time
+    read in the row's own zone (one replace does both)."""
+    return read_time(text).replace(tzinfo=where)
+
+
+def naive_time(text: str) -> dt.datetime:
+    return read_time(text).replace(tzinfo=None)
 
 
 def aware_time(text: str, default: ZoneInfo) -> dt.datetime:
     """A timestamp that means what it says: its offset kept, or `default` without one."""
-    cleaned = text.strip().removesuffix(" UTC")
-    if not cleaned:
-        raise RowError("a time is missing")
-    try:
-        moment = _parse(cleaned)
-    except (ValueError, OverflowError) as exc:
-        raise RowError(f"not a time: {text!r}") from exc
+    moment = read_time(text)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=default)
 
 
