@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from commonwork.core.models import AuditEntry
+from commonwork.observatory.actions import load_cost_tables
 from commonwork.platformdata.models import Upload, UploadStatus
 from commonwork.platformdata.readers import __file__ as readers_file
 from commonwork.vault import providers
@@ -45,6 +46,8 @@ def test_a_visitor_reads_their_files_and_nothing_is_stored(alice: Any, tariff: A
 
 
 def test_a_member_imports_downloads_exports_and_erases(bob: Any, tariff: Any) -> None:
+    # The cost tables as shipped (a transactional test elsewhere may have flushed them).
+    load_cost_tables()
     member = Client()
     member.force_login(bob)
     answer = member.post(
