@@ -23,8 +23,7 @@ from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import active_membership, cooperative_currency, is_steward
-from commonwork.vault.actions import consent_to_purpose, revoke_consent
-from commonwork.vault.actions.consent import live_purpose_consent
+from commonwork.vault.actions import consent_to_purpose, withdraw_from_purpose
 from commonwork.vault.registry import CONSENT_PURPOSES
 
 
@@ -158,9 +157,7 @@ def share(request: AuthenticatedRequest) -> HttpResponse:
             consent_to_purpose(actor=request.user, purpose_key="commons")
             messages.success(request, _("Thank you: the next releases count you."))
         else:
-            live = live_purpose_consent(request.user.pk, "commons")
-            if live is not None:
-                revoke_consent(actor=request.user, record_id=str(live.record_id))
+            withdraw_from_purpose(actor=request.user, purpose_key="commons")
             messages.success(request, _("Stopped: no release from now on counts you."))
     except DomainError as error:
         return render_refusal(request, error)

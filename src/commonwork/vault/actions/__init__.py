@@ -8,6 +8,7 @@ from commonwork.vault.actions.consent import (
     consent_to_purpose,
     grant_consent,
     revoke_consent,
+    withdraw_from_purpose,
 )
 from commonwork.vault.actions.erasure import erase_member
 from commonwork.vault.actions.export import request_export
@@ -21,4 +22,5 @@ __all__ = [
     "grant_consent",
     "request_export",
     "revoke_consent",
+    "withdraw_from_purpose",
 ]

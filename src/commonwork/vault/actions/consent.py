@@ -143,6 +143,18 @@ def live_purpose_consent(member_id: int, purpose_key: str) -> ConsentGrant | Non
 
 
 @transaction.atomic
+def withdraw_from_purpose(*, actor: Reader, purpose_key: str) -> ConsentGrant | None:
+    """Stop sharing with a purpose of the co-op's: the live consent to it is revoked (the
+    record stays); none living is no error. Returns what was revoked."""
+    live = (
+        ConsentGrant.objects.select_for_update()
+        .filter(subject_id=member_id_of(actor), purpose_key=purpose_key, revoked_at__isnull=True)
+        .first()
+    )
+    return None if live is None else revoke_consent(actor=actor, record_id=str(live.record_id))
+
+
+@transaction.atomic
 def revoke_consent(*, actor: Reader, record_id: str) -> ConsentGrant:
     """Take a consent back: the next read under it is refused."""
     try:
