@@ -14,18 +14,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commonwork.core.errors import DomainError, NotFound
+from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_invalid_form, render_refusal
 from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import active_membership
-from commonwork.platformdata import actions
+from commonwork.platformdata import actions, selectors
 from commonwork.platformdata.figures import DEFINITIONS
 from commonwork.platformdata.forms import UploadForm
-from commonwork.platformdata.models import Upload
 from commonwork.platformdata.readers import FORMATS
 from commonwork.platformdata.reading import read_files, vehicles
 from commonwork.platformdata.tasks import read_upload_in_background
-from commonwork.vault.actions import consent_to_purpose, revoke_consent
+from commonwork.vault.actions import consent_to_purpose, withdraw_from_purpose
 from commonwork.vault.actions.consent import live_purpose_consent
 from commonwork.vault.registry import CONSENT_PURPOSES
 
@@ -36,9 +35,7 @@ def _context(request: HttpRequest, form: UploadForm | None = None) -> dict[str, 
         "form": form or UploadForm(vehicles=vehicles()),
         "formats": [label for _, label, _, _ in FORMATS],
         "member": member is not None,
-        "uploads": Upload.objects.filter(member=member.user).defer("sealed_files", "report")[:20]
-        if member is not None
-        else [],
+        "uploads": selectors.my_uploads(member.user) if member is not None else [],
     }
 
 
@@ -104,17 +101,10 @@ def pay_chart(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _mine(request: AuthenticatedRequest, upload_id: int) -> Upload:
-    upload = Upload.objects.filter(pk=upload_id, member=request.user).defer("sealed_files").first()
-    if upload is None:
-        raise NotFound("Import")
-    return upload
-
-
 @login_required
 def detail(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     try:
-        upload = _mine(request, upload_id)
+        upload = selectors.my_upload(request.user, upload_id)
     except DomainError as error:
         return render_refusal(request, error)
     context = {
@@ -133,16 +123,14 @@ def donate(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     """Donate the figures of one's imports to the commons (only as its noisy releases),
     or stop: a consent record like any other."""
     try:
-        _mine(request, upload_id)
+        selectors.my_upload(request.user, upload_id)
         if request.POST.get("donate") == "yes":
             consent_to_purpose(actor=request.user, purpose_key="commons_imports")
             messages.success(
                 request, _("Thank you: the commons' next releases count your figures.")
             )
         else:
-            live = live_purpose_consent(request.user.pk, "commons_imports")
-            if live is not None:
-                revoke_consent(actor=request.user, record_id=str(live.record_id))
+            withdraw_from_purpose(actor=request.user, purpose_key="commons_imports")
             messages.success(request, _("Stopped: no release from now on counts your figures."))
     except DomainError as error:
         return render_refusal(request, error)
@@ -152,7 +140,7 @@ def donate(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
 @login_required
 def download(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     try:
-        upload = _mine(request, upload_id)
+        upload = selectors.my_upload(request.user, upload_id)
     except DomainError as error:
         return render_refusal(request, error)
     response = HttpResponse(
