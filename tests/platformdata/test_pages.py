@@ -159,3 +159,23 @@ def test_a_donation_reaches_the_commons_only_as_its_noisy_release(
         actor=alice, statistic="elsewhere", start=dt.date(2026, 3, 16), weeks=1, epsilon=0.1
     )
     assert read[-1] == []  # revoked: no later release counts bob
+
+
+def test_files_kept_by_the_retention_go_when_it_ends(alice: Any, bob: Any, tariff: Any) -> None:
+    import datetime as dt
+
+    from commonwork.core import clock
+    from commonwork.governance.actions.parameters import set_parameter
+    from commonwork.platformdata.personal_data import ImportsProvider
+
+    set_parameter(actor=alice, name="platform_import_retention_days", value="3", reason="Test.")
+    member = Client()
+    member.force_login(bob)
+    member.post("/import/", {"uploaded": _files()})
+    upload = Upload.objects.get()
+    assert upload.sealed_files is not None  # kept, sealed, for the three days
+    assert ImportsProvider().expire(clock.now() + dt.timedelta(days=2)) == 0
+    assert ImportsProvider().expire(clock.now() + dt.timedelta(days=4)) == 1
+    upload.refresh_from_db()
+    assert upload.sealed_files is None
+    assert upload.report is not None  # the figures stay until the member erases them
