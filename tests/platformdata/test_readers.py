@@ -29,9 +29,13 @@ def _read(*names: str) -> Imported:
 
 def test_the_subject_access_export_reads_local_times_in_the_rows_zone() -> None:
     data = _read("uber-sar/01 - Driver Lifetime Trips.csv")
-    first = data.trips[0]
-    # Written "2026-03-02T16:21:17.000Z" with timezone Europe/Berlin: 16:21 in Berlin.
-    assert first.ended_at == dt.datetime(2026, 3, 2, 16, 21, 17, tzinfo=BERLIN)
+    first = data.trips.iloc[0]
+    # Written "2026-03-02T16:21:17.000Z" with timezone Europe/Berlin: 16:21 in Berlin,
+    # 15:21 in UTC (Berlin is an hour ahead in winter).
+    assert first.ended_local == dt.datetime(2026, 3, 2, 16, 21, 17)  # noqa: DTZ001 - wall clock
+    assert first.ended_at == dt.datetime(2026, 3, 2, 16, 21, 17, tzinfo=BERLIN).astimezone(
+        dt.UTC
+    ).replace(tzinfo=None)
     assert first.distance_km == pytest.approx(3.1730 * 1.609344)
     assert first.customer_paid_minor == 1075 + 200  # fare and booking fee
     assert first.worker_paid_minor == 919
@@ -46,7 +50,7 @@ def test_a_repeated_header_is_passed_over_and_columns_are_found_by_name() -> Non
     a = readers.read_file("a.csv", text.encode())
     b = readers.read_file("b.csv", reordered.encode())
     assert len(a.payments) == len(b.payments) == 110
-    assert [p.amount_minor for p in a.payments] == [p.amount_minor for p in b.payments]
+    assert a.payments["amount_minor"].tolist() == b.payments["amount_minor"].tolist()
     assert a.rejections == b.rejections == []
 
 

@@ -10,19 +10,23 @@ trips (request or begin to drop-off) and logged-in time is not known.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Hashable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
 from commonwork.core.marks import N_
-from commonwork.platformdata.records import Imported, Payment, Session, Trip
+from commonwork.platformdata.records import Imported, cycles_uncollected
 
 WEEK_LIMIT_HOURS = 48
 # A payment is linked to the trip whose span (begin to drop-off, and this long after)
 # holds its time: fares are recognised at or just after the drop-off.
-LINK_AFTER = dt.timedelta(minutes=30)
+LINK_AFTER = np.timedelta64(30, "m")
+LOGGED_IN = ("open", "enroute", "ontrip")
+ENGAGED = ("enroute", "ontrip")
 
 
 @dataclass(frozen=True)
@@ -127,121 +131,207 @@ def iso_week(moment: dt.datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-Span = tuple[dt.datetime, dt.datetime]
+def _week_keys(local: pd.Series) -> npt.NDArray[np.int64]:
+    """Each wall-clock time's ISO week as one number, year × 100 + week (labels are made
+    once per week, not once per row)."""
+    if local.empty:
+        return np.zeros(0, np.int64)
+    iso = pd.DatetimeIndex(local).isocalendar()
+    keys: npt.NDArray[np.int64] = iso["year"].to_numpy(np.int64) * 100 + iso["week"].to_numpy(
+        np.int64
+    )
+    return keys
 
 
-def _union(pairs: Iterable[Span]) -> list[Span]:
-    """The union of many [begin, end) spans as disjoint spans in order: sorted once and
-    merged in one pass, so an overlap is never counted twice."""
-    merged: list[Span] = []
-    for begin, end in sorted(p for p in pairs if p[1] > p[0]):
-        if merged and begin <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((begin, end))
-    return merged
+def _label(key: int) -> str:
+    return f"{key // 100}-W{key % 100:02d}"
 
 
-def _spans(sessions: Iterable[Session], states: set[str]) -> list[Span]:
-    return _union((s.begin, s.end) for s in sessions if s.state in states)
+def _merged(keys: npt.NDArray[np.int64], begins: pd.Series, ends: pd.Series) -> pd.DataFrame:
+    """The union of many [begin, end) spans in each group, as disjoint spans: sorted once
+    and merged where a span begins before the ones before it have all ended, so an overlap
+    is never counted twice."""
+    ok = (ends > begins).to_numpy()
+    spans = pd.DataFrame({"k": keys[ok], "b": begins.to_numpy()[ok], "e": ends.to_numpy()[ok]})
+    spans = spans.sort_values(["k", "b"], kind="stable")
+    reach = spans.groupby("k")["e"].cummax().groupby(spans["k"]).shift()
+    block = (reach.isna() | (spans["b"] > reach)).cumsum()
+    return spans.groupby(block).agg(k=("k", "first"), b=("b", "min"), e=("e", "max"))
 
 
-def _hours(spans: list[Span]) -> float:
-    return sum(((end - begin).total_seconds() for begin, end in spans), 0.0) / 3600
+def _union_hours(keys: npt.NDArray[np.int64], begins: pd.Series, ends: pd.Series) -> pd.Series:
+    merged = _merged(keys, begins, ends)
+    return ((merged["e"] - merged["b"]).dt.total_seconds() / 3600).groupby(merged["k"]).sum()
 
 
-def _trip_span(trip: Trip) -> Span | None:
-    start = trip.requested_at or trip.began_at
-    if start is None or start >= trip.ended_at:
-        return None
-    return start, trip.ended_at
-
-
-def link_payments(trips: Sequence[Trip], payments: Sequence[Payment]) -> float | None:
+def link_payments(trips: pd.DataFrame, payments: pd.DataFrame) -> float | None:
     """The share of fare payments whose time falls in a trip's span (begin to drop-off
     and LINK_AFTER more): there is no trip id in the files, so time is the only link."""
-    fares = [p for p in payments if p.kind in ("fare", "commission")]
-    if not fares:
+    fares = payments["at"][payments["kind"].isin(["fare", "commission"])].to_numpy()
+    if not len(fares):
         return None
-    spans = _union(
-        (t.began_at or t.requested_at or t.ended_at, t.ended_at + LINK_AFTER) for t in trips
+    start = trips["began_at"].fillna(trips["requested_at"]).fillna(trips["ended_at"])
+    merged = _merged(np.zeros(len(trips), np.int64), start, trips["ended_at"] + LINK_AFTER)
+    starts, ends = merged["b"].to_numpy(), merged["e"].to_numpy()
+    if not len(starts):
+        return 0.0
+    k = np.searchsorted(starts, fares, side="right") - 1
+    linked = (k >= 0) & (fares < ends[np.maximum(k, 0)])
+    return float(linked.sum() / len(fares))
+
+
+def _coop_trip_pay(trips: pd.DataFrame, rules: CoopRules) -> npt.NDArray[np.float64]:
+    minutes = ((trips["ended_at"] - trips["began_at"]).dt.total_seconds() / 60).fillna(
+        trips["hours"] * 60
     )
-    starts = [begin for begin, _ in spans]
-    ends = [end for _, end in spans]
-    linked = 0
-    for p in fares:
-        k = bisect.bisect_right(starts, p.at) - 1
-        linked += k >= 0 and p.at < ends[k]
-    return linked / len(fares)
-
-
-def _coop_trip_pay(trip: Trip, rules: CoopRules) -> int:
-    minutes = 0.0
-    if trip.began_at is not None:
-        minutes = (trip.ended_at - trip.began_at).total_seconds() / 60
-    elif trip.hours is not None:
-        minutes = trip.hours * 60
     price = (
-        rules.base_minor + rules.per_km_minor * trip.distance_km + rules.per_minute_minor * minutes
+        rules.base_minor
+        + rules.per_km_minor * trips["distance_km"]
+        + rules.per_minute_minor * minutes.fillna(0)
     )
-    return round(price * (1 - rules.fee_rate - rules.solidarity_rate))
+    return np.round(price.to_numpy() * (1 - rules.fee_rate - rules.solidarity_rate))
 
 
-def _figures(
-    period: str,
-    trips: Sequence[Trip],
-    payments: Sequence[Payment],
-    sessions: Sequence[Session],
-    penalties: int,
+@dataclass
+class Totals:
+    """One period's sums over its rows, from which its Figures follow."""
+
+    trips: int = 0
+    currency: str = ""
+    customers_paid: int = 0
+    customers_paid_known: int = 0
+    trip_worker_paid: int = 0
+    trip_fees: int = 0
+    trip_fees_known: int = 0
+    trip_tips: int = 0
+    trip_bonus: int = 0
+    distance_km: float = 0.0
+    vehicle_costs: float = 0.0
+    trip_span_hours: float = 0.0
+    stated_hours: float = 0.0  # of trips without a timed span
+    hours_known: int = 0
+    coop_trip_pay: int = 0
+    fares: int = 0
+    fares_known: int = 0
+    payment_fees: int = 0
+    payment_bonus: int = 0
+    payment_tips: int = 0
+    payment_tips_known: int = 0
+    payment_currency: str = ""
+    sessions: int = 0
+    logged_in_hours: float = 0.0
+    engaged_hours: float = 0.0
+    penalties: int = 0
+
+
+def _first_currency(keys: npt.NDArray[np.int64], currency: pd.Series) -> dict[Hashable, str]:
+    named = (currency.fillna("") != "").to_numpy()
+    found = pd.Series(currency.to_numpy()[named]).groupby(keys[named]).first()
+    return {k: str(v) for k, v in found.items()}
+
+
+def _totals(
+    data: Imported,
+    keys: dict[str, npt.NDArray[np.int64]],
     cost_per_km: Callable[[int], int | None],
     rules: CoopRules | None,
-    weeks: int,
-) -> Figures:
-    done = [t for t in trips if t.status == "completed"]
-    currency = next((t.currency for t in done if t.currency), "") or next(
-        (p.currency for p in payments if p.currency), ""
+) -> dict[int, Totals]:
+    """Every period's Totals, the periods being `keys` (one per row of each table)."""
+    trips, pays, sessions = data.trips, data.payments, data.sessions
+    done_mask = (trips["status"] == "completed").to_numpy()
+    done, k = trips[done_mask], keys["trips"][done_mask]
+    start = done["requested_at"].fillna(done["began_at"])
+    timed = (start < done["ended_at"]).to_numpy()
+    years = done["ended_local"].dt.year
+    costs = years.map({y: cost_per_km(int(y)) or 0 for y in years.unique()}).to_numpy(np.float64)
+    distance = done["distance_km"].to_numpy(np.float64)
+    per_trip = pd.DataFrame(
+        {
+            "trips": 1,
+            "customers_paid": done["customer_paid_minor"].fillna(0).to_numpy(np.int64),
+            "customers_paid_known": done["customer_paid_minor"].notna().to_numpy(np.int64),
+            "trip_worker_paid": done["worker_paid_minor"].fillna(0).to_numpy(np.int64),
+            "trip_fees": done["fee_minor"].fillna(0).to_numpy(np.int64),
+            "trip_fees_known": done["fee_minor"].notna().to_numpy(np.int64),
+            "trip_tips": done["tip_minor"].to_numpy(np.int64),
+            "trip_bonus": done["bonus_minor"].to_numpy(np.int64),
+            "distance_km": distance,
+            "vehicle_costs": distance * costs,
+            "stated_hours": np.where(timed, 0.0, done["hours"].fillna(0).to_numpy(np.float64)),
+            "hours_known": done["hours"].notna().to_numpy(np.int64),
+            "coop_trip_pay": (
+                _coop_trip_pay(done, rules) if rules is not None else np.zeros(len(done))
+            ).astype(np.int64),
+        },
+        index=k,
     )
-    f = Figures(period=period, currency=currency, trips=len(done), penalties=penalties)
-    paid = [t.customer_paid_minor for t in done if t.customer_paid_minor is not None]
-    f.customers_paid_minor = sum(paid) if paid else None
-    fare_payments = [p for p in payments if p.kind in ("fare", "commission")]
-    if fare_payments:
-        f.worker_fares_minor = sum(p.amount_minor for p in fare_payments)
-    else:
-        f.worker_fares_minor = sum(t.worker_paid_minor or 0 for t in done)
-    fees = sum(p.amount_minor for p in payments if p.kind == "fee")  # Upwork's service fee
-    f.worker_fares_minor += fees
-    f.bonus_minor = sum(p.amount_minor for p in payments if p.kind == "bonus") + sum(
-        t.bonus_minor for t in done
+    kind = pays["kind"]
+    amount = pays["amount_minor"].to_numpy(np.int64)
+    fare = kind.isin(["fare", "commission"]).to_numpy()
+    tip = (kind == "tip").to_numpy()
+    per_payment = pd.DataFrame(
+        {
+            "fares": np.where(fare, amount, 0),
+            "fares_known": fare.astype(np.int64),
+            "payment_fees": np.where((kind == "fee").to_numpy(), amount, 0),
+            "payment_bonus": np.where((kind == "bonus").to_numpy(), amount, 0),
+            "payment_tips": np.where(tip, amount, 0),
+            "payment_tips_known": tip.astype(np.int64),
+        },
+        index=keys["payments"],
     )
-    tip_payments = [p for p in payments if p.kind == "tip"]
-    f.tips_minor = (
-        sum(p.amount_minor for p in tip_payments)
-        if tip_payments
-        else sum(t.tip_minor for t in done)
+    sums = pd.concat(
+        [
+            per_trip.groupby(level=0).sum(),
+            per_payment.groupby(level=0).sum(),
+            pd.Series(1, index=keys["sessions"]).groupby(level=0).sum().rename("sessions"),
+            pd.Series(1, index=keys["penalties"]).groupby(level=0).sum().rename("penalties"),
+            _union_hours(k[timed], start[timed], done["ended_at"][timed]).rename("trip_span_hours"),
+        ],
+        axis=1,
     )
+    for name, states in (("logged_in_hours", LOGGED_IN), ("engaged_hours", ENGAGED)):
+        chosen = sessions["state"].isin(states).to_numpy()
+        hours = _union_hours(
+            keys["sessions"][chosen], sessions["begin_at"][chosen], sessions["end_at"][chosen]
+        )
+        sums = sums.join(hours.rename(name), how="outer")
+    sums = sums.fillna(0)
+    trip_currency = _first_currency(k, done["currency"])
+    payment_currency = _first_currency(keys["payments"], pays["currency"])
+    fields = set(Totals.__dataclass_fields__) - {"currency", "payment_currency"}
+    out: dict[int, Totals] = {}
+    for key, row in zip(sums.index, sums.to_dict("records"), strict=True):
+        totals = Totals(**{name: type(getattr(Totals, name))(row.get(name, 0)) for name in fields})
+        totals.currency = trip_currency.get(key, "")
+        totals.payment_currency = payment_currency.get(key, "")
+        out[int(key)] = totals
+    return out
+
+
+def _figures(period: str, t: Totals, rules: CoopRules | None, weeks: int) -> Figures:
+    currency = t.currency or t.payment_currency
+    f = Figures(period=period, currency=currency, trips=t.trips, penalties=t.penalties)
+    f.customers_paid_minor = t.customers_paid if t.customers_paid_known else None
+    f.worker_fares_minor = t.fares if t.fares_known else t.trip_worker_paid
+    f.worker_fares_minor += t.payment_fees  # Upwork's service fee
+    f.bonus_minor = t.payment_bonus + t.trip_bonus
+    f.tips_minor = t.payment_tips if t.payment_tips_known else t.trip_tips
     f.pay_minor = f.worker_fares_minor + f.bonus_minor
     if f.customers_paid_minor:
         f.platform_take_minor = f.customers_paid_minor - f.worker_fares_minor
         f.platform_take_share = f.platform_take_minor / f.customers_paid_minor
-    elif any(t.fee_minor is not None for t in done):
-        f.platform_take_minor = sum(t.fee_minor or 0 for t in done)
-    f.distance_km = sum(t.distance_km for t in done)
-    f.vehicle_costs_minor = round(
-        sum(t.distance_km * (cost_per_km(t.ended_at.year) or 0) for t in done)
-    )
+    elif t.trip_fees_known:
+        f.platform_take_minor = t.trip_fees
+    f.distance_km = t.distance_km
+    f.vehicle_costs_minor = round(t.vehicle_costs)
     net = f.pay_minor - f.vehicle_costs_minor
-    if sessions:
-        logged = _spans(sessions, {"open", "enroute", "ontrip"})
-        f.logged_in_hours = _hours(logged)
-        f.engaged_hours = _hours(_spans(sessions, {"enroute", "ontrip"}))
+    if t.sessions:
+        f.logged_in_hours = t.logged_in_hours
+        f.engaged_hours = t.engaged_hours
     else:
-        spans = [span for t in done if (span := _trip_span(t)) is not None]
-        f.engaged_hours = _hours(_union(spans)) + sum(
-            t.hours or 0 for t in done if _trip_span(t) is None
-        )
-        if all(t.hours is not None for t in done) and done:  # hourly contracts: stated time
+        f.engaged_hours = t.trip_span_hours + t.stated_hours
+        if t.trips and t.hours_known == t.trips:  # hourly contracts: stated time
             f.logged_in_hours = f.engaged_hours
     if f.logged_in_hours:
         f.waiting_share = max(0.0, 1 - f.engaged_hours / f.logged_in_hours)
@@ -254,7 +344,7 @@ def _figures(
         f.weeks_over_48 = int(hours > WEEK_LIMIT_HOURS)
     if rules is not None and (not currency or currency == rules.currency):
         f.coop_rules_applied = True
-        trip_pay = sum(_coop_trip_pay(t, rules) for t in done) + f.tips_minor
+        trip_pay = t.coop_trip_pay + f.tips_minor
         floor = round(rules.floor_per_hour_minor * hours)
         f.coop_pay_minor = max(trip_pay, floor + f.tips_minor) if weeks == 1 else trip_pay
         if f.logged_in_hours:
@@ -273,37 +363,46 @@ def report(
 ) -> Report:
     """Every figure, per ISO week and overall. `extra_hours`: hours the worker says their
     fixed-price work took (the files cannot say), spread over those contracts' weeks."""
-    trips_by: defaultdict[str, list[Trip]] = defaultdict(list)
-    pays_by: defaultdict[str, list[Payment]] = defaultdict(list)
-    sessions_by: defaultdict[str, list[Session]] = defaultdict(list)
-    penalties_by: defaultdict[str, int] = defaultdict(int)
-    fixed = [
-        t for t in data.trips if t.hours is None and t.began_at is None and t.requested_at is None
-    ]
-    share = extra_hours / len(fixed) if fixed and extra_hours else 0.0
-    trips = [replace(t, hours=share) if t in fixed and share else t for t in data.trips]
-    for t in trips:
-        trips_by[iso_week(t.ended_at)].append(t)
-    for p in data.payments:
-        pays_by[iso_week(p.at)].append(p)
-    for s in data.sessions:
-        sessions_by[iso_week(s.begin)].append(s)
-    for penalty in data.penalties:
-        penalties_by[iso_week(penalty.at)] += 1
-    weeks = sorted(set(trips_by) | set(pays_by) | set(sessions_by) | set(penalties_by))
+    with cycles_uncollected():
+        return _report(data, cost_per_km, rules, extra_hours)
+
+
+def _report(
+    data: Imported,
+    cost_per_km: Callable[[int], int | None],
+    rules: CoopRules | None,
+    extra_hours: float,
+) -> Report:
+    trips = data.trips
+    fixed = trips["hours"].isna() & trips["began_at"].isna() & trips["requested_at"].isna()
+    if fixed.any() and extra_hours:
+        trips = trips.assign(hours=trips["hours"].mask(fixed, extra_hours / int(fixed.sum())))
+    data = Imported(
+        platforms=data.platforms,
+        formats=data.formats,
+        trips=trips,
+        payments=data.payments,
+        sessions=data.sessions,
+        penalties=data.penalties,
+        rejections=data.rejections,
+        rows_read=data.rows_read,
+    )
+    weekly = {
+        "trips": _week_keys(trips["ended_local"]),
+        "payments": _week_keys(data.payments["at_local"]),
+        "sessions": _week_keys(data.sessions["begin_local"]),
+        "penalties": _week_keys(data.penalties["at_local"]),
+    }
     by_week = [
-        _figures(w, trips_by[w], pays_by[w], sessions_by[w], penalties_by[w], cost_per_km, rules, 1)
-        for w in weeks
+        _figures(_label(key), totals, rules, 1)
+        for key, totals in sorted(_totals(data, weekly, cost_per_km, rules).items())
     ]
+    everything = {name: np.zeros(len(keys), np.int64) for name, keys in weekly.items()}
     overall = _figures(
         "overall",
-        trips,
-        data.payments,
-        data.sessions,
-        len(data.penalties),
-        cost_per_km,
+        _totals(data, everything, cost_per_km, rules).get(0, Totals()),
         rules,
-        len(weeks),
+        len(by_week),
     )
     overall.hours_over_48 = sum(w.hours_over_48 for w in by_week)
     overall.weeks_over_48 = sum(w.weeks_over_48 for w in by_week)
@@ -317,7 +416,16 @@ def report(
         overall=overall,
         weeks=by_week,
         payments_linked_share=link_payments(trips, data.payments),
-        rejections=[{"file": r.file, "line": r.line, "reason": r.reason} for r in data.rejections],
+        rejections=[
+            {
+                "file": r.file,
+                "line": r.line,
+                "reason": r.reason,
+                "message": r.message,
+                "params": r.params,
+            }
+            for r in data.rejections
+        ],
         formats=dict(data.formats),
         platforms=sorted(data.platforms),
         rows_read=data.rows_read,
