@@ -92,6 +92,15 @@ def test_bad_files_get_row_level_reports_and_unknown_files_a_clear_message(
     assert reasons[("manual-template.csv", 4)] == "ends before it starts"
     assert "no known format" in reasons[("notes.csv", 0)]
     assert member.post("/import/", {}).status_code == 400  # no file: the form says so
+    # Each reason in the page's language, the cell it quotes as written.
+    chinese = member.get(f"/zh-hans/import/{Upload.objects.get().pk}/").content.decode()
+    assert "结束早于开始" in chinese
+    assert "没有已知格式包含这些列：<code>colour, size</code>" in chinese
+    bad_time = SimpleUploadedFile(
+        "d.csv", (SAMPLES / "driver_lifetime_trips-0.csv").read_bytes(), content_type="text/csv"
+    )
+    visitor = Client().post("/zh-hans/import/", {"uploaded": [bad_time]}).content.decode()
+    assert "不是时间：<code>&#x27;not a time&#x27;</code>" in visitor
 
 
 def test_the_command_line_writes_the_figures_of_a_folder(tmp_path: Path, tariff: Any) -> None:

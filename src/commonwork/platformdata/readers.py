@@ -154,7 +154,7 @@ def parse_times(values: Texts) -> tuple[Times, Floats, Mask]:
             if m:
                 offsets[i] = _offset_seconds(m.group(2))
         wall = pd.DatetimeIndex(pd.to_datetime(walls, format="ISO8601", errors="coerce"))
-    out = wall.to_numpy(dtype=TIME)
+    out = np.array(wall.to_numpy(dtype=TIME))  # writable: dateutil fills what pandas left
     unread = np.isnat(out) & ~empty
     for row in np.flatnonzero(unread):
         found = _one_time(str(cleaned[row]))
@@ -321,9 +321,11 @@ class Table:
         else:  # a quoted cell spans lines: find where each row starts
             reader = csv.reader(io.StringIO(text), dialect)
             lines = np.asarray([reader.line_num - cells_lines(r) + 1 for r in reader], np.int64)
-        filled = np.zeros(rows, bool)
-        for column in columns:
-            filled |= column != ""
+        # A blank row has a blank first cell: only those rows are asked about the rest.
+        filled = np.ones(rows, bool)
+        if columns:
+            maybe_blank = np.flatnonzero(columns[0] == "")
+            filled[maybe_blank] = [any(c[i] for c in columns) for i in maybe_blank]
         start = int(np.argmax(filled)) if filled.any() else rows
         if start == rows:
             return cls(name, [], [], [])

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 
 from commonwork.commons.statistics import Unit
+from commonwork.core.marks import N_
 from commonwork.governance.parameters import read_parameter
 from commonwork.members.selectors import cooperative_currency
 from commonwork.observatory.models import VehicleCost
@@ -61,12 +62,14 @@ def read_files(
     data = Imported()
     for name, content in files:
         if len(content) > MAX_FILE_BYTES:
-            data.rejections.append(Rejection(name, 0, "the file is larger than 200 MB"))
+            data.rejections.append(
+                Rejection(name, 0, N_("%(file)s: the file is larger than 200 MB."), {"file": name})
+            )
             continue
         try:
             data.extend(readers.read_file(name, content, default_zone=settings.TIME_ZONE))
         except readers.UnknownFormatError as error:
-            data.rejections.append(Rejection(name, 0, str(error)))
+            data.rejections.append(Rejection(name, 0, error.message, error.params))
     # No vehicle named: no costs counted (the page says so), rather than a guess.
     costs = cost_per_km(country or settings.COMMONWORK_COUNTRY, vehicle) if vehicle else {}
     return figures.report(data, cost_per_km=costs.get, rules=coop_rules(), extra_hours=fixed_hours)

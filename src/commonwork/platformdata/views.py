@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,7 +66,12 @@ def start(request: HttpRequest) -> HttpResponse:
             country=place["country"] or None,
             vehicle=place["vehicle"] or None,
         ).as_json()
-        context = {"report": report, "upload": None, "chart": pay_chart(report)}
+        context = {
+            "report": report,
+            "upload": None,
+            "chart": pay_chart(report),
+            "rejected": rejected_rows(report),
+        }
         return render(request, "platformdata/report.html", context)
     try:
         upload = actions.receive_upload(
@@ -101,6 +108,18 @@ def pay_chart(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def rejected_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each rejected row with its reason in the page's language, the values it quotes
+    (a cell, a file name) set apart as written."""
+    rows = []
+    for row in report.get("rejected_rows", []):
+        params = {k: format_html("<code>{}</code>", v) for k, v in row.get("params", {}).items()}
+        message = row.get("message")
+        why = mark_safe(escape(_(message)) % params) if message else escape(row["reason"])  # noqa: S308 - each part escaped above
+        rows.append({"file": row["file"], "line": row["line"], "why": why})
+    return rows
+
+
 @login_required
 def detail(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
     try:
@@ -111,6 +130,7 @@ def detail(request: AuthenticatedRequest, upload_id: int) -> HttpResponse:
         "report": upload.report,
         "upload": upload,
         "chart": pay_chart(upload.report) if upload.report else [],
+        "rejected": rejected_rows(upload.report) if upload.report else [],
         "donating": live_purpose_consent(request.user.pk, "commons_imports") is not None,
         "purpose": CONSENT_PURPOSES["commons_imports"],
     }
