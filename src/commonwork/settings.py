@@ -59,6 +59,10 @@ COMMONWORK_MAP_ATTRIBUTION = env("COMMONWORK_MAP_ATTRIBUTION") or "© OpenStreet
 COMMONWORK_VAPID_PUBLIC_KEY = env("COMMONWORK_VAPID_PUBLIC_KEY") or ""
 COMMONWORK_VAPID_PRIVATE_KEY = env("COMMONWORK_VAPID_PRIVATE_KEY") or ""
 COMMONWORK_VAPID_CONTACT = env("COMMONWORK_VAPID_CONTACT") or "mailto:stewards@example.org"
+# Federation (docs/federation.md): the origin peers reach this instance at, and whether
+# plain http is allowed for peers (only ever on loopback, for the demo and the tests).
+COMMONWORK_PUBLIC_URL = (env("COMMONWORK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+COMMONWORK_FEDERATION_HTTP = envbool("COMMONWORK_FEDERATION_HTTP", DEBUG)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -90,6 +94,7 @@ INSTALLED_APPS = [
     "commonwork.observatory",
     "commonwork.platformdata",
     "commonwork.policylab",
+    "commonwork.federation",
     "commonwork.site",
 ]
 

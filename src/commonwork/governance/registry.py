@@ -769,6 +769,27 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "What one equity report spends of the quarter's privacy budget: more is more "
             "exact and less private.",
         ),
+        # --- federation --------------------------------------------------------------
+        _spec(
+            "federation.unreachable_after_hours",
+            "int",
+            "hours",
+            "24",
+            ("1", "720"),
+            "federation.actions",
+            "A linked co-op that has not answered for this long is shown as unreachable; "
+            "what is waiting for it is still sent, in order, when it answers.",
+        ),
+        _spec(
+            "federation.overflow_after_minutes",
+            "int",
+            "minutes",
+            "30",
+            ("0", "1440"),
+            "federation.actions",
+            "A task still open this long after it was posted, with no worker of ours, may "
+            "be offered to linked co-ops; 0: only when a steward offers it.",
+        ),
     ]
 }
 

@@ -132,6 +132,25 @@ def register_user(*, username: str, password: str, email: str = "", display_name
     return user
 
 
+def service_account(*, username: str, display_name: str) -> User:
+    """An account that can never log in and is never a member: another co-op in the
+    books (federation), the client of the work it sends and the payee of the work it does.
+    Made once; the same account after."""
+    username = usernames.normalise(username)[:150]
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=username,
+        username_key=usernames.skeleton(username),
+        display_name=display_name[:80],
+    )
+    user.set_unusable_password()
+    user.save()
+    audit.record(actor=None, action="user.service_account", obj=user)
+    return user
+
+
 MAX_MOTIVATION = 2_000
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from commonwork.commons.tasks import publish_weekly_releases
 from commonwork.core.scheduler import PeriodicJob
 from commonwork.dispatch.tasks import dispatch_regions, read_weather_alerts
+from commonwork.federation.tasks import deliver_to_peers
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.tasks import close_due_pay_periods
@@ -41,4 +42,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         # The Fairwork self-assessment is recomputed once a night (the action skips a run
         # less than 20 hours after the last); its history is kept.
         PeriodicJob("fairwork_assessment", lambda: 3600.0, assess_fairwork_nightly.enqueue),
+        # What waits for linked co-ops goes out within seconds; each activity's own time
+        # for its next try (exponential backoff) decides whether it is tried.
+        PeriodicJob("deliver_to_peers", lambda: 5.0, deliver_to_peers.enqueue),
     ]

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views import defaults
 
+from commonwork.federation.urls import protocol_urlpatterns
 from commonwork.site import views as site_views
 from commonwork.site.api import api
 
@@ -15,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Outside the language prefix: one service worker and one manifest for the whole site.
     path("sw.js", site_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", site_views.manifest, name="manifest"),
+    # Federation's protocol: the same addresses in every language (docs/federation.md).
+    path("", include(protocol_urlpatterns)),
 ]
 urlpatterns += i18n_patterns(
     path("", include("commonwork.site.urls_core")),
@@ -30,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("commonwork.observatory.urls")),
     path("", include("commonwork.platformdata.urls")),
     path("", include("commonwork.policylab.urls")),
+    path("", include("commonwork.federation.urls")),
     prefix_default_language=False,
 )
 

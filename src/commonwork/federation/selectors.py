@@ -1,0 +1,59 @@
+"""What federation's pages and documents read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+
+from commonwork.commons.statistics import STATISTICS
+from commonwork.core import clock
+from commonwork.federation.actions import is_unreachable
+from commonwork.federation.models import DeliveryState, Peer, Refusal
+from commonwork.members.models import Cooperative, Membership, MembershipStatus
+from commonwork.work.models import Task
+
+
+def what_we_offer() -> dict[str, Any]:
+    """NodeInfo's figures and metadata: members, the kinds of work and areas of the last
+    90 days' tasks, languages and the statistics the commons publishes."""
+    coop = Cooperative.objects.get(pk=1)
+    since = clock.now() - dt.timedelta(days=90)
+    recent = Task.objects.filter(created_at__gte=since)
+    members = Membership.objects.filter(status=MembershipStatus.ACTIVE)
+    return {
+        "members": members.count(),
+        "active_month": recent.filter(created_at__gte=clock.now() - dt.timedelta(days=30))
+        .exclude(worker=None)
+        .values("worker")
+        .distinct()
+        .count(),
+        "name": coop.name,
+        "kinds": sorted(set(recent.values_list("kind", flat=True))),
+        "areas": sorted({r for r in recent.values_list("region", flat=True) if r}),
+        "languages": list(coop.languages or []),
+        "statistics": sorted(STATISTICS),
+        "open_to_links": True,
+    }
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    peer: Peer
+    waiting: int
+    refused: int
+    unreachable: bool
+
+
+def peers_with_queues(now: dt.datetime) -> list[PeerRow]:
+    rows = Peer.objects.annotate(
+        waiting=Count("outgoing", filter=Q(outgoing__state=DeliveryState.PENDING)),
+        refused=Count("outgoing", filter=Q(outgoing__state=DeliveryState.REFUSED)),
+    )
+    return [PeerRow(p, p.waiting, p.refused, is_unreachable(p, now)) for p in rows]
+
+
+def recent_refusals(limit: int = 20) -> list[Refusal]:
+    return list(Refusal.objects.all()[:limit])

@@ -1,0 +1,14 @@
+"""Delivering what waits for peers, run by the task backend (settings.TASKS)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from commonwork.federation.actions import deliver_due, forget_old_signatures
+
+
+@task()
+def deliver_to_peers() -> dict[str, int]:
+    counts = deliver_due()
+    forget_old_signatures()
+    return counts
