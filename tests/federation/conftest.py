@@ -143,3 +143,15 @@ def post_inbox(body: bytes, headers: dict[str, str]) -> Any:
     return Client().post(
         "/federation/inbox", data=body, content_type="application/activity+json", **meta
     )
+
+
+@pytest.fixture
+def linked(alice: Any, peer: FakePeer, network: Network) -> Any:
+    """Our co-op linked with the simulated peer: we asked, they accepted."""
+    from commonwork.federation.models import Peer
+
+    actions.link_with(actor=alice, handle="coop@b.example")
+    actions.deliver_due()
+    body, headers = peer.signed(peer.activity("Accept", peer.received[0]))
+    assert post_inbox(body, headers).status_code == 202
+    return Peer.objects.get()

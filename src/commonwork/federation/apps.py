@@ -6,5 +6,9 @@ class FederationConfig(AppConfig):
     verbose_name = "Federation"
 
     def ready(self) -> None:
-        # The handlers of overflow work and shared statistics register themselves.
-        from commonwork.federation import actions  # noqa: F401
+        from commonwork.federation.actions import overflow
+        from commonwork.work.hooks import task_moved
+
+        # Importing `overflow` registers its activity handlers; a shared task's moves are
+        # reported to the other co-op.
+        task_moved.connect(overflow.on_task_moved)

@@ -181,7 +181,7 @@ def agreement(*, origin: str, ident: str, proposal: Json) -> Json:
             "id": f"{aid}#primary",
             "type": "Commitment",
             "satisfies": proposal["publishes"]["id"],
-            "resourceQuantity": proposal["publishes"]["resourceQuantity"],
+            "resourceQuantity": proposal["publishes"].get("resourceQuantity", quantity("1", "one")),
         },
         "stipulatesReciprocal": {
             "id": f"{aid}#reciprocal",

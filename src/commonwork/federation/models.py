@@ -147,3 +147,57 @@ class Refusal(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class OverflowState(models.TextChoices):
+    OFFERED = "offered", _("offered to linked co-ops")
+    AGREED = "agreed", _("taken by a linked co-op")
+    DONE = "done", _("done")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Overflow(models.Model):
+    """A task of ours offered to linked co-ops (a Proposal), and the one that took it."""
+
+    task = models.OneToOneField("work.Task", on_delete=models.PROTECT, related_name="+")
+    proposal_id = models.URLField(unique=True)
+    price_minor = models.PositiveIntegerField()  # what we pay the co-op that does it
+    currency = models.CharField(max_length=3)
+    state = models.CharField(max_length=10, choices=OverflowState.choices)
+    peer = models.ForeignKey(
+        Peer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreement_id = models.URLField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.proposal_id
+
+
+class MirrorState(models.TextChoices):
+    PROPOSED = "proposed", _("asked of us")
+    OFFERED = "offered", _("we offered to do it")
+    ACCEPTED = "accepted", _("ours to do")
+    DONE = "done", _("done")
+    DECLINED = "declined", _("gone to another co-op")
+
+
+class Mirror(models.Model):
+    """A linked co-op's request for a service, and the task here that does it."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="mirrors")
+    proposal_id = models.URLField(unique=True)
+    proposal = models.JSONField()
+    agreement_id = models.URLField(blank=True, default="")
+    offer_id = models.URLField(blank=True, default="")
+    state = models.CharField(max_length=10, choices=MirrorState.choices)
+    task = models.OneToOneField(
+        "work.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.proposal_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 from commonwork.commons.tasks import publish_weekly_releases
 from commonwork.core.scheduler import PeriodicJob
 from commonwork.dispatch.tasks import dispatch_regions, read_weather_alerts
-from commonwork.federation.tasks import deliver_to_peers
+from commonwork.federation.tasks import deliver_to_peers, offer_uncovered_tasks
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.tasks import advance_proposals
 from commonwork.ledger.tasks import close_due_pay_periods
@@ -45,4 +45,6 @@ def periodic_jobs() -> list[PeriodicJob]:
         # What waits for linked co-ops goes out within seconds; each activity's own time
         # for its next try (exponential backoff) decides whether it is tried.
         PeriodicJob("deliver_to_peers", lambda: 5.0, deliver_to_peers.enqueue),
+        # Tasks left open past the governed time go to linked co-ops within the minute.
+        PeriodicJob("offer_uncovered_tasks", lambda: 60.0, offer_uncovered_tasks.enqueue),
     ]

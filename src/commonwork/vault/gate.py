@@ -201,6 +201,23 @@ def job_reads(
     append_batch({s: reads for s, reads in batch.items() if reads})
 
 
+def peer_reads(*, peer: str, subject_id: int, categories: Iterable[str], purpose: str) -> None:
+    """A linked co-op receives this member's data for work it does for them (federation:
+    what the task needs, no more). The stewards linked with it under the bylaws; each
+    sending is logged to the member as a read by that co-op."""
+    wanted = list(categories)
+    for key in wanted:
+        _known(key)
+    append_batch(
+        {
+            subject_id: [
+                access_log.Read(None, peer, "peer", key, purpose, "bylaws:federation")
+                for key in wanted
+            ]
+        }
+    )
+
+
 def consented_reads(*, purpose: str) -> list[int]:
     """The members whose consent to this purpose of the co-op's lives now; the purpose's
     job reads their categories under it, logged per member and category (at most once an

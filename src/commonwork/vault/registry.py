@@ -21,7 +21,7 @@ from commonwork.core.marks import N_
 # Who is reading: the member themself, another member, a steward acting as one, a client
 # (about a worker on their task), a background job, an API token of another member, or
 # nobody logged in.
-ActorKind = Literal["self", "member", "steward", "client", "job", "token", "anonymous"]
+ActorKind = Literal["self", "member", "steward", "client", "job", "token", "anonymous", "peer"]
 ACTOR_KINDS: tuple[ActorKind, ...] = (
     "self",
     "member",
@@ -30,6 +30,7 @@ ACTOR_KINDS: tuple[ActorKind, ...] = (
     "job",
     "token",
     "anonymous",
+    "peer",
 )
 
 
@@ -42,6 +43,7 @@ READER_LABELS: dict[str, str] = {
     "job": N_("a background job"),
     "token": N_("an API token"),
     "anonymous": N_("someone not logged in"),
+    "peer": N_("a linked co-op"),
 }
 
 

@@ -20,3 +20,17 @@ class TaskCompleted:
 
 
 task_completed: Hook[TaskCompleted] = Hook("work.task_completed")
+
+
+@dataclass(frozen=True)
+class TaskMoved:
+    """A task changed status (any transition, after it is saved, in its transaction):
+    federation tells the co-op a shared task came from, or the one doing it."""
+
+    task: Task
+    transition: str
+    previous: str
+    actor: User | None
+
+
+task_moved: Hook[TaskMoved] = Hook("work.task_moved")

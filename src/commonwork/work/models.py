@@ -86,6 +86,9 @@ class Task(models.Model):
     deadline = models.DateTimeField(_("deadline"))
     tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="+")
     price_minor = models.PositiveIntegerField(_("price"))
+    # Set when a linked co-op does the task for us: what we agreed to pay it, its share of
+    # the price in the books whatever the rates are when the task completes.
+    partner_price_minor = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=12,

@@ -27,10 +27,16 @@ def post_task_completion(*, task: Any, actor: User | None) -> JournalEntry | Non
         return None
     fee_rate, solidarity_rate = rates()
     split = rules.split_price(task.price_minor, fee_rate=fee_rate, solidarity_rate=solidarity_rate)
+    worker_minor, fee_minor = split.worker_minor, split.fee_minor
+    if task.partner_price_minor is not None:
+        # A linked co-op did it: it is owed the price agreed with it; what the rates in force
+        # now would have paid a worker of ours more or less is the fee's.
+        worker_minor = task.partner_price_minor
+        fee_minor = split.price_minor - split.solidarity_minor - worker_minor
     lines = _nonzero(
         Line(AccountPurpose.RECEIVABLE, split.price_minor, task.project.client_id),
-        Line(AccountPurpose.PAYABLE, -split.worker_minor, task.worker_id),
-        Line(AccountPurpose.FEES, -split.fee_minor),
+        Line(AccountPurpose.PAYABLE, -worker_minor, task.worker_id),
+        Line(AccountPurpose.FEES, -fee_minor),
         Line(AccountPurpose.SOLIDARITY, -split.solidarity_minor),
     )
     draft = EntryDraft(

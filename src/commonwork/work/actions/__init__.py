@@ -27,6 +27,11 @@ from commonwork.work.actions.offers import (
     expire_offers,
     offer_task,
 )
+from commonwork.work.actions.partners import (
+    hand_to_partner,
+    post_partner_task,
+    report_step,
+)
 from commonwork.work.actions.projects import (
     create_project,
     publish_tariff,
@@ -74,7 +79,9 @@ __all__ = [
     "expire_offers",
     "forget_push_subscription",
     "hand_back_task",
+    "hand_to_partner",
     "offer_task",
+    "post_partner_task",
     "post_task",
     "publish_tariff",
     "publish_task",
@@ -82,6 +89,7 @@ __all__ = [
     "record_step",
     "release_task",
     "report_location",
+    "report_step",
     "resolve_dispute",
     "set_availability",
     "set_work_preferences",

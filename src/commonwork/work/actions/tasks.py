@@ -23,7 +23,7 @@ from commonwork.vault.actions.keys import seal_bytes
 from commonwork.work import places
 from commonwork.work.actions._shared import MAX_ESTIMATED_MINUTES, TaskAction
 from commonwork.work.errors import WorkError
-from commonwork.work.hooks import TaskCompleted, task_completed
+from commonwork.work.hooks import TaskCompleted, TaskMoved, task_completed, task_moved
 from commonwork.work.lifecycle import (
     IllegalTransitionError,
     Step,
@@ -280,6 +280,9 @@ def _move(
     if target == TaskStatus.COMPLETED:
         # The books and the task move together (ledger connects to this hook).
         task_completed.fire(TaskCompleted(task=task, actor=actor))
+    task_moved.fire(
+        TaskMoved(task=task, transition=transition.value, previous=previous, actor=actor)
+    )
     return task
 
 
