@@ -135,7 +135,7 @@ def network(peer: FakePeer) -> Iterator[Network]:
 
 def post_inbox(body: bytes, headers: dict[str, str]) -> Any:
     """POST to our inbox as the peer's server would (the headers as HTTP sends them)."""
-    meta = {
+    meta: dict[str, Any] = {
         "HTTP_" + k.upper().replace("-", "_"): v
         for k, v in headers.items()
         if k.lower() != "content-type"

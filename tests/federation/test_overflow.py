@@ -107,7 +107,7 @@ def test_a_task_we_cannot_cover_is_done_by_the_linked_coop_and_both_owe_the_same
 def test_a_linked_coops_task_is_done_here_by_our_rules_and_paid_to_us(
     alice: Any, bob: Any, tariff: Any, peer: FakePeer, linked: Any
 ) -> None:
-    proposal = {
+    proposal: dict[str, Any] = {
         "id": f"{peer.origin}/federation/proposals/p1",
         "type": "Proposal",
         "attributedTo": peer.actor,
@@ -141,9 +141,8 @@ def test_a_linked_coops_task_is_done_here_by_our_rules_and_paid_to_us(
         "estimatedMinutes": 45,
         "deadline": proposal["publishes"]["hasEnd"],
     }
-    accept = peer.activity(
-        "Accept", {"id": offer["id"], "type": "Offer"}, **{"commonwork:task": details}
-    )
+    accept = peer.activity("Accept", {"id": offer["id"], "type": "Offer"})
+    accept["commonwork:task"] = details
     accept["result"] = offer["object"]["id"]
     _send(peer, accept)
     mirror.refresh_from_db()
