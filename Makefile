@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 # `make run PORT=8080` serves on another port.
 PORT ?= 8000
 
-.PHONY: run test lint bench messages screenshots clean system-deps
+.PHONY: run run-federation test lint bench messages screenshots clean system-deps
 
 # --- the virtualenv -----------------------------------------------------------------
 
@@ -36,6 +36,10 @@ run: $(VENV)/.installed-run
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --language $(DEMO_LANGUAGE)
 	PY=$(PY) PORT=$(PORT) scripts/serve-demo.sh
+
+# Two demo co-ops side by side (:8000 and :8001), linked (docs/federation.md).
+run-federation: $(VENV)/.installed-run
+	PY=$(PY) scripts/run-federation.sh
 
 test: $(VENV)/.installed-dev system-deps
 	PYTHON=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-all.sh

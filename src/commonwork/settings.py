@@ -63,6 +63,8 @@ COMMONWORK_VAPID_CONTACT = env("COMMONWORK_VAPID_CONTACT") or "mailto:stewards@e
 # plain http is allowed for peers (only ever on loopback, for the demo and the tests).
 COMMONWORK_PUBLIC_URL = (env("COMMONWORK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
 COMMONWORK_FEDERATION_HTTP = envbool("COMMONWORK_FEDERATION_HTTP", DEBUG)
+# The demo co-op's name, when two demo co-ops run side by side (`make run-federation`).
+COMMONWORK_DEMO_NAME = env("COMMONWORK_DEMO_NAME") or ""
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

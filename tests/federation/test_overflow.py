@@ -190,3 +190,33 @@ def test_a_second_offer_for_a_task_already_taken_is_refused(
         _send(peer, peer.activity("Offer", agreement))
     actions.deliver_due()
     assert [a["type"] for a in peer.received[-2:]] == ["Accept", "Reject"]
+
+
+def test_the_stewards_page_offers_open_tasks_and_takes_on_requests(
+    alice: Any, dan: Any, tariff: Any, peer: FakePeer, linked: Any
+) -> None:
+    from django.test import Client
+
+    task = _remote_task(dan)
+    steward = Client()
+    steward.force_login(alice)
+    page = steward.get("/federation/").content.decode()
+    assert f'data-testid="offer-task-{task.pk}"' in page
+    steward.post(f"/federation/tasks/{task.pk}/offer/")
+    assert Overflow.objects.get().task_id == task.pk
+    page = steward.get("/federation/").content.decode()
+    assert 'data-testid="overflows"' in page
+    assert f'data-testid="offer-task-{task.pk}"' not in page
+    chinese = steward.get("/zh-hans/federation/").content.decode()
+    assert "已链接的合作社" in chinese
+
+
+def test_a_task_our_own_worker_takes_after_all_is_withdrawn_from_the_linked_coops(
+    alice: Any, bob: Any, dan: Any, tariff: Any, peer: FakePeer, linked: Any
+) -> None:
+    task = _remote_task(dan)
+    overflow.offer_to_peers(actor=alice, task_id=task.pk)
+    work.take_task(actor=bob, task_id=task.pk)
+    actions.deliver_due()
+    assert peer.received[-1]["type"] == "Delete"
+    assert Overflow.objects.get().state == OverflowState.WITHDRAWN

@@ -11,8 +11,17 @@ from django.db.models import Count, Q
 from commonwork.commons.statistics import STATISTICS
 from commonwork.core import clock
 from commonwork.federation.actions import is_unreachable
-from commonwork.federation.models import DeliveryState, Peer, Refusal
+from commonwork.federation.models import (
+    DeliveryState,
+    Mirror,
+    MirrorState,
+    Overflow,
+    Peer,
+    PeerState,
+    Refusal,
+)
 from commonwork.members.models import Cooperative, Membership, MembershipStatus
+from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Task
 
 
@@ -57,3 +66,28 @@ def peers_with_queues(now: dt.datetime) -> list[PeerRow]:
 
 def recent_refusals(limit: int = 20) -> list[Refusal]:
     return list(Refusal.objects.all()[:limit])
+
+
+def shared_work() -> dict[str, Any]:
+    """The stewards' view of work shared with linked co-ops: our open tasks that could be
+    offered, what we offered and who took it, and what linked co-ops ask of us."""
+    offered = set(Overflow.objects.values_list("task_id", flat=True))
+    linked = Peer.objects.filter(state=PeerState.LINKED).exists()
+    return {
+        "can_offer": linked,
+        "open_tasks": [
+            t
+            for t in Task.objects.filter(
+                status=TaskStatus.OPEN, partner_price_minor__isnull=True
+            ).order_by("deadline")[:50]
+            if t.pk not in offered
+        ],
+        "overflows": list(
+            Overflow.objects.select_related("task", "peer").order_by("-created_at")[:50]
+        ),
+        "requests": list(
+            Mirror.objects.select_related("peer", "task")
+            .exclude(state=MirrorState.DECLINED)
+            .order_by("-created_at")[:50]
+        ),
+    }

@@ -21,6 +21,7 @@ from commonwork.core import clock
 from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_refusal
 from commonwork.federation import actions, documents, selectors
+from commonwork.federation.actions import overflow
 from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import active_membership, is_steward
 
@@ -127,8 +128,31 @@ def peers(request: AuthenticatedRequest) -> HttpResponse:
             "refusals": selectors.recent_refusals() if steward else [],
             "handle": f"coop@{urlsplit(actions.origin()).netloc}",
             "since": clock.now() - dt.timedelta(days=7),
+            **(selectors.shared_work() if steward else {}),
         },
     )
+
+
+@login_required
+@require_POST
+def offer_task(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
+    try:
+        overflow.offer_to_peers(actor=request.user, task_id=task_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Offered to the linked co-ops. The first to take it on does it."))
+    return redirect("federation_peers")
+
+
+@login_required
+@require_POST
+def take_on(request: AuthenticatedRequest, mirror_id: int) -> HttpResponse:
+    try:
+        overflow.take_on(actor=request.user, mirror_id=mirror_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("We offered to do it. If they accept, it comes to our board."))
+    return redirect("federation_peers")
 
 
 @login_required

@@ -569,7 +569,7 @@ def _cooperative(alice: User, result: DemoResult) -> None:
     cooperative = get_cooperative()
     if cooperative is None:
         member_actions.found_cooperative(
-            name=_(COOPERATIVE_NAME),
+            name=settings.COMMONWORK_DEMO_NAME or _(COOPERATIVE_NAME),
             currency="EUR",
             languages=["en", "zh-hans"],
             bylaws=_(
@@ -594,7 +594,7 @@ def _cooperative(alice: User, result: DemoResult) -> None:
 
 def _demo_names() -> set[str]:
     """The demo co-op's name in every language it may have been loaded in."""
-    names = {COOPERATIVE_NAME}
+    names = {COOPERATIVE_NAME, settings.COMMONWORK_DEMO_NAME}
     for language in ("en", "zh-hans"):
         with translation.override(language):
             names.add(_(COOPERATIVE_NAME))

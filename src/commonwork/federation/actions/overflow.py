@@ -287,7 +287,10 @@ def _on_offer(received: Received) -> str:
     if overflow is None or peer is None or peer.account is None:
         return "ignored: no request of ours"
     reply = {"id": received.activity["id"], "type": "Offer"}
-    if overflow.state != OverflowState.OFFERED or overflow.task.status != TaskStatus.OPEN:
+    if overflow.state != OverflowState.OFFERED or overflow.task.status not in (
+        TaskStatus.OPEN,
+        TaskStatus.OFFERED,
+    ):
         send(
             peer,
             documents.activity(
@@ -363,6 +366,24 @@ def _report(peer: Peer, agreement_id: str, status: str) -> None:
 
 def on_task_moved(event: TaskMoved) -> None:
     """A shared task moved here: the other co-op is told what it needs to know."""
+    if event.transition in ("take", "accept_offer"):
+        offered = Overflow.objects.filter(task_id=event.task.pk, state=OverflowState.OFFERED)
+        if offered.exists() and event.task.partner_price_minor is None:
+            # A worker of ours took it after all: the request to linked co-ops is withdrawn.
+            withdrawn = offered.get()
+            offered.update(state=OverflowState.WITHDRAWN)
+            for peer in _linked():
+                send(
+                    peer,
+                    documents.activity(
+                        "Delete",
+                        origin=origin(),
+                        ident=new_id(),
+                        obj=withdrawn.proposal_id,
+                        to=peer.actor_url,
+                    ),
+                )
+            return
     overflow = Overflow.objects.filter(task_id=event.task.pk, state=OverflowState.AGREED).first()
     if overflow is not None and overflow.peer is not None:
         status = ASKER_REPORTS.get(event.transition)

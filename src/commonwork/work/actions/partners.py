@@ -34,11 +34,13 @@ def hand_to_partner(*, task_id: int, partner: User, price_minor: int) -> Task:
     """Our open task goes to a partner co-op at the agreed price: its account is the
     task's worker, paid that price when the task completes."""
     task = _lock_task(task_id)
-    if task.status != TaskStatus.OPEN:
+    if task.status not in (TaskStatus.OPEN, TaskStatus.OFFERED):
         raise WorkError("not_open", "Only an open task can go to a partner co-op.")
     if not 0 <= price_minor <= task.price_minor:
         raise WorkError("invalid", "A partner is paid at most the task's price.", field="price")
     _withdraw_pending_offers(task=task)
+    if task.status == TaskStatus.OFFERED:  # a worker of ours was asked meanwhile: no longer
+        _move(actor=None, task=task, transition=Transition.EXPIRE_OFFER, data={"partner": True})
     task.partner_price_minor = price_minor
     task.save(update_fields=["partner_price_minor"])
     return _move(
