@@ -4,6 +4,9 @@
 # Riders on http://127.0.0.1:8001 — linked with each other. Ctrl-C stops both.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
+A_PORT=${A_PORT:-8000}
+B_PORT=${B_PORT:-8001}
+VAR=${VAR:-var}  # each co-op's files: $VAR (the first) and $VAR/peer (the second)
 export DEBUG=1 COMMONWORK_FEDERATION_HTTP=1
 
 pids=()
@@ -29,11 +32,11 @@ start() {  # start NAME PORT VAR_DIR [DEMO_NAME]
   echo "$name: http://127.0.0.1:$port (logs in $var/)"
 }
 
-start "Riverside Commons" 8000 var
-start "Hillside Riders" 8001 var/peer "Hillside Riders"
-COMMONWORK_PUBLIC_URL=http://127.0.0.1:8000 COMMONWORK_VAR_DIR=var \
-  "$PY" manage.py federation_link coop@127.0.0.1:8001 --as alice
-COMMONWORK_PUBLIC_URL=http://127.0.0.1:8001 COMMONWORK_VAR_DIR=var/peer \
+start "Riverside Commons" "$A_PORT" "$VAR"
+start "Hillside Riders" "$B_PORT" "$VAR/peer" "Hillside Riders"
+COMMONWORK_PUBLIC_URL="http://127.0.0.1:$A_PORT" COMMONWORK_VAR_DIR="$VAR" \
+  "$PY" manage.py federation_link "coop@127.0.0.1:$B_PORT" --as alice
+COMMONWORK_PUBLIC_URL="http://127.0.0.1:$B_PORT" COMMONWORK_VAR_DIR="$VAR/peer" \
   "$PY" manage.py federation_link --accept-pending --as alice --wait 30
 echo
 echo "Linked. Log in on either as alice (a steward) with the demo password, open"
