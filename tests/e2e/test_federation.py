@@ -72,7 +72,7 @@ def two_coops(tmp_path: Path) -> Any:
         "VAR": str(tmp_path / "var"),
     }
     env.pop("DATABASE_URL", None)  # each co-op its own SQLite database
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 - our own script
         [str(ROOT / "scripts" / "run-federation.sh")],
         cwd=ROOT,
         env=env,
