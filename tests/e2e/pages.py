@@ -61,6 +61,8 @@ PAGE_NAMES = frozenset(
         "platform_import_start",
         "platform_import_help",
         "platform_import",
+        "federation_peers",
+        "federation_observatory",
         "lab",
         "lab_run",
         "lab_report",
@@ -143,6 +145,17 @@ NOT_PAGES = frozenset(
         "simulate_proposal",
         "sweep_proposal",
         "set_language",
+        "federation_link",
+        "federation_decide",
+        "federation_end",
+        "federation_offer",
+        "federation_take_on",
+        "webfinger",
+        "nodeinfo_links",
+        "nodeinfo",
+        "federation_actor",
+        "federation_inbox",
+        "federation_outbox",
     }
 )
 
@@ -160,6 +173,7 @@ PUBLIC = [
     "cost_tables",
     "platform_import_start",
     "platform_import_help",
+    "federation_observatory",
 ]
 EVERY_MEMBER = [
     "account",
@@ -210,6 +224,7 @@ def demo_pages() -> dict[str | None, list[str]]:
         "alice": [
             *member,
             reverse("steward_console"),
+            reverse("federation_peers"),
             reverse("cost_tables"),
             reverse("books"),
             *kinds,

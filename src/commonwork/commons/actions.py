@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commonwork.commons import budget, statistics, units
+from commonwork.commons.hooks import ReleasePublished, release_published
 from commonwork.commons.models import BudgetCharge, BudgetHead, Release
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
@@ -207,6 +208,7 @@ def _publish(
         obj=release,
         data={"statistic": statistic, "epsilon": outcome.epsilon, "weeks": weeks},
     )
+    release_published.fire(ReleasePublished(release=release))
     return release
 
 

@@ -6,9 +6,11 @@ class FederationConfig(AppConfig):
     verbose_name = "Federation"
 
     def ready(self) -> None:
-        from commonwork.federation.actions import overflow
+        from commonwork.commons.hooks import release_published
+        from commonwork.federation.actions import overflow, statistics
         from commonwork.work.hooks import task_moved
 
-        # Importing `overflow` registers its activity handlers; a shared task's moves are
-        # reported to the other co-op.
+        # Importing these registers their activity handlers; a shared task's moves are
+        # reported to the other co-op, and each release announced to the linked ones.
         task_moved.connect(overflow.on_task_moved)
+        release_published.connect(statistics.on_release_published)

@@ -201,3 +201,23 @@ class Mirror(models.Model):
 
     def __str__(self) -> str:
         return self.proposal_id
+
+
+class PeerRelease(models.Model):
+    """A linked co-op's published statistic, as it announced it: its noisy figures with
+    their intervals and the privacy it spent, never anything about its members."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="releases")
+    url = models.URLField(unique=True)
+    statistic = models.CharField(max_length=40)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    epsilon = models.FloatField()
+    figures = models.JSONField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["statistic", "-period_end", "peer"]
+
+    def __str__(self) -> str:
+        return self.url

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from commonwork.commons.models import Release
 from commonwork.commons.statistics import STATISTICS
 from commonwork.core import clock
 from commonwork.federation.actions import is_unreachable
@@ -17,6 +18,7 @@ from commonwork.federation.models import (
     MirrorState,
     Overflow,
     Peer,
+    PeerRelease,
     PeerState,
     Refusal,
 )
@@ -91,3 +93,75 @@ def shared_work() -> dict[str, Any]:
             .order_by("-created_at")[:50]
         ),
     }
+
+
+@dataclass(frozen=True)
+class SourceRelease:
+    source: str  # the co-op that published it
+    ours: bool
+    period_start: dt.date
+    period_end: dt.date
+    epsilon: float
+    figures: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class FederatedStatistic:
+    statistic: str
+    title: str  # marked for translation where the commons defines it
+    releases: list[SourceRelease]
+    totals: list[dict[str, Any]]  # counts summed over the co-ops, with summed intervals
+
+
+def federated_observatory() -> list[FederatedStatistic]:
+    """Each statistic's newest release from this co-op and from each linked co-op, as each
+    published it; counts also summed (sums of noisy figures: no co-op's raw data)."""
+    coop = Cooperative.objects.get(pk=1).name
+    newest: dict[str, list[SourceRelease]] = {}
+    seen: set[str] = set()
+    for r in Release.objects.order_by("-period_end", "-number"):
+        if r.statistic not in seen:
+            seen.add(r.statistic)
+            newest.setdefault(r.statistic, []).append(
+                SourceRelease(coop, True, r.period_start, r.period_end, r.epsilon, list(r.figures))
+            )
+    taken: set[tuple[int, str]] = set()
+    for p in PeerRelease.objects.select_related("peer").order_by("-period_end", "-received_at"):
+        if (p.peer_id, p.statistic) not in taken and p.peer.state == PeerState.LINKED:
+            taken.add((p.peer_id, p.statistic))
+            newest.setdefault(p.statistic, []).append(
+                SourceRelease(
+                    str(p.peer), False, p.period_start, p.period_end, p.epsilon, list(p.figures)
+                )
+            )
+    out = []
+    for statistic in sorted(newest):
+        releases = newest[statistic]
+        sums: dict[tuple[str, str], dict[str, Any]] = {}
+        if len(releases) > 1:
+            for release in releases:
+                for f in release.figures:
+                    if f.get("unit") != "count":
+                        continue
+                    row = sums.setdefault(
+                        (f["measure"], f["group"]),
+                        {
+                            "measure": f["measure"],
+                            "group": f["group"],
+                            "value": 0.0,
+                            "low": 0.0,
+                            "high": 0.0,
+                        },
+                    )
+                    for key in ("value", "low", "high"):
+                        row[key] += float(f[key])
+        spec = STATISTICS.get(statistic)
+        labels = dict(spec.measures) if spec else {}
+        for release in releases:
+            for f in release.figures:
+                f["label"] = labels.get(f["measure"], f["measure"])
+        for row in sums.values():
+            row["label"] = labels.get(row["measure"], row["measure"])
+        title = spec.title if spec else statistic
+        out.append(FederatedStatistic(statistic, title, releases, list(sums.values())))
+    return out

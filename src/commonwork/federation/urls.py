@@ -15,6 +15,7 @@ protocol_urlpatterns = [
 # The stewards' pages, in the page's language.
 urlpatterns = [
     path("federation/", views.peers, name="federation_peers"),
+    path("federation/observatory/", views.observatory, name="federation_observatory"),
     path("federation/link/", views.link, name="federation_link"),
     path("federation/peers/<int:peer_id>/decide/", views.decide, name="federation_decide"),
     path("federation/peers/<int:peer_id>/end/", views.end, name="federation_end"),

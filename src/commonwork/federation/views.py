@@ -113,6 +113,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"outcome": outcome}, status=202)
 
 
+def observatory(request: HttpRequest) -> HttpResponse:
+    """The federated observatory: what each linked co-op published beside ours."""
+    return render(
+        request,
+        "federation/observatory.html",
+        {"statistics": selectors.federated_observatory()},
+    )
+
+
 # --- the stewards' page -------------------------------------------------------------------
 
 

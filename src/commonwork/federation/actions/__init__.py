@@ -124,7 +124,10 @@ def _check_url(url: str) -> None:
     allowed = ("https", "http") if settings.COMMONWORK_FEDERATION_HTTP else ("https",)
     if parts.scheme not in allowed or not parts.hostname:
         raise FederationError(
-            "bad_peer_url", f"Not an address a peer can have: {url[:100]}", field="handle"
+            "bad_peer_url",
+            "Not an address a co-op can have: {url}",
+            field="handle",
+            params={"url": url[:100]},
         )
 
 
@@ -144,15 +147,23 @@ def signed_get(url: str) -> dict[str, Any]:
     try:
         status, body = transport.current().get(url, {**headers, "Accept": ACTIVITY_JSON})
     except transport.Unreachable as error:
-        raise FederationError("peer_unreachable", f"No answer from {url}: {error}") from error
+        raise FederationError(
+            "peer_unreachable", "No answer from {place}.", params={"place": url}
+        ) from error
     if status != 200:
-        raise FederationError("peer_refused", f"{url} answered {status}.")
+        raise FederationError(
+            "peer_refused", "{place} answered {status}.", params={"place": url, "status": status}
+        )
     try:
         document = json.loads(body)
     except ValueError as error:
-        raise FederationError("peer_not_json", f"{url} did not answer with JSON.") from error
+        raise FederationError(
+            "peer_not_json", "{place} did not answer with JSON.", params={"place": url}
+        ) from error
     if not isinstance(document, dict):
-        raise FederationError("peer_not_json", f"{url} did not answer with an object.")
+        raise FederationError(
+            "peer_not_json", "{place} did not answer with JSON.", params={"place": url}
+        )
     return document
 
 
@@ -173,14 +184,22 @@ def resolve(handle: str) -> str:
     try:
         status, body = transport.current().get(url, {"Accept": "application/jrd+json"})
     except transport.Unreachable as error:
-        raise FederationError("peer_unreachable", f"No answer from {host}: {error}") from error
+        raise FederationError(
+            "peer_unreachable", "No answer from {place}.", params={"place": host}
+        ) from error
     if status != 200:
-        raise FederationError("peer_unknown", f"{host} does not know {handle} ({status}).")
+        raise FederationError(
+            "peer_unknown",
+            "{place} does not know {handle}.",
+            params={"place": host, "handle": handle},
+        )
     links = json.loads(body).get("links", [])
     for link in links:
         if link.get("rel") == "self" and "activity+json" in str(link.get("type", "")):
             return str(link["href"])
-    raise FederationError("peer_unknown", f"{host} names no ActivityPub actor for {handle}.")
+    raise FederationError(
+        "peer_unknown", "{place} does not know {handle}.", params={"place": host, "handle": handle}
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -191,10 +210,14 @@ def _is_loopback(host: str) -> bool:
 def fetch_actor(url: str) -> dict[str, Any]:
     document = signed_get(url)
     if document.get("id") != url or not document.get("inbox"):
-        raise FederationError("peer_not_actor", f"{url} is not an actor document.")
+        raise FederationError(
+            "peer_not_actor", "{place} is not a co-op's actor.", params={"place": url}
+        )
     key = document.get("publicKey") or {}
     if not isinstance(key, dict) or not key.get("publicKeyPem") or key.get("owner") != url:
-        raise FederationError("peer_no_key", f"{url} publishes no key of its own.")
+        raise FederationError(
+            "peer_no_key", "{place} publishes no key of its own.", params={"place": url}
+        )
     PeerKey.objects.update_or_create(
         key_id=str(key["id"]),
         defaults={
@@ -389,6 +412,7 @@ def _on_follow(received: Received) -> str:
         peer.state = PeerState.LINKED
         peer.save()
         _answer(peer, "Accept")
+        _linked_now(peer)
         return "linked"
     peer.state = PeerState.PENDING
     peer.save()
@@ -408,6 +432,13 @@ def _answer(peer: Peer, kind: str) -> None:
     )
 
 
+def _linked_now(peer: Peer) -> None:
+    """A link is made: the co-op gets our newest published statistics."""
+    from commonwork.federation.actions.statistics import announce_latest
+
+    announce_latest(peer)
+
+
 def decide_link(*, actor: User, peer_id: int, accept: bool) -> Peer:
     """The stewards decide on a co-op's request to link (the bylaws' rule: by the
     stewards), and the co-op is told."""
@@ -420,6 +451,8 @@ def decide_link(*, actor: User, peer_id: int, accept: bool) -> Peer:
         peer.decided_at = clock.now()
         peer.save(update_fields=["state", "decided_at"])
         _answer(peer, "Accept" if accept else "Reject")
+        if accept:
+            _linked_now(peer)
         audit.record(
             actor=actor,
             action="federation.accept_link" if accept else "federation.refuse_link",
@@ -463,6 +496,7 @@ def _on_accept(received: Received) -> str:
         peer.state = PeerState.LINKED
         peer.decided_at = clock.now()
         peer.save(update_fields=["state", "decided_at"])
+        _linked_now(peer)
     return "linked"
 
 

@@ -22,6 +22,7 @@ ERROR_CLASSES_WITH_MESSAGE_SECOND = (
     "ObservatoryError",
     "CommonsError",
     "PlatformImportError",
+    "FederationError",
     "ParameterError",  # governance.registry: the parameter's name first, then the sentence
 )
 
