@@ -208,7 +208,8 @@ def test_the_stewards_page_offers_open_tasks_and_takes_on_requests(
     assert 'data-testid="overflows"' in page
     assert f'data-testid="offer-task-{task.pk}"' not in page
     chinese = steward.get("/zh-hans/federation/").content.decode()
-    assert "已链接的合作社" in chinese
+    assert "链接的合作社" in chinese
+    assert "提供给链接的合作社" in chinese
 
 
 def test_a_task_our_own_worker_takes_after_all_is_withdrawn_from_the_linked_coops(

@@ -486,40 +486,35 @@ def _follow_id(activity: dict[str, Any]) -> str:
     return str(obj.get("id", "")) if isinstance(obj, dict) else str(obj or "")
 
 
+def _decided(received: Received, state: PeerState) -> Peer | None:
+    """The link's state set by the other co-op's answer to, or undoing of, the Follow;
+    None if the activity is about no request of ours."""
+    peer = received.peer
+    if peer is None or _follow_id(received.activity) != peer.follow_id:
+        return None
+    if state != PeerState.LINKED or peer.state == PeerState.ASKED:
+        peer.state = state
+        peer.decided_at = clock.now()
+        peer.save(update_fields=["state", "decided_at"])
+        if state == PeerState.LINKED:
+            _linked_now(peer)
+    return peer
+
+
 @register("Accept", "Follow")
 @register("Accept")
 def _on_accept(received: Received) -> str:
-    peer = received.peer
-    if peer is None or _follow_id(received.activity) != peer.follow_id:
-        return "ignored: no request of ours"
-    if peer.state == PeerState.ASKED:
-        peer.state = PeerState.LINKED
-        peer.decided_at = clock.now()
-        peer.save(update_fields=["state", "decided_at"])
-        _linked_now(peer)
-    return "linked"
+    return "linked" if _decided(received, PeerState.LINKED) else "ignored: no request of ours"
 
 
 @register("Reject")
 def _on_reject(received: Received) -> str:
-    peer = received.peer
-    if peer is None or _follow_id(received.activity) != peer.follow_id:
-        return "ignored: no request of ours"
-    peer.state = PeerState.REFUSED
-    peer.decided_at = clock.now()
-    peer.save(update_fields=["state", "decided_at"])
-    return "refused"
+    return "refused" if _decided(received, PeerState.REFUSED) else "ignored: no request of ours"
 
 
 @register("Undo")
 def _on_undo(received: Received) -> str:
-    peer = received.peer
-    if peer is None or _follow_id(received.activity) != peer.follow_id:
-        return "ignored"
-    peer.state = PeerState.ENDED
-    peer.decided_at = clock.now()
-    peer.save(update_fields=["state", "decided_at"])
-    return "link ended"
+    return "link ended" if _decided(received, PeerState.ENDED) else "ignored"
 
 
 # --- sending ------------------------------------------------------------------------------
