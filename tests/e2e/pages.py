@@ -150,6 +150,7 @@ NOT_PAGES = frozenset(
         "federation_end",
         "federation_offer",
         "federation_take_on",
+        "federation_bank",
         "webfinger",
         "nodeinfo_links",
         "nodeinfo",

@@ -221,3 +221,33 @@ def test_a_task_our_own_worker_takes_after_all_is_withdrawn_from_the_linked_coop
     actions.deliver_due()
     assert peer.received[-1]["type"] == "Delete"
     assert Overflow.objects.get().state == OverflowState.WITHDRAWN
+
+
+def test_a_stewards_records_where_a_linked_coop_is_paid_and_only_for_a_coop(
+    alice: Any, bob: Any, peer: FakePeer, linked: Any
+) -> None:
+    from django.test import Client
+
+    from commonwork.ledger.actions import payouts
+    from commonwork.ledger.errors import LedgerError
+    from commonwork.ledger.models import PayoutAccount
+
+    steward = Client()
+    steward.force_login(alice)
+    steward.post(
+        f"/federation/peers/{linked.pk}/bank/",
+        {"holder": "Hillside Riders eG", "iban": "DE89 3704 0044 0532 0130 00"},
+    )
+    assert PayoutAccount.objects.get(member=linked.account).iban == "DE89370400440532013000"
+    member = Client()
+    member.force_login(bob)
+    assert (
+        member.post(
+            f"/federation/peers/{linked.pk}/bank/", {"holder": "x", "iban": "x"}
+        ).status_code
+        == 403
+    )
+    with pytest.raises(LedgerError):
+        payouts.set_partner_payout_account(
+            actor=alice, account=bob, holder="Bob", iban="DE89370400440532013000"
+        )

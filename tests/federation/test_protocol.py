@@ -11,7 +11,14 @@ from django.test import Client
 
 from commonwork.core import clock
 from commonwork.federation import actions, signatures
-from commonwork.federation.models import DeliveryState, Incoming, Outgoing, Peer, PeerState
+from commonwork.federation.models import (
+    DeliveryState,
+    Incoming,
+    Outgoing,
+    Peer,
+    PeerState,
+    Refusal,
+)
 from tests.federation.conftest import FakePeer, Network, post_inbox
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +115,7 @@ def test_a_retried_activity_is_acted_on_once(alice: Any, peer: FakePeer, network
             answer = post_inbox(body, headers)
             assert answer.status_code == 202, answer.content
     assert Incoming.objects.filter(activity_id=activity["id"]).count() == 1
+    assert Refusal.objects.filter(reason__contains="activity id was already received").count() == 2
 
 
 def test_delivery_is_in_order_retried_with_backoff_and_resumes_when_the_peer_answers(
@@ -163,3 +171,32 @@ def test_backoff_doubles_to_an_hour() -> None:
         3600,
         3600,
     ]
+
+
+def test_where_the_bylaws_say_so_the_members_vote_on_a_link(
+    alice: Any, bob: Any, carol: Any, peer: FakePeer, network: Network
+) -> None:
+    from commonwork.governance.actions import ballots, lifecycle
+    from commonwork.governance.actions.parameters import set_parameter
+
+    set_parameter(actor=alice, name="federation.link_by_vote", value="1", reason="Members decide")
+    body, headers = peer.signed(peer.activity("Follow", actions.actor_url()))
+    assert post_inbox(body, headers).status_code == 202
+    pending = Peer.objects.get()
+    with pytest.raises(actions.FederationError):
+        actions.decide_link(actor=alice, peer_id=pending.pk, accept=True)
+    steward = Client()
+    steward.force_login(alice)
+    steward.post(f"/federation/peers/{pending.pk}/decide/", {"decision": "vote"})
+    pending.refresh_from_db()
+    proposal = pending.vote
+    assert proposal is not None
+    with clock.set_to(proposal.voting_opens_at):
+        lifecycle.open_voting(proposal_id=proposal.pk)
+        for voter in (alice, bob, carol):
+            ballots.cast_ballot(actor=voter, proposal_id=proposal.pk, choice="answer", answer=["1"])
+    with clock.set_to(proposal.voting_closes_at):
+        lifecycle.close_voting(proposal_id=proposal.pk)
+        assert Peer.objects.get().state == PeerState.LINKED
+        actions.deliver_due()
+    assert peer.received[0]["type"] == "Accept"

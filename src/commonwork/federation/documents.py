@@ -18,7 +18,13 @@ PUBLIC = f"{AS}#Public"
 CONTEXT: list[Any] = [
     AS,
     SECURITY,
-    {"vf": VALUEFLOWS, "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/"},
+    {
+        "vf": VALUEFLOWS,
+        "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+        # Commonwork's own terms (a task's status, what a task needs, a release), defined
+        # here inline: a reader needs no document of ours to expand them.
+        "commonwork": "https://commonwork.coop/ns#",
+    },
 ]
 CURRENCY_UNITS = "https://www.wikidata.org/wiki/Q8142"  # currency; the code says which
 SERVICE = "https://www.wikidata.org/wiki/Q7406919"  # service (economics)

@@ -55,6 +55,10 @@ class Peer(models.Model):
     last_delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The members' vote on a request to link, where the bylaws give the decision to them.
+    vote = models.ForeignKey(
+        "governance.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["name", "id"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("federation/link/", views.link, name="federation_link"),
     path("federation/peers/<int:peer_id>/decide/", views.decide, name="federation_decide"),
     path("federation/peers/<int:peer_id>/end/", views.end, name="federation_end"),
+    path("federation/peers/<int:peer_id>/bank/", views.bank_account, name="federation_bank"),
     path("federation/tasks/<int:task_id>/offer/", views.offer_task, name="federation_offer"),
     path("federation/requests/<int:mirror_id>/take/", views.take_on, name="federation_take_on"),
 ]

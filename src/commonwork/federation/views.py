@@ -22,6 +22,8 @@ from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_refusal
 from commonwork.federation import actions, documents, selectors
 from commonwork.federation.actions import overflow
+from commonwork.federation.models import Peer
+from commonwork.ledger.actions import payouts
 from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import active_membership, is_steward
 
@@ -133,6 +135,7 @@ def peers(request: AuthenticatedRequest) -> HttpResponse:
         "federation/peers.html",
         {
             "steward": steward,
+            "by_vote": actions.by_vote(),
             "peers": selectors.peers_with_queues(clock.now()),
             "refusals": selectors.recent_refusals() if steward else [],
             "handle": f"coop@{urlsplit(actions.origin()).netloc}",
@@ -182,6 +185,10 @@ def link(request: AuthenticatedRequest) -> HttpResponse:
 def decide(request: AuthenticatedRequest, peer_id: int) -> HttpResponse:
     accept = request.POST.get("decision") == "accept"
     try:
+        if request.POST.get("decision") == "vote":
+            peer = actions.put_link_to_vote(actor=request.user, peer_id=peer_id)
+            messages.success(request, _("Put to the members' vote."))
+            return redirect("proposal_detail", peer.vote_id)
         peer = actions.decide_link(actor=request.user, peer_id=peer_id, accept=accept)
     except DomainError as error:
         return render_refusal(request, error)
@@ -189,6 +196,27 @@ def decide(request: AuthenticatedRequest, peer_id: int) -> HttpResponse:
         messages.success(request, _("Linked with %(name)s.") % {"name": peer})
     else:
         messages.success(request, _("Refused to link with %(name)s.") % {"name": peer})
+    return redirect("federation_peers")
+
+
+@login_required
+@require_POST
+def bank_account(request: AuthenticatedRequest, peer_id: int) -> HttpResponse:
+    """Where a linked co-op is paid what our books owe it (by the next payout file)."""
+    peer = Peer.objects.filter(pk=peer_id, account__isnull=False).first()
+    if peer is None or peer.account is None:
+        return render_refusal(request, DomainError("not_found", "There is no such co-op."))
+    try:
+        payouts.set_partner_payout_account(
+            actor=request.user,
+            account=peer.account,
+            holder=request.POST.get("holder", ""),
+            iban=request.POST.get("iban", ""),
+            bic=request.POST.get("bic", ""),
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("Saved: the next payout file pays %(name)s.") % {"name": peer})
     return redirect("federation_peers")
 
 

@@ -90,6 +90,7 @@ LABELS = {
     "dispatch.weight_fairness": N_("Dispatch: weight of fairness"),
     "equity_report_epsilon": N_("Privacy spent by one equity report"),
     "export_retention_days": N_("How long a data export is kept"),
+    "federation.link_by_vote": N_("Who decides a request to link with another co-op"),
     "federation.overflow_after_minutes": N_("When an uncovered task may go to a linked co-op"),
     "federation.unreachable_after_hours": N_("When a silent linked co-op counts as unreachable"),
     "fee_rate": N_("Fee"),

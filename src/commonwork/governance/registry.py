@@ -781,6 +781,16 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "what is waiting for it is still sent, in order, when it answers.",
         ),
         _spec(
+            "federation.link_by_vote",
+            "int",
+            "0 or 1",
+            "0",
+            ("0", "1"),
+            "federation.actions",
+            "How the co-op decides a request to link from another co-op: 0, its stewards "
+            "decide; 1, the members vote on it (a steward puts it to the vote).",
+        ),
+        _spec(
             "federation.overflow_after_minutes",
             "int",
             "minutes",

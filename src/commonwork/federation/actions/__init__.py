@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
@@ -36,6 +38,9 @@ from commonwork.federation.models import (
     Refusal,
     SeenSignature,
 )
+from commonwork.governance.actions.proposals import ProposalContent, propose
+from commonwork.governance.hooks import ProposalClosed
+from commonwork.governance.models import BallotMethod, ProposalKind
 from commonwork.governance.parameters import read_parameter
 from commonwork.members.actions import service_account
 from commonwork.members.models import Cooperative, Role, User
@@ -341,6 +346,14 @@ def receive(activity: dict[str, Any], verified: signatures.Verified, *, path: st
                     received_at=clock.now(),
                 )
         except IntegrityError:
+            # A replay of an activity (or a retry after a lost answer): not acted on
+            # again, and logged; answered as received, so a retrying peer stops.
+            Refusal.objects.create(
+                at=clock.now(),
+                reason="replayed: this activity id was already received",
+                key_id=verified.key_id[:300],
+                path=path,
+            )
             return "already received"
         outcome = handler(Received(activity, peer, actor)) if handler else "ignored"
         row.outcome = outcome[:300]
@@ -439,10 +452,67 @@ def _linked_now(peer: Peer) -> None:
     announce_latest(peer)
 
 
+LINK_OPTIONS = ("Link with this co-op", "Do not link")
+
+
+def by_vote() -> bool:
+    return int(read_parameter("federation.link_by_vote")) == 1
+
+
 def decide_link(*, actor: User, peer_id: int, accept: bool) -> Peer:
-    """The stewards decide on a co-op's request to link (the bylaws' rule: by the
-    stewards), and the co-op is told."""
+    """The stewards decide on a co-op's request to link, where the bylaws leave it to
+    them (`federation.link_by_vote` 0), and the co-op is told."""
     require_role(actor, Role.STEWARD)
+    if by_vote():
+        raise FederationError(
+            "by_vote", "The members decide on links by a vote: put the request to the vote."
+        )
+    return _decide(actor, peer_id, accept)
+
+
+def put_link_to_vote(*, actor: User, peer_id: int) -> Peer:
+    """A steward puts a co-op's request to link to the members' vote (a free decision
+    with two options); its result decides the link when the vote closes."""
+    require_role(actor, Role.STEWARD)
+    with transaction.atomic():
+        peer = Peer.objects.select_for_update().filter(pk=peer_id).first()
+        if peer is None or peer.state != PeerState.PENDING or peer.vote_id is not None:
+            raise FederationError("not_pending", "There is no such request to decide.")
+        opens = clock.now() + dt.timedelta(hours=int(read_parameter("notice_hours.free_decision")))
+        closes = opens + dt.timedelta(hours=int(read_parameter("voting_hours.free_decision")))
+        # Written in the steward's language, as if they had typed it (the vote's text).
+        with translation.override(actor.preferred_language or None):
+            title = gettext("Link with %(name)s?") % {"name": peer}
+            reason = gettext(
+                "%(name)s (%(url)s) asks to link with our co-op: work either co-op cannot "
+                "cover may go to the other, and our published statistics to them."
+            ) % {"name": peer, "url": peer.actor_url}
+        peer.vote = propose(
+            actor=actor,
+            kind=ProposalKind.FREE_DECISION,
+            title=title,
+            reason=reason,
+            voting_opens_at=opens,
+            voting_closes_at=closes,
+            content=ProposalContent(method=BallotMethod.SINGLE, options=LINK_OPTIONS),
+        )
+        peer.save(update_fields=["vote"])
+        audit.record(actor=actor, action="federation.link_to_vote", obj=peer)
+    return peer
+
+
+def settle_link_vote(event: ProposalClosed) -> None:
+    """The members' vote on a link closed: linked if "Link with this co-op" won."""
+    peer = Peer.objects.filter(vote=event.proposal, state=PeerState.PENDING).first()
+    if peer is None:
+        return
+    options = {str(o["key"]): o["label"] for o in event.proposal.options}
+    winners = [options.get(str(key), "") for key in event.result.get("winners", [])]
+    accept = event.result.get("outcome") == "passed" and winners == [LINK_OPTIONS[0]]
+    _decide(None, peer.pk, accept)
+
+
+def _decide(actor: User | None, peer_id: int, accept: bool) -> Peer:
     with transaction.atomic():
         peer = Peer.objects.select_for_update().filter(pk=peer_id).first()
         if peer is None or peer.state != PeerState.PENDING:

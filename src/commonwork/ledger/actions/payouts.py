@@ -32,7 +32,7 @@ from commonwork.ledger.models import (
     Posting,
 )
 from commonwork.members import actions as members
-from commonwork.members.models import Cooperative, Role, User
+from commonwork.members.models import Cooperative, Membership, Role, User
 from commonwork.members.selectors import require_role
 
 
@@ -75,6 +75,31 @@ def set_payout_account(*, actor: User, holder: str, iban: str, bic: str = "") ->
     # The audit log records that the details changed, never the details themselves.
     audit.record(actor=actor, action="ledger.payout_account_set", obj=account, data={})
     return account
+
+
+@transaction.atomic
+def set_partner_payout_account(
+    *, actor: User, account: User, holder: str, iban: str, bic: str = ""
+) -> PayoutAccount:
+    """A steward records where a linked co-op is paid (its account in our books is never
+    a member, so nobody else can): the next payout file pays it what it is owed."""
+    require_role(actor, Role.STEWARD)
+    if Membership.objects.filter(user=account).exists():
+        raise LedgerError("forbidden", "A member gives their own bank details.", field="account")
+    holder = holder.strip()
+    if not 1 <= len(holder) <= 70:
+        raise LedgerError("invalid", "The account holder is 1 to 70 characters.", field="holder")
+    payout, _created = PayoutAccount.objects.update_or_create(
+        member=account,
+        defaults={
+            "holder": holder,
+            "iban": clean_iban(iban),
+            "bic": clean_bic(bic),
+            "updated_at": clock.now(),
+        },
+    )
+    audit.record(actor=actor, action="ledger.partner_payout_account_set", obj=payout, data={})
+    return payout
 
 
 @transaction.atomic
