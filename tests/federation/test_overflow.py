@@ -23,6 +23,7 @@ from commonwork.work.models import Task
 from tests.federation.conftest import FakePeer, post_inbox
 
 pytestmark = pytest.mark.django_db
+IBAN = "DE89370400440532013000"
 
 
 def _remote_task(client: Any) -> Task:
@@ -102,6 +103,19 @@ def test_a_task_we_cannot_cover_is_done_by_the_linked_coop_and_both_owe_the_same
     assert Overflow.objects.get().state == OverflowState.DONE
     assert _balances_of(linked.account) == {"payable": -offered.price_minor}
     assert check_books().problems == []
+    # Once a steward says where they are paid, the next payout file pays them the price.
+    from commonwork.ledger.actions import payouts
+    from commonwork.ledger.actions.periods import close_due_periods
+    from commonwork.ledger.models import PayoutLine
+
+    payouts.set_partner_payout_account(
+        actor=alice, account=linked.account, holder="Hillside Riders eG", iban=IBAN
+    )
+    with clock.set_to(clock.now() + dt.timedelta(days=8)):
+        period = close_due_periods()[-1]
+        batch = payouts.prepare_payout_batch(actor=alice, period_id=period.pk)
+    line = PayoutLine.objects.get(batch=batch, member=linked.account)
+    assert line.amount_minor == offered.price_minor
 
 
 def test_a_linked_coops_task_is_done_here_by_our_rules_and_paid_to_us(

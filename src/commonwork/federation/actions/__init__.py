@@ -591,17 +591,20 @@ def _on_undo(received: Received) -> str:
 
 
 def send(peer: Peer, activity: dict[str, Any]) -> Outgoing:
-    """Queue an activity for a peer, after everything queued for it before."""
-    last = Outgoing.objects.filter(peer=peer).aggregate(m=Max("seq"))["m"] or 0
-    now = clock.now()
-    return Outgoing.objects.create(
-        peer=peer,
-        seq=last + 1,
-        activity_id=str(activity["id"]),
-        activity=activity,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    """Queue an activity for a peer, after everything queued for it before. The peer's
+    row is locked while the next number is taken, so two senders never take the same."""
+    with transaction.atomic():
+        Peer.objects.select_for_update().filter(pk=peer.pk).first()
+        last = Outgoing.objects.filter(peer=peer).aggregate(m=Max("seq"))["m"] or 0
+        now = clock.now()
+        return Outgoing.objects.create(
+            peer=peer,
+            seq=last + 1,
+            activity_id=str(activity["id"]),
+            activity=activity,
+            next_attempt_at=now,
+            created_at=now,
+        )
 
 
 def backoff(attempts: int) -> dt.timedelta:
