@@ -19,7 +19,11 @@ from django.apps import apps
 WRITE = re.compile(
     r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
 )
-KERNEL_WRITERS = ("commonwork.core.audit", "commonwork.core.idempotency")
+KERNEL_WRITERS = (
+    "commonwork.core.audit",
+    "commonwork.core.idempotency",
+    "commonwork.core.scheduling",
+)
 # Django's log-in stamps the user's last log-in itself, wherever a view logs someone in.
 FRAMEWORK_WRITES = re.compile(r'^\s*UPDATE\s+"?members_user"?\s+SET\s+"?last_login"?\s*=', re.I)
 

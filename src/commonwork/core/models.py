@@ -81,3 +81,37 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class SchedulerLease(models.Model):
+    """Which scheduler process leads: the one holding an unexpired lease. Any number may
+    run; the others wait, and take over within a tick of the lease running out."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    holder = models.CharField(max_length=120)
+    expires_at = models.DateTimeField()
+    renewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="scheduler_lease_single")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} until {self.expires_at}"
+
+
+class JobSlot(models.Model):
+    """A periodic job enqueued for one slot of its interval: each (job, slot) once, so a
+    scheduler that takes over never enqueues what its predecessor already did."""
+
+    name = models.CharField(max_length=80)
+    slot = models.BigIntegerField()
+    enqueued_at = models.DateTimeField()
+    enqueued_by = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="job_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.slot}"

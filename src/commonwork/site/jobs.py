@@ -1,5 +1,5 @@
 """The platform's periodic jobs, in one table (the pure scheduling rule is
-core.scheduler.due_jobs)."""
+core.scheduler.slot_of; the elected scheduler is core.scheduling)."""
 
 from __future__ import annotations
 
