@@ -157,6 +157,7 @@ NOT_PAGES = frozenset(
         "federation_actor",
         "federation_inbox",
         "federation_outbox",
+        "healthz",
     }
 )
 

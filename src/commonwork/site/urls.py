@@ -9,6 +9,7 @@ from django.views import defaults
 from commonwork.federation.urls import protocol_urlpatterns
 from commonwork.site import views as site_views
 from commonwork.site.api import api
+from commonwork.site.health import healthz
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
@@ -16,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Outside the language prefix: one service worker and one manifest for the whole site.
     path("sw.js", site_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", site_views.manifest, name="manifest"),
+    path("healthz", healthz, name="healthz"),
     # Federation's protocol: the same addresses in every language (docs/federation.md).
     path("", include(protocol_urlpatterns)),
 ]
