@@ -315,18 +315,7 @@ def _on_offer(received: Received) -> str:
     peer_reads(
         peer=str(peer), subject_id=task.project.client_id, categories=["tasks"], purpose="overflow"
     )
-    for other in _linked():
-        if other.pk != peer.pk:
-            send(
-                other,
-                documents.activity(
-                    "Delete",
-                    origin=origin(),
-                    ident=new_id(),
-                    obj=overflow.proposal_id,
-                    to=other.actor_url,
-                ),
-            )
+    _withdraw(overflow, keep=peer)
     return f"agreed with {peer}"
 
 
@@ -353,6 +342,23 @@ def _on_report(received: Received) -> str:
     return "ignored: no agreement of ours"
 
 
+def _withdraw(overflow: Overflow, keep: Peer | None = None) -> None:
+    """The request is gone (another co-op took it, or a worker of ours did): each linked
+    co-op but `keep` is told (`Delete` of the proposal)."""
+    for peer in _linked():
+        if keep is None or peer.pk != keep.pk:
+            send(
+                peer,
+                documents.activity(
+                    "Delete",
+                    origin=origin(),
+                    ident=new_id(),
+                    obj=overflow.proposal_id,
+                    to=peer.actor_url,
+                ),
+            )
+
+
 def _report(peer: Peer, agreement_id: str, status: str) -> None:
     update = documents.activity(
         "Update",
@@ -372,17 +378,7 @@ def on_task_moved(event: TaskMoved) -> None:
             # A worker of ours took it after all: the request to linked co-ops is withdrawn.
             withdrawn = offered.get()
             offered.update(state=OverflowState.WITHDRAWN)
-            for peer in _linked():
-                send(
-                    peer,
-                    documents.activity(
-                        "Delete",
-                        origin=origin(),
-                        ident=new_id(),
-                        obj=withdrawn.proposal_id,
-                        to=peer.actor_url,
-                    ),
-                )
+            _withdraw(withdrawn)
             return
     overflow = Overflow.objects.filter(task_id=event.task.pk, state=OverflowState.AGREED).first()
     if overflow is not None and overflow.peer is not None:

@@ -60,11 +60,17 @@ def clean_bic(value: str, *, field: str = "bic") -> str:
 def set_payout_account(*, actor: User, holder: str, iban: str, bic: str = "") -> PayoutAccount:
     """A member says where their pay goes."""
     require_role(actor)
+    return _save_payout_account(actor, actor, holder, iban, bic, "ledger.payout_account_set")
+
+
+def _save_payout_account(
+    actor: User, payee: User, holder: str, iban: str, bic: str, action: str
+) -> PayoutAccount:
     holder = holder.strip()
     if not 1 <= len(holder) <= 70:
         raise LedgerError("invalid", "The account holder is 1 to 70 characters.", field="holder")
     account, _created = PayoutAccount.objects.update_or_create(
-        member=actor,
+        member=payee,
         defaults={
             "holder": holder,
             "iban": clean_iban(iban),
@@ -73,7 +79,7 @@ def set_payout_account(*, actor: User, holder: str, iban: str, bic: str = "") ->
         },
     )
     # The audit log records that the details changed, never the details themselves.
-    audit.record(actor=actor, action="ledger.payout_account_set", obj=account, data={})
+    audit.record(actor=actor, action=action, obj=account, data={})
     return account
 
 
@@ -86,20 +92,9 @@ def set_partner_payout_account(
     require_role(actor, Role.STEWARD)
     if Membership.objects.filter(user=account).exists():
         raise LedgerError("forbidden", "A member gives their own bank details.", field="account")
-    holder = holder.strip()
-    if not 1 <= len(holder) <= 70:
-        raise LedgerError("invalid", "The account holder is 1 to 70 characters.", field="holder")
-    payout, _created = PayoutAccount.objects.update_or_create(
-        member=account,
-        defaults={
-            "holder": holder,
-            "iban": clean_iban(iban),
-            "bic": clean_bic(bic),
-            "updated_at": clock.now(),
-        },
+    return _save_payout_account(
+        actor, account, holder, iban, bic, "ledger.partner_payout_account_set"
     )
-    audit.record(actor=actor, action="ledger.partner_payout_account_set", obj=payout, data={})
-    return payout
 
 
 @transaction.atomic
