@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "commonwork.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "commonwork.site.edges.EdgeMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -267,10 +268,28 @@ TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"},
 }
 
+# Logs go to standard error: one JSON object a line (LOG_FORMAT=json, the default with
+# DEBUG off, for a log collector), or plain lines; each with the request's id.
+LOG_FORMAT = env("LOG_FORMAT") or ("text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "commonwork.core.requests.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL") or "INFO"},
     # django-axes reports every attempt at INFO; the lockouts themselves are audited.
     "loggers": {"axes": {"level": "WARNING"}},
