@@ -66,6 +66,11 @@ def peers_with_queues(now: dt.datetime) -> list[PeerRow]:
     return [PeerRow(p, p.waiting, p.refused, is_unreachable(p, now)) for p in rows]
 
 
+def peer_with_account(peer_id: int) -> Peer | None:
+    """A linked (or once linked) co-op that has an account in our books."""
+    return Peer.objects.filter(pk=peer_id, account__isnull=False).first()
+
+
 def recent_refusals(limit: int = 20) -> list[Refusal]:
     return list(Refusal.objects.all()[:limit])
 

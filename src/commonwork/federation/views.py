@@ -22,7 +22,6 @@ from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_refusal
 from commonwork.federation import actions, documents, selectors
 from commonwork.federation.actions import overflow
-from commonwork.federation.models import Peer
 from commonwork.ledger.actions import payouts
 from commonwork.members.http import AuthenticatedRequest
 from commonwork.members.selectors import active_membership, is_steward
@@ -203,7 +202,7 @@ def decide(request: AuthenticatedRequest, peer_id: int) -> HttpResponse:
 @require_POST
 def bank_account(request: AuthenticatedRequest, peer_id: int) -> HttpResponse:
     """Where a linked co-op is paid what our books owe it (by the next payout file)."""
-    peer = Peer.objects.filter(pk=peer_id, account__isnull=False).first()
+    peer = selectors.peer_with_account(peer_id)
     if peer is None or peer.account is None:
         return render_refusal(request, DomainError("not_found", "There is no such co-op."))
     try:

@@ -144,6 +144,7 @@ def _week_keys(local: pd.Series) -> npt.NDArray[np.int64]:
 
 
 def _label(key: int) -> str:
+    """The label of a week key made by _week_keys: the same as iso_week's."""
     return f"{key // 100}-W{key % 100:02d}"
 
 

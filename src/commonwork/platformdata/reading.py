@@ -80,11 +80,7 @@ def donated_units(member_ids: list[int], since: dt.datetime, weeks: int) -> list
     read import, the figures of the ISO weeks that start in [since, since + weeks)."""
     from commonwork.platformdata.models import Upload, UploadStatus
 
-    wanted = {
-        f"{(since + dt.timedelta(weeks=w)).isocalendar()[0]}-W"
-        f"{(since + dt.timedelta(weeks=w)).isocalendar()[1]:02d}"
-        for w in range(weeks)
-    }
+    wanted = {figures.iso_week(since + dt.timedelta(weeks=w)) for w in range(weeks)}
     newest: dict[int, dict[str, Any]] = {}
     for member, report in (
         Upload.objects.filter(member_id__in=member_ids, status=UploadStatus.READ)
