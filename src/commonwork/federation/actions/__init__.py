@@ -297,6 +297,9 @@ class Received:
     activity: dict[str, Any]
     peer: Peer | None
     actor_url: str
+    # The sender's actor document, fetched before the transaction opens (for a Follow):
+    # no network call while the database's write lock is held.
+    actor_document: dict[str, Any] | None = None
 
 
 Handler = Callable[[Received], str]
@@ -335,6 +338,7 @@ def receive(activity: dict[str, Any], verified: signatures.Verified, *, path: st
     if kind not in LINKING and (peer is None or peer.state != PeerState.LINKED):
         raise _refuse("not linked with this co-op", key_id=verified.key_id, path=path, status=403)
     handler = HANDLERS.get((kind, _object_type(activity))) or HANDLERS.get((kind, ""))
+    document = fetch_actor(actor) if kind == "Follow" else None
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -355,7 +359,7 @@ def receive(activity: dict[str, Any], verified: signatures.Verified, *, path: st
                 path=path,
             )
             return "already received"
-        outcome = handler(Received(activity, peer, actor)) if handler else "ignored"
+        outcome = handler(Received(activity, peer, actor, document)) if handler else "ignored"
         row.outcome = outcome[:300]
         row.save(update_fields=["outcome"])
     return outcome
@@ -407,7 +411,7 @@ def link_with(*, actor: User, handle: str) -> Peer:
 def _on_follow(received: Received) -> str:
     if received.activity.get("object") != actor_url():
         return "ignored: a Follow of someone else"
-    document = fetch_actor(received.actor_url)
+    document = received.actor_document or fetch_actor(received.actor_url)
     peer, _created = Peer.objects.get_or_create(
         actor_url=received.actor_url,
         defaults={
