@@ -30,6 +30,7 @@ class FakePeer:
     answer: int = 202
     received: list[dict[str, Any]] = field(default_factory=list)
     received_headers: list[dict[str, str]] = field(default_factory=list)
+    actor_fetches: int = 0  # signed fetches of its actor document
 
     @property
     def actor(self) -> str:
@@ -104,6 +105,10 @@ class Network:
                 documents.webfinger(origin=peer.origin, host=parts.netloc)
             ).encode()
         if parts.path == "/federation/actor":
+            # A fetch of an actor is signed too (the older draft, as most servers expect).
+            ours = signatures.load_public(actions.actor_document()["publicKey"]["publicKeyPem"])
+            signatures.verify("GET", url, headers, b"", public_key=lambda _k: ours, now=clock.now())
+            peer.actor_fetches += 1
             return 200, json.dumps(peer.actor_document()).encode()
         return 404, b"{}"
 

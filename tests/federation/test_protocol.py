@@ -60,6 +60,7 @@ def test_a_steward_asks_to_link_and_the_peers_accept_links_us(
     answer = post_inbox(body, headers)
     assert answer.status_code == 202, answer.content
     assert Peer.objects.get().state == PeerState.LINKED
+    assert peer.actor_fetches >= 1  # each signed, or the simulated peer would have raised
 
 
 def test_a_request_to_link_waits_for_the_stewards_and_they_are_told(
