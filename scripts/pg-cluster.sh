@@ -55,9 +55,11 @@ start() {
     }
     local port
     port=$(free_port)
-    # -w waits until the server accepts connections (or the timeout passes).
+    # -w waits until the server accepts connections (or the timeout passes). Tests need
+    # no durability (fsync off); benchmarks of commits ask for it (PG_FSYNC=on).
     as_server_user "$PG_BIN/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/server.log" \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null || {
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off}" \
+        start >/dev/null || {
         cat "$dir/server.log" >&2
         exit 1
     }

@@ -27,6 +27,9 @@ if not _secret_key:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     _secret_key = "insecure-development-key-only-for-debug-runs"  # noqa: S105
 SECRET_KEY = _secret_key
+# Former secrets, comma-separated, after a rotation: sessions and signed audit
+# checkpoints made with them still verify.
+SECRET_KEY_FALLBACKS = [key for key in (env("SECRET_KEY_FALLBACKS") or "").split(",") if key]
 
 # The vault's master key (a Fernet key) wraps every member's data key; keep it outside
 # the database and its backups. Development runs make one in var/ on first use.

@@ -49,8 +49,7 @@ def _schema_as_the_suite_expects() -> Any:
     """After each test, the core app migrated to its newest migration again: later
     migrations than AFTER add tables the rest of the suite uses."""
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("core"))
+    _migrate_to_newest()
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:
@@ -60,12 +59,26 @@ def _migrate(targets: list[tuple[str, str]]) -> Any:
     return executor.loader.project_state(targets).apps
 
 
+def _migrate_to_newest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("core"))
+
+
 def test_an_intact_old_log_is_re_chained_and_verifies() -> None:
     _old_log(_migrate(BEFORE))
     apps = _migrate(AFTER)
     entries = list(apps.get_model("core", "AuditEntry").objects.order_by("seq"))
     assert entries[-1].action == "audit.words_sealed"
     assert entries[0].words["reason"]["digest"]
+    # and the single chain becomes the "global" stream of the per-object chains, intact
+    _migrate_to_newest()
+    from commonwork.core import audit
+    from commonwork.core.models import AuditEntry, AuditStreamHead
+
+    assert set(AuditEntry.objects.values_list("stream", flat=True)) == {audit.LEGACY_STREAM}
+    assert AuditStreamHead.objects.get(stream=audit.LEGACY_STREAM).seq == len(entries)
+    audit.record(actor=None, action="test.new", object_type="test.thing", object_id="1")
+    assert AuditEntry.objects.get(action="test.new").stream == "test.thing:1"
     call_command("verify_audit")
 
 

@@ -108,7 +108,7 @@ def test_nothing_pairs_voters_with_their_secret_ballots(alice: Any, make_member:
     ]
     audit_order = [
         int(entry.actor_id or 0)
-        for entry in AuditEntry.objects.filter(action="ballot.secret_cast").order_by("seq")
+        for entry in AuditEntry.objects.filter(action="ballot.secret_cast").order_by("id")
     ]
     orders_of_voters.append(audit_order)
     orders_of_ballots = [[row["id"] for row in sorted(ballots, key=by(c))] for c in ballots[0]]

@@ -7,12 +7,16 @@ from django.db import models
 class AuditEntry(models.Model):
     """One append-only, hash-chained row per state change.
 
-    `seq` counts from 1 without gaps and `entry_hash` covers every other column plus
-    the previous row's hash, so editing, deleting or reordering rows breaks the chain
-    and `manage.py verify_audit` reports where.
+    Entries form one chain per audited object (`stream`, "app.model:pk"): `seq` counts
+    from 1 without gaps within its stream and `entry_hash` covers every other column plus
+    the previous row's hash, so editing, deleting or reordering rows breaks the chain and
+    `manage.py verify_audit` reports where. Writes to different objects never wait for
+    each other; signed checkpoints (AuditCheckpoint) bind every chain's head. Entries
+    written before chains were per object are the stream "global".
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    stream = models.CharField(max_length=160, default="global")
+    seq = models.PositiveBigIntegerField()
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -28,36 +32,75 @@ class AuditEntry(models.Model):
     # covers these, so erasure can remove a text without breaking it.
     words = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        ordering = ["id"]
+        # As few indexes as serve: each is written on every audited write. An object's
+        # entries are found by its stream; the single chain of before by its own index.
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_seq_per_stream")
+        ]
+        indexes = [
+            models.Index(
+                fields=["object_type", "object_id"],
+                condition=models.Q(stream="global"),
+                name="audit_legacy_object",
+            )
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.stream}#{self.seq} {self.action}"
 
 
-class AuditHead(models.Model):
-    """The chain's newest seq and hash, in a single row.
+class AuditStreamHead(models.Model):
+    """A chain's newest seq and hash, one row per stream.
 
-    It anchors the end of the chain (deleting the newest rows leaves the head pointing
-    past them) and its row lock serialises writers, so two actions never extend the
-    chain from the same previous row.
+    It anchors the end of its chain (deleting the newest rows leaves the head pointing
+    past them), and its row lock serialises the writers of that one object only, so two
+    actions never extend a chain from the same previous row and actions on different
+    objects never wait for each other. `checkpointed` is false while the head has moved
+    since the last checkpoint.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stream = models.CharField(max_length=160, unique=True)
     seq = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="0" * 64)
+    checkpointed = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
+        indexes = [
+            models.Index(
+                fields=["stream"],
+                condition=models.Q(checkpointed=False),
+                name="audit_head_moved",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"head at #{self.seq}"
+        return f"{self.stream} at #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of where the chains' heads stood: the heads that moved since
+    the previous checkpoint, chained to it by hash and signed (Ed25519, a key derived from
+    the site's secret). Deleting a chain's tail and its head together, or a whole chain,
+    is then still found: the checkpoint names an entry that is no longer there."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    heads = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    checkpoint_hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq} ({len(self.heads)} heads)"
 
 
 class IdempotencyRecord(models.Model):

@@ -313,7 +313,7 @@ def timeline(proposal: Proposal) -> list[dict[str, Any]]:
     from commonwork.core.audit import history_of
 
     steps: list[dict[str, Any]] = []
-    for entry in history_of(proposal).order_by("seq"):
+    for entry in history_of(proposal).order_by("id"):
         if entry.action == "proposal.created" and not entry.data.get("draft"):
             label = N_("Published for discussion")  # made straight into discussion
             steps.append({"label": gettext(label), "at": entry.at, "done": True})

@@ -499,14 +499,8 @@ def erase_identity(member_id: int) -> None:
     audit.redact_words(
         AuditEntry.objects.filter(
             Q(actor_id=member_id)
-            | Q(
-                object_type="members.application",
-                object_id__in=[str(pk) for pk in applications.values_list("pk", flat=True)],
-            )
-            | Q(
-                object_type="members.membership",
-                object_id__in=[str(pk) for pk in memberships.values_list("pk", flat=True)],
-            )
+            | audit.about("members.application", applications.values_list("pk", flat=True))
+            | audit.about("members.membership", memberships.values_list("pk", flat=True))
         )
     )
     user = User.objects.get(pk=member_id)

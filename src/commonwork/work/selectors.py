@@ -170,7 +170,7 @@ def task_history(
     if worker_name is None:
         worker_name = worker_name_for(actor, task)
     rows: list[tuple[AuditEntry, str | None]] = []
-    for entry in history_of(task).order_by("seq"):
+    for entry in history_of(task).order_by("id"):
         if entry.actor is None:
             name: str | None = None
         elif entry.actor_id == task.worker_id and entry.actor_id != actor.pk:

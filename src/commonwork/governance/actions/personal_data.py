@@ -36,8 +36,8 @@ def erase_words(member_id: int) -> None:
     comments.update(body=ERASED)
     audit.redact_words(
         AuditEntry.objects.filter(
-            Q(object_type="governance.proposal", object_id__in=[str(pk) for pk in about_ids])
-            | Q(object_type="governance.comment", object_id__in=comment_ids)
+            audit.about("governance.proposal", about_ids)
+            | audit.about("governance.comment", comment_ids)
         )
     )
     key = str(member_id)

@@ -119,6 +119,16 @@ def _open_account(purpose: str, owner_id: int | None) -> Account:
         return Account.objects.get(name=name)
 
 
+def lock_coop_account(purpose: str) -> Account:
+    """Hold the row lock of one of the co-op's own accounts until the transaction ends:
+    what draws on a fund waits for the other draws on that fund, and nothing else."""
+    account = Account.objects.select_for_update().filter(purpose=purpose, owner=None).first()
+    if account is None:
+        _open_account(purpose, None)
+        account = Account.objects.select_for_update().get(purpose=purpose, owner=None)
+    return account
+
+
 @transaction.atomic
 def post_entries(
     drafts: Sequence[EntryDraft],

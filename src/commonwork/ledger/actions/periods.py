@@ -25,7 +25,13 @@ from commonwork.core import audit, clock, money
 from commonwork.governance.parameters import read_parameter
 from commonwork.governance.registry import format_value
 from commonwork.ledger import rules
-from commonwork.ledger.actions.entries import EntryDraft, Line, post_entries, post_entry
+from commonwork.ledger.actions.entries import (
+    EntryDraft,
+    Line,
+    lock_coop_account,
+    post_entries,
+    post_entry,
+)
 from commonwork.ledger.errors import LedgerError
 from commonwork.ledger.models import (
     AccountPurpose,
@@ -264,7 +270,9 @@ def close_period(*, actor: User | None, starts_on: date | None = None) -> PayPer
     `actor` is a steward, or None for the scheduled close."""
     if actor is not None:
         require_role(actor, Role.STEWARD)
-    Cooperative.objects.select_for_update().get(pk=1)  # one close at a time
+    # One close at a time, and no other draw on the solidarity fund while the floor's
+    # top-ups draw on it (the fund's account row, not a co-op-wide lock).
+    lock_coop_account(AccountPurpose.SOLIDARITY)
     # Availability left on past its end, or without a sign of its worker, ends where it
     # lapsed before the period's engaged time is counted.
     work_actions.end_lapsed_availability(clock.now())
@@ -461,7 +469,8 @@ def close_year(*, actor: User | None, year: int) -> YearClose:
     into reserves, patronage returns by labour and the community fund (ledger.rules)."""
     if actor is not None:
         require_role(actor, Role.STEWARD)
-    Cooperative.objects.select_for_update().get(pk=1)
+    # One year close at a time: it alone moves the surplus into the reserves.
+    lock_coop_account(AccountPurpose.RESERVES)
     if YearClose.objects.filter(year=year).exists():
         raise LedgerError("conflict", "The year {year} is already closed.", params={"year": year})
     if local_midnight(date(year + 1, 1, 1)) > clock.now():
@@ -565,7 +574,7 @@ def pay_from_solidarity_fund(
     limit, past it what the fund can give and the rest owed. The key makes it once."""
     if amount_minor <= 0:
         return FundPayment(0, 0, None)
-    Cooperative.objects.select_for_update().get(pk=1)  # one draw on the fund at a time
+    lock_coop_account(AccountPurpose.SOLIDARITY)  # one draw on the fund at a time
     existing = JournalEntry.objects.filter(key=key).first()
     if existing is not None:
         paid = -sum(

@@ -74,7 +74,6 @@ def erase_dispute_words(member_id: int) -> None:
     # The task's own history holds the dispute's reason too (its "dispute" step).
     audit.redact_words(
         AuditEntry.objects.filter(
-            Q(object_type="work.dispute", object_id__in=ids)
-            | Q(object_type="work.task", object_id__in=task_ids)
+            audit.about("work.dispute", ids) | audit.about("work.task", task_ids)
         )
     )
