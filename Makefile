@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 # `make run PORT=8080` serves on another port.
 PORT ?= 8000
 
-.PHONY: run run-federation test lint bench messages screenshots clean system-deps
+.PHONY: run run-federation run-cluster test lint bench messages screenshots clean system-deps
 
 # --- the virtualenv -----------------------------------------------------------------
 
@@ -40,6 +40,11 @@ run: $(VENV)/.installed-run
 # Two demo co-ops side by side (:8000 and :8001), linked (docs/federation.md).
 run-federation: $(VENV)/.installed-run
 	PY=$(PY) scripts/run-federation.sh
+
+# The multi-process layout on one machine: PostgreSQL primary and standby, Redis, two
+# web processes, two workers, two schedulers (docs/operator-guide.md). Ctrl-C stops all.
+run-cluster: $(VENV)/.installed-run system-deps
+	PY=$(PY) scripts/run-cluster.sh
 
 test: $(VENV)/.installed-dev system-deps
 	PYTHON=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-all.sh

@@ -3,6 +3,11 @@
 #
 #   scripts/pg-cluster.sh start DIR   initdb in DIR/data on a free port; prints the port
 #   scripts/pg-cluster.sh stop DIR    stops the cluster and removes DIR
+#   scripts/pg-cluster.sh standby DIR PRIMARY_PORT
+#                                     a streaming standby of that primary (pg_basebackup),
+#                                     read-only, on a free port; prints the port
+#   scripts/pg-cluster.sh pause|resume DIR
+#                                     stop or restart a standby's replay of the primary
 #
 # The cluster trusts local connections for the role "commonwork" and has a database
 # "commonwork": DATABASE_URL=postgres://commonwork@127.0.0.1:PORT/commonwork.
@@ -18,9 +23,10 @@ usage() {
     exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -ge 2 ] || usage
 command=$1
 dir=$2
+primary_port=${3:-}
 
 as_server_user() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -81,8 +87,43 @@ stop() {
     rm -rf "$dir"
 }
 
+standby() {
+    [ -n "$primary_port" ] || usage
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres: "$dir"
+    fi
+    chmod 700 "$dir"
+    # -R writes the standby's connection to the primary; -X stream copies the WAL too.
+    as_server_user "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U commonwork \
+        -D "$dir/data" -R -X stream >"$dir/basebackup.log" 2>&1 || {
+        cat "$dir/basebackup.log" >&2
+        exit 1
+    }
+    local port
+    port=$(free_port)
+    as_server_user "$PG_BIN/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/server.log" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c hot_standby=on" \
+        start >/dev/null || {
+        cat "$dir/server.log" >&2
+        exit 1
+    }
+    echo "$port" >"$dir/port"
+    echo "$port"
+}
+
+replay() {  # replay pause|resume: what a lagging standby looks like, on demand
+    local port
+    port=$(cat "$dir/port")
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U commonwork -d commonwork -qAt \
+        -c "SELECT pg_wal_replay_$1()" >/dev/null
+}
+
 case "$command" in
     start) start ;;
     stop) stop ;;
+    standby) standby ;;
+    pause) replay pause ;;
+    resume) replay resume ;;
     *) usage ;;
 esac

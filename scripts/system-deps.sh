@@ -2,7 +2,8 @@
 # Install the system packages the test suite needs, only those that are missing:
 # Chromium and its driver (browser tests), a CJK font (Chinese text in screenshots) and
 # PostgreSQL 15's server binaries (the PostgreSQL pass of `make test`) and gettext (the
-# test that the committed .mo catalogue is the .po compiled).
+# test that the committed .mo catalogue is the .po compiled) and Redis (the cluster's
+# queue, started by the cluster tests and `make run-cluster`).
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -13,6 +14,7 @@ missing=()
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
 command -v msgfmt >/dev/null || missing+=(gettext)
+command -v redis-server >/dev/null || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     "axes",
     "csp",
     # Its Swagger UI from its own static files, not a public CDN.
@@ -104,12 +105,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request latency and counts for /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "commonwork.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "commonwork.site.edges.EdgeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Notes where the primary's log stood after a write (only with a standby configured).
+    "commonwork.core.replica.ReadYourWritesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,7 +124,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it answers a locked-out log-in with its lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# Who may read /metrics (the Prometheus scraper), by address.
+METRICS_FROM = envlist("METRICS_FROM", ["127.0.0.1", "::1"])
 
 
 # Content-Security-Policy (django-csp): everything from this origin only, scripts only
@@ -198,6 +206,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A busy timeout lets concurrent writers wait for SQLite's single write lock
     # instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+elif envint("DATABASE_POOL_SIZE", 0):
+    # Django's own pool (psycopg_pool) per process, instead of a connection per thread
+    # kept for CONN_MAX_AGE: a web process then holds at most this many connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 1, "max_size": envint("DATABASE_POOL_SIZE", 0), "timeout": 10}
+    }
+# A streaming standby for the pages that read only public or aggregate data
+# (core.replica); the writer's own session reads the primary for a while after a write.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **database_from_url(env("DATABASE_REPLICA_URL") or "", base_dir=BASE_DIR),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["commonwork.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
@@ -265,11 +288,16 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 
 # Background work (offer expiry, dispatch rounds, period close...) runs as Django tasks.
-# The default keeps the queue in the database and `manage.py db_worker` runs it; a
-# multi-machine deployment points TASKS_BACKEND at django_tasks_rq.RQBackend instead.
-TASKS = {
-    "default": {"BACKEND": env("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"},
-}
+# The default keeps the queue in the database and `manage.py db_worker` runs it; with
+# REDIS_URL set the queue is RQ on Redis (django-tasks-rq), run by
+# `manage.py rqworker --job-class django_tasks_rq.Job default`.
+REDIS_URL = env("REDIS_URL") or ""
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Logs go to standard error: one JSON object a line (LOG_FORMAT=json, the default with
 # DEBUG off, for a log collector), or plain lines; each with the request's id.

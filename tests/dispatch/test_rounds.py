@@ -165,7 +165,7 @@ def test_the_scheduled_job_runs_a_round_per_region_then_a_city_wide_one(
     loose = make_task(pickup=(52.5215, 13.4065))
     go_available_at(bob, 52.5210, 13.4060)
     go_available_at(carol, 52.5300, 13.4300)
-    assert dispatch_regions.enqueue().return_value == 2
+    assert dispatch_regions.enqueue().return_value == 3  # two regions' jobs, the city's
     rounds = {r.region: r for r in DispatchRound.objects.all()}
     assert set(rounds) == {"north", "south", ""}
     assert Offer.objects.get(task=north).worker_id == bob.pk
@@ -230,3 +230,49 @@ def test_the_sketch_draws_distances_to_scale_and_nothing_without_a_distance() ->
     assert lengths[1] == pytest.approx(2 * lengths[0], rel=0.01)  # to scale
     assert radius == pytest.approx(3 * lengths[0], rel=0.01)
     assert radius <= SIZE / 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_region_is_its_own_job_and_the_city_round_comes_after_them(
+    bob: Any, carol: Any, make_task: Any, settings: Any
+) -> None:
+    """On a real queue (the database's): the scheduled job enqueues one job per region and
+    the city-wide one; a worker runs them, and the city round starts after the regional
+    rounds of its tick have ended."""
+    from django.core.management import call_command
+
+    from commonwork.dispatch.models import DispatchRound
+    from commonwork.dispatch.tasks import dispatch_regions
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_task(region="north")
+    make_task(region="south", pickup=(52.5305, 13.4305))
+    make_task(pickup=(52.5215, 13.4065))
+    go_available_at(bob, 52.5210, 13.4060)
+    go_available_at(carol, 52.5300, 13.4300)
+
+    dispatch_regions.call()
+    assert DispatchRound.objects.count() == 0  # enqueued, not run
+    call_command("db_worker", batch=True, verbosity=0)
+
+    rounds = {r.region: r for r in DispatchRound.objects.all()}
+    assert set(rounds) == {"north", "south", ""}
+    assert rounds[""].started_at >= max(rounds["north"].finished_at, rounds["south"].finished_at)
+    assert Offer.objects.filter(status="pending").values("worker").distinct().count() == 2
+
+
+def test_the_city_round_waits_for_an_unfinished_regional_round_then_runs_anyway(
+    make_task: Any, settings: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from commonwork.dispatch import tasks as dispatch_tasks
+    from commonwork.dispatch.models import DispatchRound
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(dispatch_tasks, "CITY_ROUND_WAITS_SECONDS", 0.5)
+    make_task(region="north")
+    pending = dispatch_tasks.dispatch_round.enqueue("north")  # no worker runs it
+
+    dispatch_tasks.dispatch_city_round.call([pending.id])
+
+    assert "ran before 1 regional rounds ended" in caplog.text
+    assert list(DispatchRound.objects.values_list("region", flat=True)) == [""]

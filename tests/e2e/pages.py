@@ -158,6 +158,7 @@ NOT_PAGES = frozenset(
         "federation_inbox",
         "federation_outbox",
         "healthz",
+        "metrics",
     }
 )
 

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, models, transaction
 
 from commonwork.core import clock
+from commonwork.core.metrics import AUDIT_WRITE_SECONDS
 from commonwork.core.models import AuditCheckpoint, AuditEntry, AuditStreamHead
 
 GENESIS_HASH = "0" * 64
@@ -296,12 +298,14 @@ def record(
         for column in _GIVEN_COLUMNS
     ]
     sql = _statements(connection.vendor)
+    began = time.perf_counter()
     # No savepoint: the entry belongs to the action's transaction, and fails with it.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if sql.append:
             placed = _append_in_one(cursor, sql, stream, params, content)
         else:
             placed = _append_in_steps(cursor, sql, stream, params, content)
+    AUDIT_WRITE_SECONDS.observe(time.perf_counter() - began)
     entry_id, seq, prev_hash, entry_hash = placed
     return AuditEntry(id=entry_id, seq=seq, prev_hash=prev_hash, entry_hash=entry_hash, **given)
 

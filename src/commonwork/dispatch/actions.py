@@ -13,6 +13,7 @@ from django.db import transaction
 
 from commonwork.core import audit, clock
 from commonwork.core.errors import DomainError
+from commonwork.core.metrics import ROUND_SECONDS, ROUND_SIZE
 from commonwork.dispatch import solver, weather
 from commonwork.dispatch.alerts import AlertSource
 from commonwork.dispatch.live import active_alerts, build_round
@@ -45,6 +46,12 @@ def run_round(*, region: str = "", reuse_unchanged: bool = False) -> DispatchRou
     offer are not in its input). The database's one-pending-offer-per-task and
     per-worker constraints back this up across regions.
     """
+    timer = ROUND_SECONDS.labels(region=region or "city").time()
+    with timer:
+        return _run_round_locked(region=region, reuse_unchanged=reuse_unchanged)
+
+
+def _run_round_locked(*, region: str, reuse_unchanged: bool) -> DispatchRound:
     RegionLock.objects.get_or_create(region=region)
     RegionLock.objects.select_for_update().get(region=region)
     # A switch left on is no availability: lapsed periods end before anyone is offered work.
@@ -66,6 +73,7 @@ def run_round(*, region: str = "", reuse_unchanged: bool = False) -> DispatchRou
             and bytes(previous.input_snapshot) == input_snapshot
         ):
             return previous
+    ROUND_SIZE.labels(region=region or "city").observe(len(live.round_input.tasks))
     began = time.perf_counter()
     result = solver.solve(live.round_input)
     solve_ms = round((time.perf_counter() - began) * 1000)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from commonwork.core import clock
 from commonwork.dispatch.actions import (
@@ -20,29 +22,63 @@ from commonwork.dispatch.weather import AlertFeedError
 log = logging.getLogger(__name__)
 
 
+# How long the city-wide round waits for the tick's regional rounds before it runs anyway
+# (the one-pending-offer constraints keep offers single whatever the order).
+CITY_ROUND_WAITS_SECONDS = 60.0
+
+
+def _round(region: str) -> int:
+    """One region's round, unless nothing changed; the number of offers made. A failing
+    round rolls back, is logged and written to the audit log (dispatch.round_failed), and
+    runs again at the next tick; it stops no other region's."""
+    try:
+        return run_round(region=region, reuse_unchanged=True).offered_count
+    except Exception as error:
+        log.exception("the dispatch round of region %r failed", region)
+        record_round_failure(region, error)
+        return 0
+
+
 @task()
 def dispatch_round(region: str = "") -> int:
-    """Run one round for the region (unless nothing changed); the number of offers made."""
-    return run_round(region=region, reuse_unchanged=True).offered_count
+    """One region's round, as its own job on whichever worker takes it, in its own
+    transaction under the region's lock (two workers never run one region at once)."""
+    return _round(region)
+
+
+@task()
+def dispatch_city_round(regional_result_ids: list[str]) -> int:
+    """The city-wide round ("": tasks without a region, and what the regional rounds
+    could not place), after this tick's regional rounds have ended."""
+    deadline = time.monotonic() + CITY_ROUND_WAITS_SECONDS
+    waiting = list(regional_result_ids)
+    while waiting and time.monotonic() < deadline:
+        waiting = [result_id for result_id in waiting if not _ended(result_id)]
+        if waiting:
+            time.sleep(0.2)
+    if waiting:
+        log.warning("the city-wide round ran before %d regional rounds ended", len(waiting))
+    return _round("")
+
+
+def _ended(result_id: str) -> bool:
+    if not dispatch_round.get_backend().supports_get_result:
+        return True  # a backend that runs jobs as they are enqueued (tests)
+    try:
+        status = dispatch_round.get_result(result_id).status
+    except TaskResultDoesNotExist:  # the queue forgot it (Redis emptied): nothing to wait for
+        return True
+    return status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
 
 
 @task()
 def dispatch_regions() -> int:
-    """The scheduled job: a round for each region with open tasks, in name order, then a
-    city-wide round ("") for tasks without a region and whatever the regional rounds
-    could not place. The rounds run one after another, each in its own transaction, so
-    each sees the offers the previous ones made (a worker is never offered two tasks).
-
-    One region's failing round stops no other: it rolls back, is logged and written to
-    the audit log (dispatch.round_failed), and runs again at the next tick."""
-    offered = 0
-    for region in [*regions_with_open_tasks(clock.now()), ""]:
-        try:
-            offered += run_round(region=region, reuse_unchanged=True).offered_count
-        except Exception as error:
-            log.exception("the dispatch round of region %r failed", region)
-            record_round_failure(region, error)
-    return offered
+    """The scheduled job: a round job for each region with open tasks, enqueued at once so
+    that workers run them in parallel, then the city-wide round's job, which waits for
+    them. How many round jobs it enqueued."""
+    regional = [dispatch_round.enqueue(region) for region in regions_with_open_tasks(clock.now())]
+    dispatch_city_round.enqueue([result.id for result in regional])
+    return len(regional) + 1
 
 
 @task()

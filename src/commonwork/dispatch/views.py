@@ -9,6 +9,7 @@ from django.shortcuts import render
 from commonwork.core.errors import DomainError
 from commonwork.core.pages import render_refusal
 from commonwork.core.panels import Panel
+from commonwork.core.replica import reads_from_standby
 from commonwork.dispatch import selectors
 from commonwork.dispatch.explain import explain
 from commonwork.members.http import AuthenticatedRequest, member_of
@@ -18,6 +19,7 @@ from commonwork.work.selectors import open_availability
 
 
 @login_required
+@reads_from_standby
 def rounds(request: AuthenticatedRequest) -> HttpResponse:
     try:
         recent = selectors.recent_rounds(request.user)

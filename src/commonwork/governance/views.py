@@ -16,6 +16,7 @@ from commonwork.core import clock
 from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key, once_per_form
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
+from commonwork.core.replica import reads_from_standby
 from commonwork.governance import actions as proposals
 from commonwork.governance import selectors, tally
 from commonwork.governance.actions import GovernanceError
@@ -363,6 +364,7 @@ def mark_notices_read(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("proposals")
 
 
+@reads_from_standby
 def results(request: HttpRequest) -> HttpResponse:
     return render(
         request, "governance/results.html", {"rows": selectors.closed_results(request.user)}

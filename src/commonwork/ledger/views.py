@@ -18,6 +18,7 @@ from commonwork.core.errors import DomainError, NotFound
 from commonwork.core.idempotency import new_form_key
 from commonwork.core.pages import render_form_error, render_invalid_form, render_refusal
 from commonwork.core.panels import Panel
+from commonwork.core.replica import reads_from_standby
 from commonwork.ledger import selectors
 from commonwork.ledger.actions import payouts, periods, tip_task
 from commonwork.ledger.forms import (
@@ -301,6 +302,7 @@ def batch_file(request: AuthenticatedRequest, batch_id: int, fmt: str) -> HttpRe
 # --- everyone ---------------------------------------------------------------------------
 
 
+@reads_from_standby
 def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/transparency.html", selectors.transparency())
 

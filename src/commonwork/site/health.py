@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Max, Min
 from django.http import HttpRequest, JsonResponse
@@ -18,11 +19,31 @@ from commonwork.dispatch.models import DispatchRound
 SCHEDULER_STALE = dt.timedelta(seconds=30)
 
 
-def _queue(now: dt.datetime) -> dict[str, Any]:
+def _rq_queue(now: dt.datetime) -> dict[str, Any]:
+    import django_rq
+    from redis.exceptions import RedisError
+
+    queue = django_rq.get_queue("default")
     try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another backend: its own tools say how deep it is
-        return {"backend": "other"}
+        jobs = queue.get_jobs(0, 0)
+        oldest = jobs[0].enqueued_at if jobs else None
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=dt.UTC)
+        return {
+            "backend": "redis",
+            "ready": queue.count,
+            "oldest_ready_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
+            "failed": queue.failed_job_registry.count,
+        }
+    except RedisError as error:
+        return {"backend": "redis", "error": str(error)[:200]}
+
+
+def queue_state(now: dt.datetime) -> dict[str, Any]:
+    if settings.REDIS_URL:
+        return _rq_queue(now)
+    from django_tasks_db.models import DBTaskResult
+
     ready = DBTaskResult.objects.ready()
     oldest = ready.aggregate(oldest=Min("enqueued_at"))["oldest"]
     return {
@@ -52,7 +73,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {
             "ok": True,
             "database": "ok",
-            "queue": _queue(now),
+            "queue": queue_state(now),
             "scheduler": {
                 "heartbeat": beat.isoformat() if beat else None,
                 "ok": beat is not None and now - beat < SCHEDULER_STALE,

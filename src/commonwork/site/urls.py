@@ -10,6 +10,7 @@ from commonwork.federation.urls import protocol_urlpatterns
 from commonwork.site import views as site_views
 from commonwork.site.api import api
 from commonwork.site.health import healthz
+from commonwork.site.metrics import metrics
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
@@ -18,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sw.js", site_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", site_views.manifest, name="manifest"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     # Federation's protocol: the same addresses in every language (docs/federation.md).
     path("", include(protocol_urlpatterns)),
 ]

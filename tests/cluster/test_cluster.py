@@ -1,0 +1,390 @@
+"""The multi-process layout of `make run-cluster`, started for real: PostgreSQL primary and
+streaming standby, Redis, two gunicorn web processes, two RQ workers and two schedulers on
+loopback ports. Faults are made as an operator would meet them — SIGKILL of a web worker
+mid-request, of the leading scheduler, of a task worker mid-round, a PostgreSQL restart
+under load — and afterwards every accepted request's effect is there exactly once, no
+member holds two offers for one task, and verify_audit, check_books, verify_results and
+bean-check pass. The PostgreSQL pass of `make test` runs it (about three minutes)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "run-cluster.sh"
+PG_CLUSTER = str(ROOT / "scripts" / "pg-cluster.sh")
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+]
+
+
+class Cluster:
+    def __init__(self, folder: Path, process: subprocess.Popen[str]) -> None:
+        self.folder = folder
+        self.process = process
+        self.env = dict(os.environ)
+        for line in (folder / "cluster.env").read_text().splitlines():
+            name, _, value = line.partition("=")
+            self.env[name] = value.strip('"')
+        self.env.update(DEBUG="1", LOG_FORMAT="text")
+        self.web_ports = [int(port) for port in self.env["WEB_PORTS"].split()]
+
+    def url(self, path: str, *, web: int = 0) -> str:
+        return f"http://127.0.0.1:{self.web_ports[web]}{path}"
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"manage.py {' '.join(args)}:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def python(self, code: str) -> Any:
+        """Run code in the cluster's Django (as `manage.py shell`); its printed JSON."""
+        return json.loads(self.manage("shell", "-c", code).stdout.strip().splitlines()[-1])
+
+    def pids(self, pattern: str) -> list[int]:
+        found = subprocess.run(  # noqa: S603
+            [shutil.which("pgrep") or "/usr/bin/pgrep", "-f", pattern],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        mine = []
+        for pid in map(int, found.stdout.split()):
+            with contextlib.suppress(OSError):
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+                if self.env["REDIS_URL"].encode() in environ:
+                    mine.append(pid)
+        return mine
+
+    def health(self, web: int = 0) -> dict[str, Any]:
+        return requests.get(self.url("/healthz", web=web), timeout=10).json()  # type: ignore[no-any-return]
+
+
+def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if condition():
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"not within {seconds} s: {what}")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    # Not under pytest's own temporary folder: PostgreSQL's server user must reach it.
+    folder = Path(tempfile.mkdtemp(prefix="commonwork-cluster-"))
+    folder.chmod(0o755)
+    env = {
+        **os.environ,
+        "CLUSTER_DIR": str(folder),
+        "WEB_PORTS": f"{_free_port()} {_free_port()}",
+        "PY": sys.executable,
+    }
+    for name in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [str(SCRIPT)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    deadline = time.monotonic() + 600
+    for line in process.stdout:
+        lines.append(line)
+        if line.strip() == "ready" or time.monotonic() > deadline:
+            break
+    if not lines or lines[-1].strip() != "ready":
+        process.kill()
+        raise AssertionError("the cluster did not start:\n" + "".join(lines))
+    try:
+        yield Cluster(folder, process)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def client_api(cluster: Cluster) -> dict[str, Any]:
+    """dan's API token and project, made in the cluster's database."""
+    return cluster.python(  # type: ignore[no-any-return]
+        "import json;"
+        "from commonwork.members.models import User;"
+        "from commonwork.members.actions import create_api_token;"
+        "from commonwork.work.models import Project;"
+        "dan = User.objects.get(username='dan');"
+        "print(json.dumps({'token': create_api_token(actor=dan, name='faults')[1],"
+        " 'project': Project.objects.filter(client=dan).first().pk}))"
+    )
+
+
+def _post_task(cluster: Cluster, api: dict[str, Any], key: str, title: str, web: int) -> int | None:
+    """POST one task with an idempotency key: its status, or None when the connection
+    broke (the caller retries with the same key)."""
+    body = {
+        "project_id": api["project"],
+        "title": title,
+        "kind": "remote",
+        "estimated_minutes": 20,
+        "deadline": (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat(),
+    }
+    try:
+        response = requests.post(
+            cluster.url("/api/v1/tasks", web=web),
+            json=body,
+            headers={"Authorization": f"Bearer {api['token']}", "Idempotency-Key": key},
+            timeout=20,
+        )
+    except requests.RequestException:
+        return None
+    return response.status_code
+
+
+def _post_until_accepted(
+    cluster: Cluster, api: dict[str, Any], marker: str, count: int, during: Callable[[], None]
+) -> list[int]:
+    """Post `count` tasks from 4 threads across both web processes while `during` makes
+    a fault; retry each broken or refused request with its key. Every status seen."""
+    statuses: list[int] = []
+
+    def one(n: int) -> None:
+        key = f"{marker}-{n}"
+        for attempt in range(60):
+            status = _post_task(cluster, api, key, f"{marker} {n}", web=(n + attempt) % 2)
+            if status is not None:
+                statuses.append(status)
+            if status == 201:
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"request {key} never accepted")
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(one, n) for n in range(count)]
+        time.sleep(0.5)
+        during()
+        for future in futures:
+            future.result()
+    return statuses
+
+
+def _tasks_titled(cluster: Cluster, marker: str) -> dict[str, int]:
+    return cluster.python(  # type: ignore[no-any-return]
+        "import json; from collections import Counter;"
+        "from commonwork.work.models import Task;"
+        f"print(json.dumps(Counter(Task.objects.filter(title__startswith={marker!r})"
+        ".values_list('title', flat=True))))"
+    )
+
+
+def test_two_web_processes_answer_and_one_scheduler_leads(cluster: Cluster) -> None:
+    for web in (0, 1):
+        health = cluster.health(web)
+        assert health["database"] == "ok"
+        assert health["queue"]["backend"] == "redis"
+    _wait(lambda: cluster.health()["scheduler"]["ok"], 30, "a scheduler leads")
+    holders = cluster.python(
+        "import json; from commonwork.core.models import SchedulerLease;"
+        "print(json.dumps(list(SchedulerLease.objects.values_list('holder', flat=True))))"
+    )
+    assert len(holders) == 1
+    assert len(cluster.pids("manage.py run_scheduler")) == 2
+    # the standby streams from the primary
+    replicas = cluster.python(
+        "import json; from django.db import connection; c = connection.cursor();"
+        "c.execute('SELECT count(*) FROM pg_stat_replication'); print(json.dumps(c.fetchone()[0]))"
+    )
+    assert replicas == 1
+
+
+def test_a_web_worker_killed_mid_request_loses_and_doubles_nothing(
+    cluster: Cluster, client_api: dict[str, Any]
+) -> None:
+    marker = f"webkill-{uuid.uuid4().hex[:6]}"
+
+    def kill_web_workers() -> None:
+        for _ in range(3):
+            for pid in cluster.pids("gunicorn commonwork.wsgi"):
+                children = Path(f"/proc/{pid}/task/{pid}/children")
+                with contextlib.suppress(OSError):
+                    for child in children.read_text().split():
+                        os.kill(int(child), signal.SIGKILL)
+            time.sleep(0.7)
+
+    statuses = _post_until_accepted(cluster, client_api, marker, 24, kill_web_workers)
+
+    assert 500 not in statuses
+    assert _tasks_titled(cluster, marker) == {f"{marker} {n}": 1 for n in range(24)}
+    for web in (0, 1):
+        _wait(lambda web=web: cluster.health(web)["database"] == "ok", 30, "web back")
+
+
+def test_the_leading_scheduler_killed_another_takes_over(cluster: Cluster) -> None:
+    read_holder = (
+        "import json; from commonwork.core.models import SchedulerLease;"
+        "print(json.dumps(SchedulerLease.objects.get().holder))"
+    )
+    _wait(lambda: cluster.health()["scheduler"]["ok"], 30, "a scheduler leads")
+    holder = cluster.python(read_holder)
+    leader = int(holder.split(":")[1])
+    os.kill(leader, signal.SIGKILL)
+
+    _wait(lambda: cluster.python(read_holder) != holder, 20, "another scheduler leads")
+    _wait(lambda: cluster.health()["scheduler"]["ok"], 20, "the heartbeat is fresh")
+
+
+def test_a_task_worker_killed_mid_round_leaves_no_double_offer(cluster: Cluster) -> None:
+    # given: workers available and rounds running every few seconds on the RQ workers
+    cluster.python(
+        "import json; from commonwork.governance.parameters import read_parameter;"
+        "print(json.dumps(read_parameter('dispatch.round_interval_seconds')))"
+    )
+    before = cluster.health()["last_round"].get("city")
+    # when: one RQ worker is killed three times over, whatever it is doing
+    for _ in range(3):
+        for pid in cluster.pids("rqworker")[:1]:
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+                with contextlib.suppress(OSError):
+                    os.kill(int(child), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(2)
+    # then: the other worker keeps running rounds, and no member holds two pending offers
+    # for one task, nor two tasks offered at once
+    _wait(
+        lambda: cluster.health()["last_round"].get("city") != before,
+        120,
+        "a round finishes after the kills",
+    )
+    doubles = cluster.python(
+        "import json; from django.db.models import Count;"
+        "from commonwork.work.models import Offer, OfferStatus;"
+        "pending = Offer.objects.filter(status=OfferStatus.PENDING);"
+        "print(json.dumps([list(pending.values('task').annotate(n=Count('id')).filter(n__gt=1)"
+        ".values_list('task', flat=True)), list(pending.values('worker')"
+        ".annotate(n=Count('id')).filter(n__gt=1).values_list('worker', flat=True))]))"
+    )
+    assert doubles == [[], []]
+
+
+def test_postgres_restarted_under_load_loses_and_doubles_nothing(
+    cluster: Cluster, client_api: dict[str, Any]
+) -> None:
+    marker = f"pgrestart-{uuid.uuid4().hex[:6]}"
+    primary = cluster.folder / "primary"
+
+    def restart() -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run(  # noqa: S603
+            [
+                *as_postgres,
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(primary / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "restart",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    statuses = _post_until_accepted(cluster, client_api, marker, 24, restart)
+
+    assert 500 not in statuses
+    assert _tasks_titled(cluster, marker) == {f"{marker} {n}": 1 for n in range(24)}
+    for web in (0, 1):
+        _wait(lambda web=web: cluster.health(web)["database"] == "ok", 60, "database back")
+
+
+def test_a_paused_standby_never_hides_a_members_own_write(cluster: Cluster) -> None:
+    """The transparency page may read the standby; with the standby paused, a browser
+    that has just written reads the primary, and one that has not reads the standby."""
+    standby = cluster.folder / "standby"
+    subprocess.run([PG_CLUSTER, "pause", str(standby)], check=True, timeout=60)  # noqa: S603
+    try:
+        routed = cluster.python(
+            "import json; from django.db import connections, reset_queries;"
+            "from django.test import Client;"
+            "from commonwork.members.models import User;"
+            "writer = Client(); writer.force_login(User.objects.get(username='dan'));"
+            "writer.post('/i18n/setlang/', {'language': 'en'});"
+            "reset_queries();"
+            "writer.get('/transparency/');"
+            "wrote = [len(connections['default'].queries), len(connections['replica'].queries)];"
+            "reset_queries();"
+            "Client().get('/transparency/');"
+            "fresh = [len(connections['default'].queries), len(connections['replica'].queries)];"
+            "print(json.dumps([wrote, fresh, 'cw_wal' in writer.cookies]))"
+        )
+    finally:
+        subprocess.run(  # noqa: S603
+            [PG_CLUSTER, "resume", str(standby)],
+            check=True,
+            timeout=60,
+        )
+    (wrote_default, wrote_replica), (_, fresh_replica), cookie = routed
+    assert cookie
+    assert wrote_replica == 1  # only the question how far the standby has replayed
+    assert wrote_default > 0
+    assert fresh_replica > 1  # the page itself read the standby
+
+
+def test_afterwards_the_log_the_books_and_the_results_check_out(cluster: Cluster) -> None:
+    cluster.manage("verify_audit")
+    cluster.manage("check_books")
+    cluster.manage("verify_results")
+    books = cluster.folder / "books.beancount"
+    cluster.manage("export_beancount", "--out", str(books))
+    bean_check = Path(sys.executable).parent / "bean-check"
+    done = subprocess.run(  # noqa: S603
+        [str(bean_check), str(books)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
