@@ -7,6 +7,7 @@
 #   WEB_PORTS="8000 8001"   the web processes' ports
 #   CLUSTER_DIR=DIR         where databases and logs go (default: a new temporary folder)
 #   CLUSTER_DEMO=0          start empty instead of with the demo co-op
+#   CLUSTER_QUEUE=database  the database's task queue (db_worker) instead of RQ on Redis
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -46,7 +47,13 @@ pids+=($!)
 export DEBUG=1 LOG_FORMAT=json
 export DATABASE_URL="postgres://commonwork@127.0.0.1:$primary_port/commonwork"
 export DATABASE_REPLICA_URL="postgres://commonwork@127.0.0.1:$standby_port/commonwork"
-export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+if [ "${CLUSTER_QUEUE:-redis}" = redis ]; then
+    export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+    worker=(manage.py rqworker --job-class django_tasks_rq.Job default)
+else
+    unset REDIS_URL
+    worker=(manage.py db_worker --no-reload)
+fi
 export DATABASE_POOL_SIZE=${DATABASE_POOL_SIZE:-4}
 export COMMONWORK_VAR_DIR="$dir/var"
 # The processes of this machine write their metrics here; /metrics sums them.
@@ -68,8 +75,7 @@ fi
 for n in 1 2; do
     "$PY" manage.py run_scheduler >"$dir/scheduler-$n.log" 2>&1 &
     pids+=($!)
-    "$PY" manage.py rqworker --job-class django_tasks_rq.Job default \
-        >"$dir/worker-$n.log" 2>&1 &
+    "$PY" "${worker[@]}" >"$dir/worker-$n.log" 2>&1 &
     pids+=($!)
 done
 n=0
@@ -89,7 +95,7 @@ done
 cat >"$dir/cluster.env" <<ENV
 DATABASE_URL=$DATABASE_URL
 DATABASE_REPLICA_URL=$DATABASE_REPLICA_URL
-REDIS_URL=$REDIS_URL
+REDIS_URL=${REDIS_URL:-}
 SECRET_KEY=$SECRET_KEY
 COMMONWORK_VAR_DIR=$COMMONWORK_VAR_DIR
 WEB_PORTS="$WEB_PORTS"

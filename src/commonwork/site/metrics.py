@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
-from django_prometheus.exports import ExportToDjangoView
+from django_prometheus.exports import ExportToDjangoView  # type: ignore[import-untyped]
 
 from commonwork.core import clock
 from commonwork.core.metrics import QUEUE_DEPTH, QUEUE_OLDEST_SECONDS

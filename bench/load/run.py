@@ -1,0 +1,153 @@
+"""The load test: locust, headless, against `make run-cluster`'s layout (two gunicorn web
+processes on one PostgreSQL primary with its standby), once with the database queue and
+once with RQ on Redis, at increasing numbers of simulated people. Loopback only, bounded
+in count and time. Prints a Markdown table for docs/performance.md.
+
+    python -m bench.load.run                     both queues, 10/25/50/100 people, 25 s each
+    python -m bench.load.run --users 10 --seconds 10 --queues redis
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import machine
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+
+
+def _start_cluster(folder: Path, queue: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    env = {**os.environ, "CLUSTER_DIR": str(folder), "CLUSTER_QUEUE": queue, "PY": sys.executable}
+    for name in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL"):
+        env.pop(name, None)
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "run-cluster.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == "ready":
+            break
+    else:
+        raise RuntimeError("the cluster did not start")
+    cluster_env = dict(os.environ)
+    for line in (folder / "cluster.env").read_text().splitlines():
+        name, _, value = line.partition("=")
+        cluster_env[name] = value.strip('"')
+    cluster_env["DEBUG"] = "1"
+    return process, cluster_env
+
+
+def _step(hosts: str, tokens: Path, users: int, seconds: int, prefix: Path) -> dict[str, float]:
+    env = {**os.environ, "LOAD_TOKENS": str(tokens), "LOAD_HOSTS": hosts}
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 5)),
+            "--run-time",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        timeout=seconds + 120,
+    )
+    with open(f"{prefix}_stats.csv") as stats:
+        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    errors_5xx = errors_other = 0
+    with open(f"{prefix}_failures.csv") as failures:
+        for row in csv.DictReader(failures):
+            count = int(row["Occurrences"])
+            if re.search(r"\b5\d\d\b", row["Error"]) and "429" not in row["Error"]:
+                errors_5xx += count
+            else:
+                errors_other += count
+    requests = int(total["Request Count"])
+    return {
+        "rps": float(total["Requests/s"]),
+        "p50": float(total["50%"]),
+        "p95": float(total["95%"]),
+        "p99": float(total["99%"]),
+        "requests": requests,
+        "5xx": errors_5xx,
+        "refused": errors_other / requests * 100 if requests else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, nargs="+", default=[10, 25, 50, 100])
+    parser.add_argument("--seconds", type=int, default=25)
+    parser.add_argument("--queues", nargs="+", default=["database", "redis"])
+    args = parser.parse_args(argv)
+    rows = []
+    for queue in args.queues:
+        folder = Path(tempfile.mkdtemp(prefix="commonwork-load-"))
+        folder.chmod(0o755)
+        process, env = _start_cluster(folder, queue)
+        try:
+            tokens = folder / "tokens.json"
+            subprocess.run(  # noqa: S603
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    f"exec(open({str(ROOT / 'bench' / 'load' / 'people.py')!r}).read())",
+                ],
+                env={**env, "LOAD_TOKENS": str(tokens)},
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            hosts = " ".join(f"http://127.0.0.1:{port}" for port in env["WEB_PORTS"].split())
+            for users in args.users:
+                result = _step(hosts, tokens, users, args.seconds, folder / f"u{users}")
+                rows.append((queue, users, result))
+                time.sleep(3)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=120)
+    when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    print(f"Run on {when}, {machine()}, {args.seconds} s a step.\n")
+    print("| queue | people | requests/s | p50 ms | p95 ms | p99 ms | 5xx | refused % |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for queue, users, r in rows:
+        print(
+            f"| {queue} | {users} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} "
+            f"| {r['p99']:.0f} | {r['5xx']:.0f} | {r['refused']:.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
