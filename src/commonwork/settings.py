@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # First and last: request latency and counts for /metrics (django-prometheus).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "commonwork.core.requests.RequestIdMiddleware",
+    # A database away (restarting, failing over) answers 503 + Retry-After, not 500.
+    "commonwork.site.edges.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "commonwork.site.edges.EdgeMiddleware",
     "csp.middleware.CSPMiddleware",

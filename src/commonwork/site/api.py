@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -24,6 +25,7 @@ from commonwork.members.actions import user_for_api_token
 from commonwork.members.api import router as members_router
 from commonwork.members.selectors import may_use_api
 from commonwork.site import throttle
+from commonwork.site.edges import is_unavailable
 from commonwork.vault.api import router as vault_router
 from commonwork.work.api import router as work_router
 
@@ -182,6 +184,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(DatabaseError)
+def on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """The database restarting, failing over or refusing connections: a 503 the client
+    may retry (with its idempotency key), not a 500. A database error of another kind is
+    a bug, answered as one."""
+    if not is_unavailable(exc):
+        return on_unexpected(request, exc)
+    logger.warning("database unavailable in %s %s: %s", request.method, request.path, exc)
+    response = _error(
+        request, 503, "unavailable", "The database is not answering; try again in a moment."
+    )
+    response["Retry-After"] = "2"
+    return response
 
 
 @api.exception_handler(Exception)

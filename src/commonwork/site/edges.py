@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 API_PREFIX = "/api/"
 
@@ -87,3 +89,43 @@ class EdgeMiddleware:
             return None
         field, why = found[0]
         return _error(422, "invalid", f"{field}: the text holds {why}.", field or None)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether a database error means the database is away (restarting, failing over,
+    out of connections), not that a query is wrong."""
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+class DatabaseUnavailableMiddleware:
+    """Pages answer 503 with Retry-After while the database is away, in the API's shape
+    under /api/ and as a short page elsewhere; never Django's 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError):
+            return self.unavailable(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return self.unavailable(request) if is_unavailable(exception) else None
+
+    @staticmethod
+    def unavailable(request: HttpRequest) -> HttpResponse:
+        message = gettext("The database is not answering; try again in a moment.")
+        response: HttpResponse
+        if request.path.startswith(API_PREFIX):
+            response = JsonResponse(
+                {"code": "unavailable", "message": message, "field": None}, status=503
+            )
+        else:
+            response = HttpResponse(
+                f"<!doctype html><title>503</title><p>{message}</p>",
+                status=503,
+                content_type="text/html; charset=utf-8",
+            )
+        response["Retry-After"] = "2"
+        return response
