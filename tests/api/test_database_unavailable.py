@@ -48,3 +48,20 @@ def test_a_wrong_query_is_still_a_bug(client: Client, monkeypatch) -> None:
 
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
+
+
+def test_outside_a_view_the_error_handler_answers_503_too(rf) -> None:
+    from commonwork.site.urls import handler500
+
+    request = rf.get("/api/v1/transparency")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        away = handler500(request)
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        bug = handler500(request)
+
+    assert away.status_code == 503
+    assert bug.status_code == 500

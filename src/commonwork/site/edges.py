@@ -99,16 +99,14 @@ def is_unavailable(error: BaseException) -> bool:
 
 class DatabaseUnavailableMiddleware:
     """Pages answer 503 with Retry-After while the database is away, in the API's shape
-    under /api/ and as a short page elsewhere; never Django's 500."""
+    under /api/ and as a short page elsewhere; never Django's 500. (Errors raised in a
+    middleware rather than a view reach site.urls.handler500, which answers the same.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return self.get_response(request)
-        except (OperationalError, InterfaceError):
-            return self.unavailable(request)
+        return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         return self.unavailable(request) if is_unavailable(exception) else None

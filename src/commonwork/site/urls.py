@@ -1,3 +1,4 @@
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.views import defaults
 from commonwork.federation.urls import protocol_urlpatterns
 from commonwork.site import views as site_views
 from commonwork.site.api import api
+from commonwork.site.edges import DatabaseUnavailableMiddleware, is_unavailable
 from commonwork.site.health import healthz
 from commonwork.site.metrics import metrics
 
@@ -56,6 +58,14 @@ def _json_for_api(
 
 
 handler404 = _json_for_api(defaults.page_not_found, 404, "not_found", "Not found.")
-handler500 = _json_for_api(
+_server_error = _json_for_api(
     defaults.server_error, 500, "server_error", "Something went wrong on our side."
 )
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    """A bug answers 500; a database that went away outside any view (a middleware saving
+    the session as PostgreSQL restarts) answers 503 like one inside a view."""
+    if is_unavailable(sys.exc_info()[1] or Exception()):
+        return DatabaseUnavailableMiddleware.unavailable(request)
+    return _server_error(request)
