@@ -93,7 +93,11 @@ def _step(hosts: str, tokens: Path, users: int, seconds: int, prefix: Path) -> d
             else:
                 errors_other += count
     requests = int(total["Request Count"])
+    with open(f"{prefix}_stats.csv") as stats:
+        posts = next((row for row in csv.DictReader(stats) if row["Name"] == "/api/v1/tasks"), None)
+    accepted_posts = int(posts["Request Count"]) - int(posts["Failure Count"]) if posts else 0
     return {
+        "accepted_posts": accepted_posts,
         "rps": float(total["Requests/s"]),
         "p50": float(total["50%"]),
         "p95": float(total["95%"]),
@@ -104,13 +108,34 @@ def _step(hosts: str, tokens: Path, users: int, seconds: int, prefix: Path) -> d
     }
 
 
+def _posted_tasks(env: dict[str, str]) -> int:
+    """How many tasks the load's clients posted, as the database has them."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from commonwork.work.models import Task;"
+            "print(Task.objects.filter(title='load test translation').count())",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout.split()[-1])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[10, 25, 50, 100])
     parser.add_argument("--seconds", type=int, default=25)
     parser.add_argument("--queues", nargs="+", default=["database", "redis"])
     args = parser.parse_args(argv)
-    rows = []
+    rows: list[tuple[str, str, dict[str, float]]] = []
+    effects: list[tuple[str, int, int]] = []
     for queue in args.queues:
         folder = Path(tempfile.mkdtemp(prefix="commonwork-load-"))
         folder.chmod(0o755)
@@ -131,15 +156,25 @@ def main(argv: list[str] | None = None) -> None:
                 capture_output=True,
             )
             hosts = " ".join(f"http://127.0.0.1:{port}" for port in env["WEB_PORTS"].split())
-            for users in args.users:
-                result = _step(hosts, tokens, users, args.seconds, folder / f"u{users}")
-                rows.append((queue, users, result))
+            accepted = 0
+            # Increasing load, then the lightest again: does it recover by itself?
+            for step, users in enumerate([*args.users, args.users[0]]):
+                result = _step(hosts, tokens, users, args.seconds, folder / f"s{step}u{users}")
+                accepted += int(result["accepted_posts"])
+                rows.append(
+                    (queue, f"{users}" if step < len(args.users) else f"{users} after", result)
+                )
                 time.sleep(3)
+            stored = _posted_tasks(env)
+            effects.append((queue, accepted, stored))
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=120)
     when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     print(f"Run on {when}, {machine()}, {args.seconds} s a step.\n")
+    for queue, accepted, stored in effects:
+        print(f"{queue}: {accepted} task posts answered 201, {stored} tasks stored.")
+    print()
     print("| queue | people | requests/s | p50 ms | p95 ms | p99 ms | 5xx | refused % |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for queue, users, r in rows:
