@@ -44,7 +44,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
 pids+=($!)
 
 # Loopback and plain HTTP: the development settings (secure cookies would need TLS).
-export DEBUG=1 LOG_FORMAT=json
+export DEBUG=1 LOG_FORMAT=json DJANGO_SETTINGS_MODULE=commonwork.settings
 export DATABASE_URL="postgres://commonwork@127.0.0.1:$primary_port/commonwork"
 export DATABASE_REPLICA_URL="postgres://commonwork@127.0.0.1:$standby_port/commonwork"
 if [ "${CLUSTER_QUEUE:-redis}" = redis ]; then

@@ -8,6 +8,9 @@ A_PORT=${A_PORT:-8000}
 B_PORT=${B_PORT:-8001}
 VAR=${VAR:-var}  # each co-op's files: $VAR (the first) and $VAR/peer (the second)
 export DEBUG=1 COMMONWORK_FEDERATION_HTTP=1
+# The platform's own settings (the database queue, run by db_worker), whatever the caller
+# had set: a test runner's settings run jobs inside the scheduler's transaction.
+export DJANGO_SETTINGS_MODULE=commonwork.settings
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
