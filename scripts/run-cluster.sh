@@ -49,7 +49,7 @@ export DATABASE_URL="postgres://commonwork@127.0.0.1:$primary_port/commonwork"
 export DATABASE_REPLICA_URL="postgres://commonwork@127.0.0.1:$standby_port/commonwork"
 if [ "${CLUSTER_QUEUE:-redis}" = redis ]; then
     export REDIS_URL="redis://127.0.0.1:$redis_port/0"
-    worker=(manage.py rqworker --job-class django_tasks_rq.Job default)
+    worker=(manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default)
 else
     unset REDIS_URL
     worker=(manage.py db_worker --no-reload)

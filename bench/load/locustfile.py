@@ -1,7 +1,13 @@
 """The platform's load: workers going available, receiving and accepting offers and
 delivering; clients posting tasks and accepting deliveries; members reading the public
 pages and voting. Each simulated person holds an API token made by bench.load.run
-(LOAD_TOKENS, a JSON file). Every write carries an idempotency key."""
+(LOAD_TOKENS, a JSON file). Every write carries an idempotency key.
+
+A client whose task post is shed (429, 503), broken or unanswered tries again with the
+same key, as a real client does, a few times with backoff. What became of every post is
+written to LOAD_POSTS when the step stops: the keys answered 201, and those still without
+an answer (in flight when the step ended), which bench.load.run settles afterwards — so
+the posts answered can be counted against the tasks stored."""
 
 from __future__ import annotations
 
@@ -10,15 +16,28 @@ import itertools
 import json
 import os
 import random
+import time
 import uuid
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
+
+from bench.load.answers import TRY_AGAIN
 
 TOKENS: dict[str, list[str]] = json.loads(open(os.environ["LOAD_TOKENS"]).read())  # noqa: SIM115
 _next = {role: itertools.cycle(tokens) for role, tokens in TOKENS.items()}
 # The web processes, taken in turn by the simulated people (a proxy would spread them).
 _hosts = itertools.cycle(os.environ["LOAD_HOSTS"].split())
+# Every task post by key: its host, token and body, and the statuses it got.
+POSTS: dict[str, dict[str, Any]] = {}
+
+
+@events.test_stop.add_listener  # type: ignore[untyped-decorator]
+def _write_posts(**_kwargs: Any) -> None:
+    path = os.environ.get("LOAD_POSTS")
+    if path:
+        with open(path, "w") as out:
+            json.dump(POSTS, out)
 
 
 class Member(HttpUser):
@@ -85,16 +104,28 @@ class Client(Member):
     @task(3)
     def post_a_task(self) -> None:
         deadline = dt.datetime.now(dt.UTC) + dt.timedelta(hours=6)
-        self.post(
-            "/api/v1/tasks",
-            {
-                "project_id": int(self.project),
-                "title": "load test translation",
-                "kind": "remote",
-                "estimated_minutes": 30,
-                "deadline": deadline.isoformat(),
-            },
-        )
+        body = {
+            "project_id": int(self.project),
+            "title": "load test translation",
+            "kind": "remote",
+            "estimated_minutes": 30,
+            "deadline": deadline.isoformat(),
+        }
+        key = uuid.uuid4().hex
+        post = POSTS[key] = {
+            "host": self.host,
+            "token": self.client.headers["Authorization"],
+            "body": body,
+            "statuses": [],
+        }
+        for attempt in range(4):
+            response = self.client.post(
+                "/api/v1/tasks", json=body, headers={"Idempotency-Key": key}, timeout=30
+            )
+            post["statuses"].append(response.status_code)
+            if response.status_code not in TRY_AGAIN:
+                return
+            time.sleep(0.5 * 2**attempt + random.random() / 2)
 
     @task(2)
     def accept_deliveries(self) -> None:

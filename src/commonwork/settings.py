@@ -292,11 +292,14 @@ if not DEBUG:
 # Background work (offer expiry, dispatch rounds, period close...) runs as Django tasks.
 # The default keeps the queue in the database and `manage.py db_worker` runs it; with
 # REDIS_URL set the queue is RQ on Redis (django-tasks-rq), run by
-# `manage.py rqworker --job-class django_tasks_rq.Job default`.
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default` (the
+# scheduler part starts jobs put off to later: retries, core.jobs).
 REDIS_URL = env("REDIS_URL") or ""
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # Every job gets RQ's retries, spent only when its worker dies under it (core.jobs).
+    RQ = {"QUEUE_CLASS": "commonwork.core.jobs.RetryingQueue"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

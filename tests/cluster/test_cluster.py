@@ -26,6 +26,10 @@ from typing import Any
 
 import pytest
 import requests
+from redis import Redis
+from rq.job import Job
+
+from commonwork.core.jobs import RQ_RETRY_INTERVALS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "run-cluster.sh"
@@ -85,6 +89,14 @@ class Cluster:
                 if self.env["REDIS_URL"].encode() in environ:
                     mine.append(pid)
         return mine
+
+    def log_tails(self, lines: int = 25) -> str:
+        """The last lines of each process's log."""
+        tails = []
+        for log in sorted(self.folder.glob("*.log")):
+            text = log.read_text(errors="replace").splitlines()[-lines:]
+            tails.append(f"--- {log.name}\n" + "\n".join(text))
+        return "\n".join(tails)
 
     def health(self, web: int = 0) -> dict[str, Any]:
         return requests.get(self.url("/healthz", web=web), timeout=10).json()  # type: ignore[no-any-return]
@@ -165,16 +177,22 @@ def client_api(cluster: Cluster) -> dict[str, Any]:
     )
 
 
-def _post_task(cluster: Cluster, api: dict[str, Any], key: str, title: str, web: int) -> int | None:
-    """POST one task with an idempotency key: its status, or None when the connection
-    broke (the caller retries with the same key)."""
-    body = {
+def _task(api: dict[str, Any], title: str) -> dict[str, Any]:
+    return {
         "project_id": api["project"],
         "title": title,
         "kind": "remote",
         "estimated_minutes": 20,
         "deadline": (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat(),
     }
+
+
+def _post_task(
+    cluster: Cluster, api: dict[str, Any], key: str, body: dict[str, Any], web: int
+) -> int | None:
+    """POST one task with an idempotency key: its status, or None when the connection
+    broke. A retry sends the same key with the same body (a different body under one key
+    is refused: the key names one request)."""
     try:
         response = requests.post(
             cluster.url("/api/v1/tasks", web=web),
@@ -196,14 +214,17 @@ def _post_until_accepted(
 
     def one(n: int) -> None:
         key = f"{marker}-{n}"
+        body = _task(api, f"{marker} {n}")
+        seen = []
         for attempt in range(60):
-            status = _post_task(cluster, api, key, f"{marker} {n}", web=(n + attempt) % 2)
+            status = _post_task(cluster, api, key, body, web=(n + attempt) % 2)
+            seen.append(status)
             if status is not None:
                 statuses.append(status)
             if status == 201:
                 return
             time.sleep(0.5)
-        raise AssertionError(f"request {key} never accepted")
+        raise AssertionError(f"request {key} never accepted: {seen}")
 
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         futures = [pool.submit(one, n) for n in range(count)]
@@ -291,7 +312,10 @@ def test_a_task_worker_killed_mid_round_leaves_no_double_offer(
     )
     # given: work to place, so that every tick's rounds run and are stored
     for n in range(3):
-        assert _post_task(cluster, client_api, uuid.uuid4().hex, f"round work {n}", 0) == 201
+        assert (
+            _post_task(cluster, client_api, uuid.uuid4().hex, _task(client_api, f"round {n}"), 0)
+            == 201
+        )
     before = cluster.python(count_rounds)
     _wait(lambda: cluster.python(count_rounds) > before, 60, "a round runs")
     # when: one RQ worker, and the work horse it forked for its current job, are killed
@@ -302,7 +326,10 @@ def test_a_task_worker_killed_mid_round_leaves_no_double_offer(
     os.kill(victim, signal.SIGKILL)
     # then: the other worker runs the next ticks' rounds (new work changes their input)
     for n in range(3):
-        assert _post_task(cluster, client_api, uuid.uuid4().hex, f"after kill {n}", 1) == 201
+        assert (
+            _post_task(cluster, client_api, uuid.uuid4().hex, _task(client_api, f"after {n}"), 1)
+            == 201
+        )
     after_kill = cluster.python(count_rounds)
     _wait(lambda: cluster.python(count_rounds) > after_kill, 90, "a round after the kill")
     # and no member holds two pending offers, nor any task two
@@ -315,6 +342,50 @@ def test_a_task_worker_killed_mid_round_leaves_no_double_offer(
         ".annotate(n=Count('id')).filter(n__gt=1).values_list('worker', flat=True))]))"
     )
     assert doubles == [[], []]
+
+
+def _export_job(cluster: Cluster, export_id: int) -> Job | None:
+    """The RQ job preparing export `export_id` (its retries left tell if it was killed)."""
+    redis = Redis.from_url(cluster.env["REDIS_URL"])
+    for key in redis.scan_iter("rq:job:*"):
+        parts = key.decode().split(":")
+        if len(parts) != 3:
+            continue
+        with contextlib.suppress(Exception):
+            job = Job.fetch(parts[2], connection=redis)
+            if (job.func_name or "").endswith("prepare_export") and list(job.args) == [export_id]:
+                return job
+    return None
+
+
+def test_a_task_worker_killed_mid_export_runs_it_again(cluster: Cluster) -> None:
+    """A one-off job whose work horse is SIGKILLed is run again (RQ retries, core.jobs)."""
+    export_id = cluster.python(
+        "import json; from commonwork.members.models import User;"
+        "from commonwork.vault.actions import request_export;"
+        "print(json.dumps(request_export(actor=User.objects.get(username='carol')).pk))"
+    )
+    # when: every work horse is killed as it starts, until the export's has been
+    killed = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for worker in cluster.pids("rqworker"):
+            with contextlib.suppress(OSError):
+                for horse in Path(f"/proc/{worker}/task/{worker}/children").read_text().split():
+                    os.kill(int(horse), signal.SIGKILL)
+                    killed += 1
+        job = _export_job(cluster, export_id)
+        if job is not None and (job.retries_left or 0) < len(RQ_RETRY_INTERVALS):
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError(f"the export's job was never killed ({killed} horses killed)")
+    # then: it runs again on its own, and the export is ready
+    ready = (
+        "import json; from commonwork.vault.models import DataExport;"
+        f"print(json.dumps(DataExport.objects.get(pk={export_id}).status))"
+    )
+    _wait(lambda: cluster.python(ready) == "ready", 90, "the killed export is ready")
 
 
 def test_postgres_restarted_under_load_loses_and_doubles_nothing(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django_tasks import task
-
+from commonwork.core.jobs import one_off_task
 from commonwork.platformdata.actions import read_upload
 
 
-@task()
+@one_off_task
 def read_upload_in_background(upload_id: int) -> str:
     return read_upload(upload_id).status

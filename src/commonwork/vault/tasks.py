@@ -5,12 +5,13 @@ from __future__ import annotations
 from django_tasks import task
 
 from commonwork.core import clock
+from commonwork.core.jobs import one_off_task
 from commonwork.vault.actions.export import prepare_export_archive
 from commonwork.vault.actions.keys import rotate_master_key_if_due
 from commonwork.vault.actions.retention import expire_all
 
 
-@task()
+@one_off_task
 def prepare_export(export_id: int) -> int:
     """Build a requested export's zip; its size in bytes. Preparing twice is harmless."""
     return prepare_export_archive(export_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from commonwork.core import clock
+from commonwork.core.jobs import one_off_task
 from commonwork.work.actions import end_lapsed_availability, expire_offers
 
 
@@ -20,7 +21,7 @@ def expire_due_offers() -> int:
     return expire_offers()
 
 
-@task()
+@one_off_task
 def push_offer(offer_id: int) -> int:
     """Ring the worker's phone about a new offer (Web Push, where configured)."""
     from commonwork.work import push

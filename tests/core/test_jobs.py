@@ -1,0 +1,137 @@
+"""One-off jobs: a transient failure is tried again later with backoff, a domain refusal
+and a defect are not (core.jobs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.db import OperationalError
+from django.test import override_settings
+from django_tasks import task_backends
+from django_tasks.backends.dummy import DummyBackend
+from redis import Redis
+from rq import Queue
+from rq.job import Job
+
+from commonwork.core import clock
+from commonwork.core.errors import DomainError
+from commonwork.core.jobs import (
+    MAX_ATTEMPTS,
+    RQ_RETRY_INTERVALS,
+    RetryingQueue,
+    one_off_task,
+    retry_delay,
+    should_retry,
+)
+
+calls: list[str] = []
+
+
+@one_off_task
+def flaky(name: str, failure: str) -> str:
+    calls.append(name)
+    if failure == "database away":
+        raise OperationalError("the server closed the connection unexpectedly")
+    if failure == "network":
+        raise ConnectionResetError("reset by peer")
+    if failure == "refused":
+        raise DomainError("not_yours", "This export is not yours.")
+    if failure == "defect":
+        raise KeyError("oops")
+    return name
+
+
+@pytest.fixture
+def queued() -> Iterator[DummyBackend]:
+    calls.clear()
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ):
+        backend = task_backends["default"]
+        assert isinstance(backend, DummyBackend)
+        backend.clear()
+        yield backend
+
+
+def test_the_backoff_doubles_from_ten_seconds() -> None:
+    assert [retry_delay(n).total_seconds() for n in range(1, MAX_ATTEMPTS)] == [10, 20, 40, 80, 160]
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        (OperationalError("gone"), True),
+        (ConnectionRefusedError(), True),
+        (TimeoutError(), True),
+        (DomainError("invalid", "No."), False),
+        (ValueError("bug"), False),
+        (KeyError("bug"), False),
+    ],
+)
+def test_only_transient_errors_are_tried_again(error: Exception, retried: bool) -> None:
+    assert should_retry(error, 1) is retried
+    assert should_retry(error, MAX_ATTEMPTS) is False
+
+
+@pytest.mark.parametrize("failure", ["database away", "network"])
+def test_a_transient_failure_is_put_back_for_later_with_the_same_arguments(
+    queued: DummyBackend, failure: str
+) -> None:
+    before = clock.now()
+
+    assert flaky.call("export 7", failure) is None
+
+    (again,) = queued.results
+    assert again.task.func is flaky.func
+    assert list(again.args) == ["export 7", failure]
+    assert again.kwargs == {"retry_attempt": 2}
+    assert again.task.run_after is not None
+    assert again.task.run_after - before >= dt.timedelta(seconds=10)
+    assert again.task.run_after - before < dt.timedelta(seconds=15)
+
+
+def test_later_attempts_wait_longer_and_the_last_one_fails_for_good(queued: DummyBackend) -> None:
+    before = clock.now()
+    flaky.call("x", "database away", retry_attempt=3)
+    (again,) = queued.results
+    assert again.kwargs == {"retry_attempt": 4}
+    assert again.task.run_after is not None
+    assert again.task.run_after - before >= dt.timedelta(seconds=40)
+
+    queued.clear()
+    with pytest.raises(OperationalError):
+        flaky.call("x", "database away", retry_attempt=MAX_ATTEMPTS)
+    assert queued.results == []
+
+
+def test_a_domain_refusal_ends_the_job_without_a_retry(
+    queued: DummyBackend, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert flaky.call("export 8", "refused") is None
+    assert queued.results == []
+    assert "not_yours" in caplog.text
+
+
+def test_a_defect_fails_the_job_without_a_retry(queued: DummyBackend) -> None:
+    with pytest.raises(KeyError):
+        flaky.call("export 9", "defect")
+    assert queued.results == []
+
+
+def test_a_job_that_works_returns_its_result(queued: DummyBackend) -> None:
+    assert flaky.call("export 10", "none") == "export 10"
+    assert calls == ["export 10"]
+    assert queued.results == []
+
+
+def test_on_rq_every_job_has_retries_for_a_dead_worker() -> None:
+    """RQ spends these only when the work horse dies: a raising job gives them up first
+    (tested on the cluster, tests/cluster)."""
+    # Making a job talks to no Redis yet: the client only connects on its first command.
+    queue = RetryingQueue("default", connection=Redis(port=1))
+    job: Job = queue.create_job("tests.core.test_jobs.flaky", args=("a", "none"))
+    assert job.retries_left == len(RQ_RETRY_INTERVALS)
+    assert job.retry_intervals == RQ_RETRY_INTERVALS
+    assert isinstance(queue, Queue)
