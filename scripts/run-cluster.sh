@@ -7,6 +7,7 @@
 #   WEB_PORTS="8000 8001"   the web processes' ports
 #   CLUSTER_DIR=DIR         where databases and logs go (default: a new temporary folder)
 #   CLUSTER_DEMO=0          start empty instead of with the demo co-op
+#   CLUSTER_DEMO_HISTORY=0  the demo without its weeks of past work (a quicker start)
 #   CLUSTER_QUEUE=database  the database's task queue (db_worker) instead of RQ on Redis
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,7 +70,9 @@ for _ in $(seq 1 50); do
 done
 "$PY" manage.py migrate --noinput >"$dir/migrate.log"
 if [ "${CLUSTER_DEMO:-1}" = 1 ]; then
-    "$PY" manage.py load_demo >"$dir/demo.log"
+    demo_options=()
+    [ "${CLUSTER_DEMO_HISTORY:-1}" = 1 ] || demo_options=(--without-history)
+    "$PY" manage.py load_demo "${demo_options[@]}" >"$dir/demo.log"
 fi
 
 for n in 1 2; do

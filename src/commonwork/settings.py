@@ -298,8 +298,12 @@ REDIS_URL = env("REDIS_URL") or ""
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
-    # Every job gets RQ's retries, spent only when its worker dies under it (core.jobs).
-    RQ = {"QUEUE_CLASS": "commonwork.core.jobs.RetryingQueue"}
+    # Every job gets RQ's retries, spent only when its worker dies under it; workers look
+    # after each other's abandoned jobs every 30 s (core.jobs).
+    RQ = {
+        "QUEUE_CLASS": "commonwork.core.jobs.RetryingQueue",
+        "WORKER_CLASS": "commonwork.core.jobs.Worker",
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

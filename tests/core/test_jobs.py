@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
+import rq
 from django.db import OperationalError
 from django.test import override_settings
 from django_tasks import task_backends
@@ -20,7 +22,9 @@ from commonwork.core.errors import DomainError
 from commonwork.core.jobs import (
     MAX_ATTEMPTS,
     RQ_RETRY_INTERVALS,
+    WORKER_UPKEEP_SECONDS,
     RetryingQueue,
+    Worker,
     one_off_task,
     retry_delay,
     should_retry,
@@ -135,3 +139,9 @@ def test_on_rq_every_job_has_retries_for_a_dead_worker() -> None:
     assert job.retries_left == len(RQ_RETRY_INTERVALS)
     assert job.retry_intervals == RQ_RETRY_INTERVALS
     assert isinstance(queue, Queue)
+
+
+def test_rq_workers_look_after_abandoned_jobs_every_half_minute() -> None:
+    with mock.patch.object(rq.Worker, "__init__", return_value=None) as rq_init:
+        Worker(["default"])
+    assert rq_init.call_args.kwargs["maintenance_interval"] == WORKER_UPKEEP_SECONDS == 30

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
+import rq
 from django.db import InterfaceError, OperationalError
 from django_rq.queues import DjangoRQ
 from django_tasks import task
@@ -41,6 +42,7 @@ MAX_ATTEMPTS = 6
 FIRST_DELAY = dt.timedelta(seconds=10)
 # What RQ gives a job whose work horse died: run again after 10 s, then 1 and 5 min.
 RQ_RETRY_INTERVALS = [10, 60, 300]
+WORKER_UPKEEP_SECONDS = 30
 
 
 def retry_delay(attempt: int) -> dt.timedelta:
@@ -98,6 +100,16 @@ def _give_up_rq_retries() -> None:
     current = get_current_job()
     if current is not None:
         current.retries_left = None
+
+
+class Worker(rq.Worker):
+    """RQ's worker, doing its upkeep every 30 s instead of every 10 min: a job abandoned by
+    a worker that died runs again, and the dead worker's part of putting retries back in
+    the queue (`--with-scheduler`) passes to a living one, that much sooner."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("maintenance_interval", WORKER_UPKEEP_SECONDS)
+        super().__init__(*args, **kwargs)
 
 
 class RetryingQueue(DjangoRQ):

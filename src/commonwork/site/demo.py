@@ -213,19 +213,20 @@ class DemoConflictError(Exception):
     """The database holds a co-op that is not the demo; nothing was changed."""
 
 
-def load_demo(language: str = "en") -> DemoResult:
+def load_demo(language: str = "en", *, history: bool = True) -> DemoResult:
     """Make whatever part of the demo co-op is missing, its texts in `language` (the
-    demo's words go through gettext). Safe to run any number of times."""
+    demo's words go through gettext). Safe to run any number of times. Without `history`
+    the weeks before last week are left out (most of the time it takes)."""
     hashers = settings.PASSWORD_HASHERS
     if getattr(get_hasher("default"), "iterations", 0) > DemoPasswordHasher.iterations:
         # The demo's published password needs no slow hash (site/demo_hasher.py).
         hashers = [f"{DemoPasswordHasher.__module__}.DemoPasswordHasher", *hashers]
     with translation.override(language), override_settings(PASSWORD_HASHERS=hashers):
-        return _load_demo()
+        return _load_demo(history)
 
 
 @transaction.atomic
-def _load_demo() -> DemoResult:
+def _load_demo(history: bool) -> DemoResult:
     result = DemoResult()
     users = {login.username: _user(login, result) for login in LOGINS}
     alice = users["alice"]
@@ -253,7 +254,8 @@ def _load_demo() -> DemoResult:
             result.created.append(f"task {demo_task.title!r}")
     if not PayPeriod.objects.exists():
         _cover_in_the_bylaws(alice)
-        _history(alice, result)
+        if history:
+            _history(alice, result)
         _last_week(users, projects[GROCERIES], result)
     if not Claim.objects.exists():
         _claims(users, result)

@@ -30,6 +30,12 @@ class Command(BaseCommand):
             help="The language of the demo's own words (titles, names, reasons).",
         )
         parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Leave out the weeks of work before last week (a quicker start, as the "
+            "fault tests' cluster uses).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Load the demo even with DEBUG off (its log-ins share one public password).",
@@ -42,7 +48,7 @@ class Command(BaseCommand):
                 "published password. Pass --force to load the demo anyway."
             )
         try:
-            result = load_demo(options["language"])
+            result = load_demo(options["language"], history=not options["without_history"])
         except DemoConflictError as exc:
             raise CommandError(str(exc)) from exc
         if result.changed:
