@@ -85,7 +85,8 @@ n=0
 for port in $WEB_PORTS; do
     n=$((n + 1))
     "$PY" -m gunicorn commonwork.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
-        --graceful-timeout 5 --pid "$dir/web-$n.pid" >"$dir/web-$n.log" 2>&1 &
+        --graceful-timeout 5 --pid "$dir/web-$n.pid" --control-socket "$dir/web-$n.ctl" \
+        >"$dir/web-$n.log" 2>&1 &
     pids+=($!)
 done
 for port in $WEB_PORTS; do

@@ -7,6 +7,9 @@ PY=${PY:-.venv/bin/python}
 A_PORT=${A_PORT:-8000}
 B_PORT=${B_PORT:-8001}
 VAR=${VAR:-var}  # each co-op's files: $VAR (the first) and $VAR/peer (the second)
+# DEMO_HISTORY=0: each demo without its weeks of past work (a quicker start, for tests)
+demo_options=()
+[ "${DEMO_HISTORY:-1}" = 1 ] || demo_options=(--without-history)
 export DEBUG=1 COMMONWORK_FEDERATION_HTTP=1
 # The platform's own settings (the database queue, run by db_worker), whatever the caller
 # had set: a test runner's settings run jobs inside the scheduler's transaction.
@@ -21,7 +24,7 @@ start() {  # start NAME PORT VAR_DIR [DEMO_NAME]
   mkdir -p "$var"
   local env=(COMMONWORK_PUBLIC_URL="http://127.0.0.1:$port" COMMONWORK_VAR_DIR="$var" COMMONWORK_DEMO_NAME="$demo")
   env "${env[@]}" "$PY" manage.py migrate --noinput >"$var/migrate.log"
-  env "${env[@]}" "$PY" manage.py load_demo >"$var/demo.log"
+  env "${env[@]}" "$PY" manage.py load_demo "${demo_options[@]}" >"$var/demo.log"
   env "${env[@]}" "$PY" manage.py run_scheduler >"$var/scheduler.log" 2>&1 &
   pids+=($!)
   env "${env[@]}" "$PY" manage.py db_worker --no-reload >"$var/worker.log" 2>&1 &

@@ -5,9 +5,11 @@ the floor for a switch left on."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
 from commonwork.core import clock
@@ -93,3 +95,47 @@ def test_a_task_step_is_a_sign_of_the_worker(bob: Any, open_task: Any) -> None:
         work_actions.take_task(actor=bob, task_id=open_task.pk)
     with clock.set_to(start + _confirm_after() + dt.timedelta(minutes=5)):
         assert work_actions.end_lapsed_availability(clock.now()) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ending_lapsed_availability_neither_waits_for_nor_holds_an_active_worker(
+    bob: Any, carol: Any
+) -> None:
+    """Found by the load test: the check before each round locked every open period for
+    the round's whole length, so a worker's take waited for the round and, when the
+    round then wanted the task the take held, deadlocked (an answer of 503)."""
+    start = clock.now()
+    with clock.set_to(start):
+        work_actions.set_availability(actor=bob, available=True, hours=12)
+        work_actions.set_availability(actor=carol, available=True, hours=12)
+    later = start + _confirm_after() + dt.timedelta(minutes=5)  # both silent since start
+    held, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def bob_acts() -> None:  # a take in flight: it has written bob's sign, not committed
+        try:
+            with transaction.atomic():
+                AvailabilityPeriod.objects.filter(worker=bob).update(last_active_at=later)
+                held.set()
+                release.wait(timeout=30)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    actor = threading.Thread(target=bob_acts)
+    actor.start()
+    assert held.wait(timeout=30)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting fails, not hangs
+            with clock.set_to(later):
+                assert work_actions.end_lapsed_availability(clock.now()) == 1  # carol's
+    finally:
+        release.set()
+        actor.join()
+    assert failures == []
+    assert AvailabilityPeriod.objects.get(worker=carol).ended_at is not None
+    assert AvailabilityPeriod.objects.get(worker=bob).ended_at is None  # he acted

@@ -112,17 +112,32 @@ def end_lapsed_availability(now: datetime, *, worker_id: int | None = None) -> i
     dispatch). Run by the scheduler every minute, and before a dispatch round or a
     period's close reads availability. How many ended."""
     confirm_after = timedelta(minutes=int(read_parameter("availability_confirm_minutes")))
-    periods = AvailabilityPeriod.objects.select_for_update().filter(ended_at__isnull=True)
-    if worker_id is not None:
-        periods = periods.filter(worker_id=worker_id)
-    ended = 0
-    for period in periods:
+
+    def lapse_of(period: AvailabilityPeriod) -> datetime | None:
         lapse = lapses_at(
             planned_end=period.planned_end,
             last_active_at=period.last_active_at,
             confirm_after=confirm_after,
         )
-        if lapse is not None and lapse <= now:
+        return lapse if lapse is not None and lapse <= now else None
+
+    open_periods = AvailabilityPeriod.objects.filter(ended_at__isnull=True)
+    if worker_id is not None:
+        open_periods = open_periods.filter(worker_id=worker_id)
+    lapsed = [period.pk for period in open_periods if lapse_of(period) is not None]
+    # Only the lapsed rows are locked, in one order, and a row held by its worker's own
+    # action (a take, a step: each writes last_active_at) is skipped: that action is a
+    # sign of them. Locking every open row, as a round once did for its whole length,
+    # made each worker's step wait for the round, and deadlocked when the round then
+    # wanted the task that step held.
+    ended = 0
+    for period in (
+        AvailabilityPeriod.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=lapsed, ended_at__isnull=True)
+        .order_by("pk")
+    ):
+        lapse = lapse_of(period)  # as it stands now that it is locked
+        if lapse is not None:
             _end(period, lapse, actor=None, action="availability.lapsed")
             ended += 1
     return ended
