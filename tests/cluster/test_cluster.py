@@ -305,8 +305,9 @@ def test_the_leading_scheduler_killed_another_takes_over(cluster: Cluster) -> No
     _wait(lambda: cluster.health()["scheduler"]["ok"], 20, "the heartbeat is fresh")
 
 
-def _export_job(cluster: Cluster, export_id: int) -> Job | None:
-    """The RQ job preparing export `export_id` (its retries left tell if it was killed)."""
+def _killed_job(cluster: Cluster, task: str, args: list[Any] | None = None) -> bool:
+    """Whether an RQ job of `task` (with these arguments, if given) has lost a work horse:
+    RQ has spent one of the retries every job gets (core.jobs.RetryingQueue)."""
     redis = Redis.from_url(cluster.env["REDIS_URL"])
     for key in redis.scan_iter("rq:job:*"):
         parts = key.decode().split(":")
@@ -314,9 +315,13 @@ def _export_job(cluster: Cluster, export_id: int) -> Job | None:
             continue
         with contextlib.suppress(Exception):
             job = Job.fetch(parts[2], connection=redis)
-            if (job.func_name or "").endswith("prepare_export") and list(job.args) == [export_id]:
-                return job
-    return None
+            if (
+                (job.func_name or "").endswith(f".{task}")
+                and args in (None, list(job.args))
+                and (job.retries_left or 0) < len(RQ_RETRY_INTERVALS)
+            ):
+                return True
+    return False
 
 
 def _work_horses(worker: int) -> list[int]:
@@ -332,10 +337,11 @@ def _work_horses(worker: int) -> list[int]:
     return horses
 
 
-def test_a_task_worker_killed_mid_export_runs_it_again(cluster: Cluster) -> None:
-    """A one-off job whose work horse is SIGKILLed is run again (RQ retries, core.jobs)."""
-    # given: every RQ work horse killed as soon as it is seen (not a worker's scheduler
-    # process: that one puts the jobs due for a retry back in the queue)
+@contextlib.contextmanager
+def _work_horses_killed(cluster: Cluster) -> Iterator[None]:
+    """Within the block, every RQ work horse is SIGKILLed as soon as it is seen (not a
+    worker's scheduler process: that one puts the jobs due for a retry back in the
+    queue). The jobs they ran are run again 10 s later."""
     workers = cluster.pids("rqworker")
     stop = threading.Event()
 
@@ -350,24 +356,65 @@ def test_a_task_worker_killed_mid_export_runs_it_again(cluster: Cluster) -> None
     killer = threading.Thread(target=kill_horses, daemon=True)
     killer.start()
     try:
-        # when: a member asks for their export, until its job's horse has been killed
+        yield
+    finally:
+        stop.set()
+        killer.join()
+
+
+def test_a_task_worker_killed_mid_export_runs_it_again(cluster: Cluster) -> None:
+    """A one-off job whose work horse is SIGKILLed is run again (RQ retries, core.jobs)."""
+    with _work_horses_killed(cluster):
+        # when: a member asks for their export, and its job's horse is killed
         export_id = cluster.python(
             "import json; from commonwork.members.models import User;"
             "from commonwork.vault.actions import request_export;"
             "print(json.dumps(request_export(actor=User.objects.get(username='carol')).pk))"
         )
-
-        def horse_killed() -> bool:
-            job = _export_job(cluster, export_id)
-            return job is not None and (job.retries_left or 0) < len(RQ_RETRY_INTERVALS)
-
-        _wait(horse_killed, 30, "the export's work horse is killed")
-    finally:
-        stop.set()
-        killer.join()
+        _wait(
+            lambda: _killed_job(cluster, "prepare_export", [export_id]),
+            30,
+            "the export's work horse is killed",
+        )
     # then: it runs again on its own, and the export is ready
     ready = "SELECT status FROM vault_dataexport WHERE id = %s"
     _wait(lambda: cluster.sql(ready, export_id) == "ready", 60, "the killed export is ready")
+
+
+def test_a_task_worker_killed_mid_close_closes_each_period_once(cluster: Cluster) -> None:
+    """Pay periods of one day make many closes due at once (one transaction each); the
+    job closing them loses its work horse midway, runs again, and every period is closed
+    once and whole (check_books here, bean-check with the others at the end)."""
+    cluster.manage(
+        "set_parameter", "pay_period_days", "1", "--steward", "alice", "--reason", "fault test"
+    )
+    all_closed = (
+        "import json; from django.utils import timezone;"
+        "from commonwork.ledger.actions.periods import next_period_start;"
+        "print(json.dumps(next_period_start() >= timezone.localdate()))"
+    )
+    assert cluster.python(all_closed) is False
+    with _work_horses_killed(cluster):
+        cluster.python(
+            "from commonwork.ledger.tasks import close_due_pay_periods;"
+            "close_due_pay_periods.enqueue(); print(1)"
+        )
+        _wait(
+            lambda: _killed_job(cluster, "close_due_pay_periods"),
+            30,
+            "a close's work horse is killed",
+        )
+    _wait(lambda: cluster.python(all_closed), 90, "every due period is closed")
+    # no close left half done or done twice: the periods follow each other without a gap
+    # or an overlap, and each has the one audit entry its close writes last
+    gaps = cluster.sql(
+        "SELECT count(*) FROM (SELECT ends_on, lead(starts_on) OVER (ORDER BY starts_on)"
+        " AS next FROM ledger_payperiod) AS p WHERE next IS NOT NULL AND next <> ends_on"
+    )
+    assert gaps == 0
+    closes = "SELECT count(*) FROM core_auditentry WHERE action = 'ledger.period_closed'"
+    assert cluster.sql(closes) == cluster.sql("SELECT count(*) FROM ledger_payperiod")
+    cluster.manage("check_books")
 
 
 def test_a_task_worker_killed_mid_round_leaves_no_double_offer(

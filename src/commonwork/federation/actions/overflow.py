@@ -279,7 +279,7 @@ def _on_offer(received: Received) -> str:
     peer = received.peer
     satisfies = str((agreement.get("stipulates") or {}).get("satisfies", ""))
     overflow = (
-        Overflow.objects.select_for_update()
+        Overflow.objects.select_for_update(of=("self",))  # not the task's and project's rows
         .filter(proposal_id=satisfies.split("#", 1)[0])
         .select_related("task__project")
         .first()
