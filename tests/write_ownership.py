@@ -23,6 +23,7 @@ KERNEL_WRITERS = (
     "commonwork.core.audit",
     "commonwork.core.idempotency",
     "commonwork.core.scheduling",
+    "commonwork.core.jobs",
 )
 # Django's log-in stamps the user's last log-in itself, wherever a view logs someone in.
 FRAMEWORK_WRITES = re.compile(r'^\s*UPDATE\s+"?members_user"?\s+SET\s+"?last_login"?\s*=', re.I)

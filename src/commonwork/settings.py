@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
     "django_prometheus",
     "axes",
     "csp",
@@ -89,6 +88,8 @@ INSTALLED_APPS = [
     # The project's apps in layer order, lowest first (docs/architecture.md): each may
     # import only those above it in this list, and registers with them in ready().
     "commonwork.core",
+    # After commonwork.core, whose `db_worker` (it beats; core.jobs) takes this one's place.
+    "django_tasks_db",
     "commonwork.vault",
     "commonwork.members",
     "commonwork.governance",

@@ -1,10 +1,11 @@
 """The multi-process layout of `make run-cluster`, started for real: PostgreSQL primary and
 streaming standby, Redis, two gunicorn web processes, two RQ workers and two schedulers on
 loopback ports. Faults are made as an operator would meet them — SIGKILL of a web worker
-mid-request, of the leading scheduler, of a task worker mid-round, a PostgreSQL restart
-under load — and afterwards every accepted request's effect is there exactly once, no
-member holds two offers for one task, and verify_audit, check_books, verify_results and
-bean-check pass. The PostgreSQL pass of `make test` runs it (about three minutes)."""
+mid-request, of the leading scheduler, of a task worker mid-round, of work horses
+mid-export and mid-close, a PostgreSQL restart under load — and afterwards every accepted
+request's effect is there exactly once, no member holds two offers for one task, killed
+jobs have run again, and verify_audit, check_books, verify_results and bean-check pass.
+The PostgreSQL pass of `make test` runs it (about three minutes)."""
 
 from __future__ import annotations
 

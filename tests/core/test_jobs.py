@@ -4,15 +4,18 @@ and a defect are not (core.jobs)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
 import rq
 from django.db import OperationalError
 from django.test import override_settings
-from django_tasks import task_backends
+from django_tasks import TaskResultStatus, task_backends
 from django_tasks.backends.dummy import DummyBackend
+from django_tasks_db.models import DBTaskResult
 from redis import Redis
 from rq import Queue
 from rq.job import Job
@@ -22,13 +25,18 @@ from commonwork.core.errors import DomainError
 from commonwork.core.jobs import (
     MAX_ATTEMPTS,
     RQ_RETRY_INTERVALS,
+    WORKER_GONE_AFTER,
     WORKER_UPKEEP_SECONDS,
     RetryingQueue,
     Worker,
+    beat,
     one_off_task,
+    requeue_abandoned,
     retry_delay,
     should_retry,
+    start_beating,
 )
+from commonwork.core.models import JobWorkerBeat
 
 calls: list[str] = []
 
@@ -145,3 +153,75 @@ def test_rq_workers_look_after_abandoned_jobs_every_half_minute() -> None:
     with mock.patch.object(rq.Worker, "__init__", return_value=None) as rq_init:
         Worker(["default"])
     assert rq_init.call_args.kwargs["maintenance_interval"] == WORKER_UPKEEP_SECONDS == 30
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _claimed_by(worker_id: str) -> DBTaskResult[Any, Any]:
+    """An export job on the database queue, claimed by `worker_id` as db_worker does."""
+    with override_settings(TASKS=DATABASE_QUEUE):
+        flaky.enqueue("export 11", "none")
+    result = DBTaskResult.objects.get()
+    result.claim(worker_id)
+    return result
+
+
+@pytest.mark.django_db
+def test_a_job_of_a_worker_silent_for_a_minute_goes_back_in_the_queue() -> None:
+    result = _claimed_by("killed")
+    with clock.set_to(clock.now() - WORKER_GONE_AFTER - dt.timedelta(seconds=5)):
+        beat("killed")  # its last beat, then nothing
+
+    assert requeue_abandoned(clock.now()) == 1
+
+    result.refresh_from_db()
+    assert result.status == TaskResultStatus.READY  # a worker will claim it again
+    assert result.started_at is None
+    assert result.worker_ids == ["killed"]  # who had it stays on record
+
+
+@pytest.mark.django_db
+def test_a_job_of_a_worker_that_still_beats_stays_with_it() -> None:
+    result = _claimed_by("alive")
+    with clock.set_to(clock.now() - WORKER_GONE_AFTER - dt.timedelta(minutes=5)):
+        beat("alive")
+    beat("alive")  # and again just now: an update, not a second row
+
+    assert requeue_abandoned(clock.now()) == 0
+    result.refresh_from_db()
+    assert result.status == TaskResultStatus.RUNNING
+    assert JobWorkerBeat.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_job_of_a_worker_that_never_beat_is_left_alone() -> None:
+    """A worker without beats (another build of db_worker): nothing says it is gone."""
+    result = _claimed_by("silent-from-the-start")
+    with clock.set_to(clock.now() - dt.timedelta(hours=1)):
+        beat("another, long gone")
+
+    assert requeue_abandoned(clock.now()) == 0
+    result.refresh_from_db()
+    assert result.status == TaskResultStatus.RUNNING
+
+
+@pytest.mark.django_db
+def test_workers_gone_for_a_day_are_forgotten() -> None:
+    with clock.set_to(clock.now() - dt.timedelta(days=2)):
+        beat("old")
+    beat("new")
+    requeue_abandoned(clock.now())
+    assert list(JobWorkerBeat.objects.values_list("worker_id", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_db_worker_beats_from_its_own_thread_while_it_runs() -> None:
+    stop_beating = start_beating("worker-under-test")
+    try:
+        deadline = time.monotonic() + 30
+        while not JobWorkerBeat.objects.filter(worker_id="worker-under-test").exists():
+            assert time.monotonic() < deadline, "no beat within 30 s"
+            time.sleep(0.05)
+    finally:
+        stop_beating()

@@ -10,6 +10,8 @@ the job fails, visibly, and is not tried again.
 On RQ a job whose worker dies under it (SIGKILL, out of memory) runs again too: every job
 is enqueued with RQ's own retries (`RetryingQueue`), and a job that ends by raising gives
 those retries up first, so RQ spends them only on a dead work horse or an abandoned job.
+On the database queue each `db_worker` beats every 10 s (`JobWorkerBeat`), and a job
+claimed by a worker silent for a minute goes back to the queue (`requeue_abandoned`).
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
 import rq
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django_rq.queues import DjangoRQ
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult
 from rq import Retry, get_current_job
 
 from commonwork.core import clock
 from commonwork.core.errors import DomainError
+from commonwork.core.models import JobWorkerBeat
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,9 @@ FIRST_DELAY = dt.timedelta(seconds=10)
 # What RQ gives a job whose work horse died: run again after 10 s, then 1 and 5 min.
 RQ_RETRY_INTERVALS = [10, 60, 300]
 WORKER_UPKEEP_SECONDS = 30
+# A database-queue worker beats this often, and is taken for gone after this silence.
+WORKER_BEAT_SECONDS = 10
+WORKER_GONE_AFTER = dt.timedelta(seconds=60)
 
 
 def retry_delay(attempt: int) -> dt.timedelta:
@@ -93,6 +101,64 @@ def one_off_task(func: Callable[P, R]) -> Task[..., R | None]:
 
     job: Task[..., R | None] = task()(cast(Callable[..., R | None], run))
     return job
+
+
+def beat(worker_id: str) -> None:
+    """A database-queue worker says it is alive."""
+    JobWorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": clock.now()})
+
+
+def start_beating(worker_id: str) -> Callable[[], None]:
+    """Beat every WORKER_BEAT_SECONDS from a thread of its own (its own connection), for
+    as long as the worker's process lives: a killed worker stops beating at once. What it
+    returns stops the beating (a worker simply exits)."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                beat(worker_id)
+            except DatabaseError:
+                log.warning("worker %s could not beat; trying again", worker_id)
+                connection.close()
+            stop.wait(WORKER_BEAT_SECONDS)
+        connection.close()
+
+    thread = threading.Thread(target=run, name="job-worker-beat", daemon=True)
+    thread.start()
+
+    def stop_beating() -> None:
+        stop.set()
+        thread.join()
+
+    return stop_beating
+
+
+def requeue_abandoned(now: dt.datetime) -> int:
+    """Put back in the database queue every job whose worker claimed it and has not beaten
+    for WORKER_GONE_AFTER (at-least-once, as RQ does for a dead work horse); how many. A
+    worker that never beat is left alone: nothing says it is gone."""
+    gone = set(
+        JobWorkerBeat.objects.filter(seen_at__lt=now - WORKER_GONE_AFTER).values_list(
+            "worker_id", flat=True
+        )
+    )
+    requeued = 0
+    if gone:
+        with transaction.atomic():
+            running = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+                status=TaskResultStatus.RUNNING
+            )
+            for result in running:
+                if result.worker_ids and result.worker_ids[-1] in gone:
+                    log.warning("job %s of a silent worker goes back in the queue", result.pk)
+                    result.status = TaskResultStatus.READY
+                    result.started_at = None
+                    result.save(update_fields=["status", "started_at"])
+                    requeued += 1
+    # Workers long gone are forgotten (their jobs went back a day ago).
+    JobWorkerBeat.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()
+    return requeued
 
 
 def _give_up_rq_retries() -> None:

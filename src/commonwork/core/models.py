@@ -126,6 +126,18 @@ class IdempotencyRecord(models.Model):
         return f"{self.user_id}:{self.key}"
 
 
+class JobWorkerBeat(models.Model):
+    """The last sign of life of a database-queue worker (`manage.py db_worker`). A job it
+    claimed goes back to the queue once it stops beating (killed, its machine gone):
+    core.jobs.requeue_abandoned."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
 class SchedulerLease(models.Model):
     """Which scheduler process leads: the one holding an unexpired lease. Any number may
     run; the others wait, and take over within a tick of the lease running out."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from commonwork.commons.tasks import publish_weekly_releases
 from commonwork.core.scheduler import PeriodicJob
-from commonwork.core.tasks import sign_audit_checkpoint
+from commonwork.core.tasks import requeue_abandoned_jobs, sign_audit_checkpoint
 from commonwork.dispatch.tasks import dispatch_regions, read_weather_alerts
 from commonwork.federation.tasks import deliver_to_peers, offer_uncovered_tasks
 from commonwork.governance.parameters import read_parameter
@@ -49,6 +49,9 @@ def periodic_jobs() -> list[PeriodicJob]:
         # A signed checkpoint binds every audit chain's head once a minute: removing a
         # chain's newest entries together with its head is found from then on.
         PeriodicJob("audit_checkpoint", lambda: 60.0, sign_audit_checkpoint.enqueue),
+        # A job whose database-queue worker was killed goes back to the queue within a
+        # minute or two of the worker's last beat (on RQ, RQ itself does this).
+        PeriodicJob("requeue_abandoned_jobs", lambda: 30.0, requeue_abandoned_jobs.enqueue),
         # Tasks left open past the governed time go to linked co-ops within the minute.
         PeriodicJob("offer_uncovered_tasks", lambda: 60.0, offer_uncovered_tasks.enqueue),
     ]
