@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypedDict
 
 import hypothesis
@@ -191,11 +192,43 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     on_postgres = str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
     skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
     once = pytest.mark.skip(reason="a check of what pages show: runs in the SQLite pass")
+    engine_free = pytest.mark.skip(
+        reason="the same on either engine (no database, or one of its own): runs in the SQLite pass"
+    )
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
         if "pages" in item.keywords and on_postgres:
             item.add_marker(once)
+        elif on_postgres and ("own_database" in item.keywords or _touches_no_database(item)):
+            item.add_marker(engine_free)
+
+
+# pytest-django lets a test reach the database only through these (or the django_db mark).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_user_model",
+        "admin_user",
+        "admin_client",
+    }
+)
+
+
+def _touches_no_database(item: Any) -> bool:
+    """A test that cannot reach the database runs alike on either engine, so one pass is
+    enough: no django_db mark, no database fixture, and (to be safe) no mention in its
+    module of starting a process, which could reach a database of its own (subprocess)."""
+    if item.get_closest_marker("django_db") is not None or "postgres" in item.keywords:
+        return False
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    module_file = getattr(getattr(item, "module", None), "__file__", None)
+    return module_file is not None and "subprocess" not in Path(module_file).read_text()
 
 
 @pytest.fixture

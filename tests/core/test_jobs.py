@@ -4,16 +4,21 @@ and a defect are not (core.jobs)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 import rq
-from django.db import OperationalError
+from django.core.management import call_command
+from django.db import OperationalError, connection
 from django.test import override_settings
-from django_tasks import TaskResultStatus, task_backends
+from django_tasks import TaskResultStatus, task, task_backends
 from django_tasks.backends.dummy import DummyBackend
 from django_tasks_db.models import DBTaskResult
 from redis import Redis
@@ -225,3 +230,60 @@ def test_db_worker_beats_from_its_own_thread_while_it_runs() -> None:
             time.sleep(0.05)
     finally:
         stop_beating()
+
+
+@task()
+def hang_once(marker: str) -> str:
+    """A job that hangs the first time it runs (to be killed there) and ends the next."""
+    started = Path(marker)
+    if not started.exists():
+        started.write_text("started")
+        time.sleep(300)
+    return "done"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_job_left_by_a_killed_db_worker_goes_back_and_runs_again(
+    tmp_path: Path, settings: Any
+) -> None:
+    """A real `manage.py db_worker` on this test's database, SIGKILLed mid-job."""
+    settings.TASKS = DATABASE_QUEUE
+    marker = tmp_path / "started"
+    enqueued = hang_once.enqueue(str(marker))
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "commonwork.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+    }
+    env.pop("REDIS_URL", None)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and JobWorkerBeat.objects.exists()):
+            assert worker.poll() is None, "the worker stopped by itself"
+            assert time.monotonic() < deadline, "the worker never took the job"
+            time.sleep(0.1)
+    finally:
+        worker.kill()  # SIGKILL, mid-job
+        worker.wait()
+    left = DBTaskResult.objects.get(pk=enqueued.id)
+    assert left.status == TaskResultStatus.RUNNING
+
+    assert requeue_abandoned(clock.now()) == 0  # its last beat is fresh: not yet
+    assert requeue_abandoned(clock.now() + WORKER_GONE_AFTER + dt.timedelta(seconds=15)) == 1
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    left.refresh_from_db()
+    assert left.status == TaskResultStatus.SUCCESSFUL
+    assert left.return_value == "done"

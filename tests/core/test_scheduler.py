@@ -74,6 +74,7 @@ def test_one_scheduler_leads_the_others_wait_and_one_takes_over_when_it_stops():
 
 
 @pytest.mark.slow
+@pytest.mark.own_database
 def test_two_scheduler_processes_enqueue_each_slot_once(tmp_path):
     """Two real `run_scheduler` processes on one database: each job's slot is enqueued by
     one of them, never both."""
