@@ -6,17 +6,17 @@ raw SQL, as an intruder with database access would, on SQLite and on PostgreSQL 
 from __future__ import annotations
 
 import itertools
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 
 from commonwork.core import audit
 from commonwork.core.models import AuditCheckpoint, AuditEntry, AuditStreamHead
+from tests.concurrency import held_by_another_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -270,38 +270,15 @@ def test_history_of_lists_an_objects_entries_in_order(open_task, bob):
 def test_writes_to_different_objects_do_not_wait_for_each_other(alice, bob, carol):
     """The point of the chains: while one transaction holds its object's chain, another
     object's change commits (with a single head it waited for the first to end)."""
-    held, release = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-
-    def hold_bobs_chain() -> None:
-        try:
-            with transaction.atomic():
-                audit.record(actor=alice, action="test.held", obj=bob)
-                held.set()
-                release.wait(timeout=30)
-        except BaseException as exc:  # reported below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_bobs_chain)
-    holder.start()
-    assert held.wait(timeout=30)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '2s'")  # waiting would fail, not hang
+    with held_by_another_transaction(
+        lambda: audit.record(actor=alice, action="test.held", obj=bob)
+    ):
         audit.record(actor=alice, action="test.free", obj=carol)
         # and the checkpoint signs what is committed, leaving bob's held head for later
         first = audit.write_checkpoint()
         assert first is not None
         assert f"members.user:{carol.pk}" in first.heads
         assert f"members.user:{bob.pk}" not in first.heads
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = 0")
-        release.set()
-        holder.join()
-    assert failures == []
     later = audit.write_checkpoint()
     assert later is not None
     assert f"members.user:{bob.pk}" in later.heads

@@ -5,11 +5,10 @@ the floor for a switch left on."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 
 from commonwork.core import clock
@@ -18,6 +17,7 @@ from commonwork.dispatch.actions import run_round
 from commonwork.governance.parameters import read_parameter
 from commonwork.work import actions as work_actions
 from commonwork.work.models import AvailabilityPeriod, Offer
+from tests.concurrency import held_by_another_transaction
 
 
 def _confirm_after() -> dt.timedelta:
@@ -110,32 +110,14 @@ def test_ending_lapsed_availability_neither_waits_for_nor_holds_an_active_worker
         work_actions.set_availability(actor=bob, available=True, hours=12)
         work_actions.set_availability(actor=carol, available=True, hours=12)
     later = start + _confirm_after() + dt.timedelta(minutes=5)  # both silent since start
-    held, release = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-
-    def bob_acts() -> None:  # a take in flight: it has written bob's sign, not committed
-        try:
-            with transaction.atomic():
-                AvailabilityPeriod.objects.filter(worker=bob).update(last_active_at=later)
-                held.set()
-                release.wait(timeout=30)
-        except BaseException as exc:  # reported below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    actor = threading.Thread(target=bob_acts)
-    actor.start()
-    assert held.wait(timeout=30)
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting fails, not hangs
-            with clock.set_to(later):
-                assert work_actions.end_lapsed_availability(clock.now()) == 1  # carol's
-    finally:
-        release.set()
-        actor.join()
-    assert failures == []
+    # a take in flight: it has written bob's sign and not committed yet
+    with (
+        held_by_another_transaction(
+            lambda: AvailabilityPeriod.objects.filter(worker=bob).update(last_active_at=later)
+        ),
+        transaction.atomic(),  # as within a round
+        clock.set_to(later),
+    ):
+        assert work_actions.end_lapsed_availability(clock.now()) == 1  # carol's
     assert AvailabilityPeriod.objects.get(worker=carol).ended_at is not None
     assert AvailabilityPeriod.objects.get(worker=bob).ended_at is None  # he acted

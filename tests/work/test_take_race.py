@@ -8,13 +8,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from commonwork.members.models import Role
 from commonwork.work import actions as work_actions
 from commonwork.work.errors import WorkError
 from commonwork.work.lifecycle import TaskStatus
 from commonwork.work.models import Project, Task
+from tests.concurrency import held_by_another_transaction
 
 WORKERS = 20
 
@@ -80,31 +81,9 @@ def test_a_take_locks_the_task_not_its_project(bob, open_task):
     """Found by the load test: a take locked the task's project row too, so two takes of
     one client's tasks could deadlock (each plan locking the two rows in its own order).
     With the project's row held elsewhere, a take of its task still goes through."""
-    held, release = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-
-    def hold_the_project() -> None:
-        try:
-            with transaction.atomic():
-                Project.objects.select_for_update().get(pk=open_task.project_id)
-                held.set()
-                release.wait(timeout=30)
-        except BaseException as exc:  # reported below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_project)
-    holder.start()
-    assert held.wait(timeout=30)
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting fails, not hangs
-            taken = work_actions.take_task(actor=bob, task_id=open_task.pk)
-    finally:
-        release.set()
-        holder.join()
-    assert failures == []
+    with held_by_another_transaction(
+        lambda: Project.objects.select_for_update().get(pk=open_task.project_id)
+    ):
+        taken = work_actions.take_task(actor=bob, task_id=open_task.pk)
     assert taken.status == TaskStatus.ACCEPTED
     assert Task.objects.get(pk=open_task.pk).worker_id == bob.pk
