@@ -31,7 +31,10 @@ def held_by_another_transaction(hold: Callable[[], object]) -> Iterator[None]:
 
     holder = threading.Thread(target=hold_open)
     holder.start()
-    held.wait(timeout=30)
+    if not held.wait(timeout=30):
+        release.set()
+        holder.join()
+        raise AssertionError("the other transaction never took its locks")
     try:
         if failures:
             raise failures[0]

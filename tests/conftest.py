@@ -8,6 +8,7 @@ each other and resolve disputes they are not party to).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -228,7 +229,13 @@ def _touches_no_database(item: Any) -> bool:
     if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
         return False
     module_file = getattr(getattr(item, "module", None), "__file__", None)
-    return module_file is not None and "subprocess" not in Path(module_file).read_text()
+    return module_file is not None and not _starts_processes(module_file)
+
+
+@functools.cache
+def _starts_processes(module_file: str) -> bool:
+    """Read once per test module, not once per test."""
+    return "subprocess" in Path(module_file).read_text()
 
 
 @pytest.fixture
